@@ -1,0 +1,359 @@
+//! Amazon Resource Names: parsing, formatting, and the shapes ecslint cares about.
+
+use regex::Regex;
+use std::fmt;
+use std::sync::LazyLock;
+
+/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`; the resource keeps any further colons.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Arn {
+    pub partition: String,
+    pub service: String,
+    pub region: String,
+    pub account: String,
+    pub resource: String,
+}
+
+impl Arn {
+    /// Parses the six-part form. Anything without the `arn:` prefix and five colons is not an ARN.
+    pub fn parse(s: &str) -> Option<Arn> {
+        let rest = s.strip_prefix("arn:")?;
+        let mut parts = rest.splitn(5, ':');
+        let partition = parts.next()?;
+        let service = parts.next()?;
+        let region = parts.next()?;
+        let account = parts.next()?;
+        let resource = parts.next()?;
+        Some(Arn {
+            partition: partition.to_string(),
+            service: service.to_string(),
+            region: region.to_string(),
+            account: account.to_string(),
+            resource: resource.to_string(),
+        })
+    }
+
+    pub fn new(partition: &str, service: &str, region: &str, account: &str, resource: &str) -> Arn {
+        Arn {
+            partition: partition.into(),
+            service: service.into(),
+            region: region.into(),
+            account: account.into(),
+            resource: resource.into(),
+        }
+    }
+}
+
+impl fmt::Display for Arn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "arn:{}:{}:{}:{}:{}",
+            self.partition, self.service, self.region, self.account, self.resource
+        )
+    }
+}
+
+/// Length of the random suffix Secrets Manager appends to a secret's name in its ARN: `-` and six
+/// alphanumerics.
+pub const SECRET_SUFFIX_LEN: usize = 7;
+
+/// A reference to a Secrets Manager secret as ECS reads it from `valueFrom` or
+/// `credentialsParameter`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretReference {
+    /// The ARN ECS asks for: the reference with any `:json-key:version-stage:version-id` tail removed.
+    pub arn: Arn,
+    /// The part after `secret:` — a name followed by the random suffix for a full ARN, or just the
+    /// name for a partial ARN. Which one it is cannot be told from the text alone.
+    pub id: String,
+    /// Whether the `:json-key:version-stage:version-id` tail was present.
+    pub has_tail: bool,
+}
+
+/// Why a `valueFrom` that names Secrets Manager cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretReferenceError {
+    /// ECS accepts the ARN followed by nothing or by exactly three more fields.
+    WrongFieldCount(usize),
+    NotASecret,
+}
+
+impl SecretReference {
+    /// Parses a Secrets Manager ARN as ECS accepts it: the resource is `secret:ID` or
+    /// `secret:ID:json-key:version-stage:version-id` (amazon-ecs-agent, asmsecret).
+    pub fn parse(arn: &Arn) -> Result<SecretReference, SecretReferenceError> {
+        if arn.service != "secretsmanager" {
+            return Err(SecretReferenceError::NotASecret);
+        }
+        let fields: Vec<&str> = arn.resource.split(':').collect();
+        if fields.first() != Some(&"secret") {
+            return Err(SecretReferenceError::NotASecret);
+        }
+        if fields.len() != 2 && fields.len() != 5 {
+            return Err(SecretReferenceError::WrongFieldCount(fields.len()));
+        }
+        let id = fields[1].to_string();
+        Ok(SecretReference {
+            arn: Arn {
+                resource: format!("secret:{id}"),
+                ..arn.clone()
+            },
+            id,
+            has_tail: fields.len() == 5,
+        })
+    }
+}
+
+/// Whether `id` ends like a Secrets Manager ARN: `-` followed by six ASCII alphanumerics.
+pub fn has_secret_suffix(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    bytes.len() > SECRET_SUFFIX_LEN
+        && bytes[bytes.len() - SECRET_SUFFIX_LEN] == b'-'
+        && bytes[bytes.len() - 6..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric())
+}
+
+/// The part of a role ARN that names the role (`arn:aws:iam::1:role/service-role/NAME` → `NAME`);
+/// a plain name is returned as it is.
+pub fn role_name(role: &str) -> &str {
+    match Arn::parse(role) {
+        Some(_) => role.rsplit('/').next().unwrap_or(role),
+        None => role,
+    }
+}
+
+/// A placeholder left in an ARN copied from documentation: `region`, `aws_account_id`,
+/// `secret_name`, `key_id`, `<…>`, `{…}`. The range is a byte range into the ARN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placeholder {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// Whether a region or account field is a documentation placeholder.
+fn placeholder_field(field: &str) -> bool {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| {
+        // ok: a constant pattern, exercised by the tests below
+        Regex::new(
+            r"(?ix)^(?:your[-_]?|my[-_]?)?(?:aws[-_]?)?
+              (?:region(?:[-_]?(?:name|code))?|acct(?:[-_]?id)?|account(?:[-_]?(?:id|number))?
+               |x{4,}|0{12})$",
+        )
+        .expect("valid placeholder pattern")
+    });
+    WORD.is_match(field)
+}
+
+/// Whether a segment of an ARN's resource part is a documentation placeholder name.
+fn placeholder_name(segment: &str) -> bool {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| {
+        // ok: a constant pattern, exercised by the tests below
+        Regex::new(
+            r"(?ix)^(?:your[-_]?|my[-_]?)?
+              (?:secret|key|kms[-_]?key|parameter|param|repository|repo|log[-_]?group|bucket)
+              [-_]?(?:name|id)$",
+        )
+        .expect("valid placeholder pattern")
+    });
+    WORD.is_match(segment)
+}
+
+/// The placeholders in an ARN-shaped string, in order. Policy variables (`${aws:username}`) are
+/// not placeholders.
+pub fn placeholders(s: &str) -> Vec<Placeholder> {
+    static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
+        // ok: a constant pattern, checked by the tests below
+        Regex::new(r"<[^<>]*>|(?:^|[^$])(\{[^{}]*\})").expect("valid bracket pattern")
+    });
+    let mut found = Vec::new();
+    if !s.starts_with("arn:") {
+        return found;
+    }
+    for m in BRACKETED.captures_iter(s) {
+        let Some(m) = m.get(1).or_else(|| m.get(0)) else {
+            continue;
+        };
+        found.push(Placeholder {
+            start: m.start(),
+            end: m.end(),
+            text: m.as_str().to_string(),
+        });
+    }
+    // Whole fields: region, account, and the resource's name after its type prefix.
+    let mut offset = 0;
+    for (i, field) in s.splitn(6, ':').enumerate() {
+        let start = offset;
+        offset += field.len() + 1;
+        let candidates: Vec<(usize, &str)> = match i {
+            3 | 4 => vec![(start, field)],
+            5 => field
+                .match_indices([':', '/'])
+                .map(|(j, _)| j + 1)
+                .chain(std::iter::once(0))
+                .map(|j| (start + j, &field[j..]))
+                .map(|(at, rest)| {
+                    let end = rest.find([':', '/']).unwrap_or(rest.len());
+                    (at, &rest[..end])
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (at, text) in candidates {
+            let is_placeholder = if i == 5 {
+                placeholder_name(text)
+            } else {
+                placeholder_field(text)
+            };
+            if is_placeholder && !found.iter().any(|p| p.start <= at && at < p.end) {
+                found.push(Placeholder {
+                    start: at,
+                    end: at + text.len(),
+                    text: text.to_string(),
+                });
+            }
+        }
+    }
+    found.sort_by_key(|p| p.start);
+    found.dedup_by_key(|p| p.start);
+    found
+}
+
+/// For a KMS key ARN written `…:key:KEY-ID`, the form AWS uses: `…:key/KEY-ID`.
+pub fn kms_key_colon_corrected(s: &str) -> Option<String> {
+    let arn = Arn::parse(s)?;
+    if arn.service != "kms" {
+        return None;
+    }
+    let id = arn.resource.strip_prefix("key:")?;
+    Some(
+        Arn {
+            resource: format!("key/{id}"),
+            ..arn
+        }
+        .to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_formats_round_trip() {
+        let s = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU";
+        let arn = Arn::parse(s).unwrap();
+        assert_eq!(arn.service, "secretsmanager");
+        assert_eq!(arn.region, "ap-northeast-1");
+        assert_eq!(arn.account, "123456789012");
+        assert_eq!(arn.resource, "secret:gitlab-sample-registry-y54JnU");
+        assert_eq!(arn.to_string(), s);
+    }
+
+    #[test]
+    fn resource_keeps_its_colons_and_slashes() {
+        let arn = Arn::parse("arn:aws:iam::123456789012:role/path/to/r").unwrap();
+        assert_eq!(arn.region, "");
+        assert_eq!(arn.resource, "role/path/to/r");
+        assert_eq!(role_name("arn:aws:iam::123456789012:role/path/to/r"), "r");
+        assert_eq!(role_name("plain"), "plain");
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_arn() {
+        for bad in [
+            "",
+            "arn",
+            "arn:aws:s3",
+            "arn:aws:s3::",
+            "gitlab-sample-registry",
+            "ARN:aws:s3:::b",
+        ] {
+            assert!(Arn::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn secret_reference_strips_the_json_key_tail() {
+        let arn =
+            Arn::parse("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::")
+                .unwrap();
+        let r = SecretReference::parse(&arn).unwrap();
+        assert!(r.has_tail);
+        assert_eq!(r.id, "db-AbCdEf");
+        assert_eq!(
+            r.arn.to_string(),
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
+        );
+    }
+
+    #[test]
+    fn secret_reference_rejects_other_field_counts() {
+        let arn =
+            Arn::parse("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password")
+                .unwrap();
+        assert_eq!(
+            SecretReference::parse(&arn),
+            Err(SecretReferenceError::WrongFieldCount(3))
+        );
+        let ssm = Arn::parse("arn:aws:ssm:us-east-1:123456789012:parameter/x").unwrap();
+        assert_eq!(
+            SecretReference::parse(&ssm),
+            Err(SecretReferenceError::NotASecret)
+        );
+    }
+
+    #[test]
+    fn suffix_detection() {
+        assert!(has_secret_suffix("gitlab-sample-registry-y54JnU"));
+        assert!(!has_secret_suffix("gitlab-sample-registry"));
+        assert!(!has_secret_suffix("-y54JnU"));
+        assert!(!has_secret_suffix("name-??????"));
+    }
+
+    #[test]
+    fn finds_documentation_placeholders() {
+        let s = "arn:aws:secretsmanager:region:aws_account_id:secret:secret_name";
+        let found: Vec<_> = placeholders(s).into_iter().map(|p| p.text).collect();
+        assert_eq!(found, ["region", "aws_account_id", "secret_name"]);
+        let p = &placeholders(s)[2];
+        assert_eq!(&s[p.start..p.end], "secret_name");
+        let kms = "arn:aws:kms:ap-northeast-1:<account id>:key/key_id";
+        let found: Vec<_> = placeholders(kms).into_iter().map(|p| p.text).collect();
+        assert_eq!(found, ["<account id>", "key_id"]);
+        let braces = "arn:aws:s3:::{bucket}/${aws:username}/*";
+        let found: Vec<_> = placeholders(braces).into_iter().map(|p| p.text).collect();
+        assert_eq!(found, ["{bucket}"]);
+    }
+
+    #[test]
+    fn real_arns_have_no_placeholders() {
+        for s in [
+            "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:secretsmanager:*:*:secret:app/*",
+            "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db/name",
+        ] {
+            assert_eq!(placeholders(s), Vec::new(), "{s}");
+        }
+    }
+
+    #[test]
+    fn kms_key_colon_is_corrected() {
+        assert_eq!(
+            kms_key_colon_corrected("arn:aws:kms:us-east-1:123456789012:key:abcd").as_deref(),
+            Some("arn:aws:kms:us-east-1:123456789012:key/abcd")
+        );
+        assert_eq!(
+            kms_key_colon_corrected("arn:aws:kms:us-east-1:123456789012:key/abcd"),
+            None
+        );
+        assert_eq!(
+            kms_key_colon_corrected("arn:aws:secretsmanager:us-east-1:1:key:abcd"),
+            None
+        );
+    }
+}

@@ -1,0 +1,193 @@
+//! Why a need is or is not granted: evaluation results turned into causes.
+//!
+//! Each need is evaluated against its role's policies once, here, and given exactly one cause. The
+//! rules render causes into findings; none of them re-decides why access fails.
+
+use crate::arn::{Arn, SECRET_SUFFIX_LEN, kms_key_colon_corrected, placeholders};
+use crate::iam::pattern::resource_matches;
+use crate::iam::{Decision, Evaluation, StatementRef, evaluate};
+use crate::inventory::Inventory;
+use crate::needs::{Need, Needs, RoleKind, Subject};
+use crate::policy::{Effect, PolicyDocument};
+use crate::taskdef::TaskDefinition;
+
+/// One entry of a statement's `Resource` list: `policies[policy].statements[statement]
+/// .resource.values[entry]`, with `policy` an index into the inventory's policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EntryRef {
+    pub policy: usize,
+    pub statement: usize,
+    pub entry: usize,
+}
+
+/// What is wrong with a `Resource` entry that was meant to grant a need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryDefect {
+    /// `…:secret:NAME` where the real ARN is `…:secret:NAME-AbCdEf`.
+    DisplayName,
+    /// Documentation placeholders (and possibly `key:` for `key/`) stand where the real values go.
+    Placeholder,
+    /// `…:key:ID` where AWS writes `…:key/ID`.
+    KmsKeyColon,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cause {
+    Granted,
+    /// Allow statements name the resource, but wrongly.
+    DefectiveEntries(Vec<(EntryRef, EntryDefect)>),
+    /// Unconditional deny statements match the request.
+    ExplicitDeny(Vec<StatementRef>),
+    /// The answer turns on `Condition` blocks.
+    Conditional(Vec<StatementRef>),
+    /// No statement grants it and none was meant to.
+    NotGranted,
+}
+
+#[derive(Clone, Debug)]
+pub struct Assessment {
+    /// Index into `Needs::needs`.
+    pub need: usize,
+    /// The inventory's policies attached to the need's role.
+    pub policies: Vec<usize>,
+    /// Statement references here index the inventory's policies.
+    pub evaluation: Evaluation,
+    pub cause: Cause,
+}
+
+/// The policies of the role a need belongs to.
+pub fn role_policies(td: &TaskDefinition, inventory: &Inventory, role: RoleKind) -> Vec<usize> {
+    let arn = match role {
+        RoleKind::Execution => &td.execution_role_arn,
+        RoleKind::Task => &td.task_role_arn,
+    };
+    let name = arn.as_ref().map(|a| crate::arn::role_name(&a.value));
+    inventory.policies_of(name, role == RoleKind::Execution)
+}
+
+pub fn assess(td: &TaskDefinition, inventory: &Inventory, needs: &Needs) -> Vec<Assessment> {
+    needs
+        .needs
+        .iter()
+        .enumerate()
+        .map(|(index, need)| {
+            let policies = role_policies(td, inventory, need.role);
+            let documents: Vec<&PolicyDocument> = policies
+                .iter()
+                .map(|&p| &inventory.policies[p].document)
+                .collect();
+            let mut evaluation = evaluate(&need.request, &documents);
+            remap(&mut evaluation, &policies);
+            let cause = cause(need, &evaluation, inventory);
+            Assessment {
+                need: index,
+                policies,
+                evaluation,
+                cause,
+            }
+        })
+        .collect()
+}
+
+/// Statement references from the evaluator index the slice it was given; make them index the
+/// inventory.
+fn remap(evaluation: &mut Evaluation, policies: &[usize]) {
+    let fix = |r: &mut StatementRef| r.policy = policies[r.policy];
+    match &mut evaluation.decision {
+        Decision::Allowed { by } => by.iter_mut().for_each(fix),
+        Decision::Denied { explicit } => explicit.iter_mut().for_each(fix),
+        Decision::Depends { on } => on.iter_mut().for_each(fix),
+    }
+    evaluation
+        .near_misses
+        .iter_mut()
+        .for_each(|m| fix(&mut m.statement));
+}
+
+fn cause(need: &Need, evaluation: &Evaluation, inventory: &Inventory) -> Cause {
+    match &evaluation.decision {
+        Decision::Allowed { .. } => Cause::Granted,
+        Decision::Depends { on } => Cause::Conditional(on.clone()),
+        Decision::Denied { explicit } if !explicit.is_empty() => {
+            Cause::ExplicitDeny(explicit.clone())
+        }
+        Decision::Denied { .. } => {
+            let mut defects = Vec::new();
+            for miss in &evaluation.near_misses {
+                if miss.effect != Effect::Allow {
+                    continue;
+                }
+                let statement = &inventory.policies[miss.statement.policy]
+                    .document
+                    .statements[miss.statement.statement];
+                if statement.resource.negated {
+                    continue;
+                }
+                for (entry, value) in statement.resource.values.iter().enumerate() {
+                    if let Some(defect) = entry_defect(&value.value, need) {
+                        defects.push((
+                            EntryRef {
+                                policy: miss.statement.policy,
+                                statement: miss.statement.statement,
+                                entry,
+                            },
+                            defect,
+                        ));
+                    }
+                }
+            }
+            if defects.is_empty() {
+                Cause::NotGranted
+            } else {
+                Cause::DefectiveEntries(defects)
+            }
+        }
+    }
+}
+
+/// The display-name form of a secret ARN: the ARN without its random suffix.
+pub fn display_name_arn(secret_arn: &str) -> Option<&str> {
+    let arn = Arn::parse(secret_arn)?;
+    let id = arn.resource.strip_prefix("secret:")?;
+    if !crate::arn::has_secret_suffix(id) {
+        return None;
+    }
+    secret_arn.get(..secret_arn.len() - SECRET_SUFFIX_LEN)
+}
+
+/// The `Resource` entry AWS recommends for a secret: its name followed by `-??????`, which matches
+/// the secret's ARN and survives the secret being deleted and created again.
+pub fn recommended_secret_resource(secret_arn: &str) -> String {
+    match display_name_arn(secret_arn) {
+        Some(base) => format!("{base}-??????"),
+        None => secret_arn.to_string(),
+    }
+}
+
+/// What a resource entry most likely meant, when it was meant to grant this need.
+fn entry_defect(entry: &str, need: &Need) -> Option<EntryDefect> {
+    let resource = &need.request.resource;
+    if let Subject::Secret { arn, .. } = &need.subject
+        && display_name_arn(&arn.to_string()) == Some(entry)
+    {
+        return Some(EntryDefect::DisplayName);
+    }
+    let corrected = kms_key_colon_corrected(entry);
+    let candidate = corrected.as_deref().unwrap_or(entry);
+    let found = placeholders(candidate);
+    if !found.is_empty() {
+        let mut pattern = String::with_capacity(candidate.len());
+        let mut at = 0;
+        for p in &found {
+            pattern.push_str(&candidate[at..p.start]);
+            pattern.push('*');
+            at = p.end;
+        }
+        pattern.push_str(&candidate[at..]);
+        return resource_matches(&pattern, resource).then_some(EntryDefect::Placeholder);
+    }
+    if corrected.is_some() && resource_matches(candidate, resource) {
+        return Some(EntryDefect::KmsKeyColon);
+    }
+    None
+}

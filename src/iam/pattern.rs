@@ -1,0 +1,198 @@
+//! IAM wildcard matching: `*` matches any run of characters (including none), `?` exactly one.
+//!
+//! The pattern is cut at each `*` into literal pieces; the first piece is anchored at the start,
+//! the last at the end, and the ones between are found leftmost-first, which is optimal for `*`
+//! patterns. No backtracking: the cost is at most O(len(text) · len(pattern)) and, for the usual
+//! patterns, close to linear. Consecutive stars collapse into one.
+
+/// Matches `text` against an IAM wildcard `pattern`.
+pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    let fold = |s: &str| -> Vec<char> {
+        if case_insensitive {
+            s.chars().flat_map(char::to_lowercase).collect()
+        } else {
+            s.chars().collect()
+        }
+    };
+    let pattern = fold(pattern);
+    let text = fold(text);
+    match_chars(&pattern, &text)
+}
+
+fn piece_matches_at(piece: &[char], text: &[char], at: usize) -> bool {
+    at + piece.len() <= text.len()
+        && piece
+            .iter()
+            .zip(&text[at..at + piece.len()])
+            .all(|(p, t)| *p == '?' || p == t)
+}
+
+fn match_chars(pattern: &[char], text: &[char]) -> bool {
+    let pieces: Vec<&[char]> = pattern.split(|c| *c == '*').collect();
+    if pieces.len() == 1 {
+        return pattern.len() == text.len() && piece_matches_at(pattern, text, 0);
+    }
+    // pieces.len() >= 2: there is a first and a last piece, with a star between them.
+    let first = pieces[0];
+    let last = pieces[pieces.len() - 1];
+    if first.len() + last.len() > text.len()
+        || !piece_matches_at(first, text, 0)
+        || !piece_matches_at(last, text, text.len() - last.len())
+    {
+        return false;
+    }
+    let mut at = first.len();
+    let end = text.len() - last.len();
+    for piece in &pieces[1..pieces.len() - 1] {
+        if piece.is_empty() {
+            continue;
+        }
+        let mut found = None;
+        let mut i = at;
+        while i + piece.len() <= end {
+            if piece_matches_at(piece, text, i) {
+                found = Some(i);
+                break;
+            }
+            i += 1;
+        }
+        match found {
+            Some(i) => at = i + piece.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Whether an `Action` entry covers an action. Actions match case-insensitively.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    wildcard_match(pattern, action, true)
+}
+
+/// Whether a `Resource` entry covers an ARN. ARNs match case-sensitively.
+///
+/// The first five colon-separated fields of the pattern are matched one by one, so a wildcard in
+/// the region cannot swallow the account; the pattern's last field matches the rest of the ARN,
+/// colons included, so `arn:aws:*` and `…:secret:*` cover everything below them.
+pub fn resource_matches(pattern: &str, arn: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let pattern_fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    let arn_fields: Vec<&str> = arn.splitn(6, ':').collect();
+    let last = pattern_fields.len() - 1;
+    for (i, p) in pattern_fields.iter().enumerate() {
+        if i == last {
+            let rest = match arn_fields.get(i..) {
+                Some(fields) if !fields.is_empty() => fields.join(":"),
+                _ => return false,
+            };
+            return wildcard_match(p, &rest, false);
+        }
+        match arn_fields.get(i) {
+            Some(a) if i + 1 < arn_fields.len() && wildcard_match(p, a, false) => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reference matcher by plain recursion, exponential but obviously right, for small inputs.
+    fn reference(p: &[u8], t: &[u8]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => reference(&p[1..], t) || (!t.is_empty() && reference(p, &t[1..])),
+            (Some(b'?'), Some(_)) => reference(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => reference(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_reference_on_every_small_case() {
+        let alphabet = [b'a', b'b', b'*', b'?'];
+        let texts = ["", "a", "b", "ab", "ba", "aab", "abab", "bbba", "aaaa"];
+        // every pattern up to length 4 over {a, b, *, ?}
+        let mut patterns = vec![Vec::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for p in &patterns {
+                for c in alphabet {
+                    let mut q: Vec<u8> = p.clone();
+                    q.push(c);
+                    next.push(q);
+                }
+            }
+            patterns.extend(next.clone());
+            patterns.dedup();
+        }
+        for p in &patterns {
+            for t in texts {
+                let ps = std::str::from_utf8(p).unwrap();
+                assert_eq!(
+                    wildcard_match(ps, t, false),
+                    reference(p, t.as_bytes()),
+                    "pattern {ps:?} text {t:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn actions_ignore_case_resources_do_not() {
+        assert!(action_matches(
+            "SecretsManager:getSecret*",
+            "secretsmanager:GetSecretValue"
+        ));
+        assert!(action_matches("*", "kms:Decrypt"));
+        assert!(!action_matches("kms:Encrypt", "kms:Decrypt"));
+        assert!(!resource_matches(
+            "arn:aws:secretsmanager:us-east-1:1:secret:Db-??????",
+            "arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf"
+        ));
+    }
+
+    #[test]
+    fn display_name_does_not_match_the_suffixed_arn() {
+        let arn = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU";
+        assert!(!resource_matches(
+            "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry",
+            arn
+        ));
+        assert!(resource_matches(
+            "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????",
+            arn
+        ));
+        assert!(resource_matches(
+            "arn:aws:secretsmanager:*:123456789012:secret:gitlab-*",
+            arn
+        ));
+        assert!(resource_matches("arn:aws:*", arn));
+        assert!(resource_matches("*", arn));
+    }
+
+    #[test]
+    fn a_wildcard_in_one_field_does_not_cross_into_the_next() {
+        assert!(!resource_matches(
+            "arn:aws:secretsmanager:us-*:secret:x",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:x"
+        ));
+        assert!(resource_matches(
+            "arn:aws:secretsmanager:us-*:*:secret:x",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:x"
+        ));
+    }
+
+    #[test]
+    fn many_stars_against_a_long_arn_finish() {
+        let pattern = format!("arn:aws:s3:::{}", "*a".repeat(500));
+        let arn = format!("arn:aws:s3:::{}", "b".repeat(10_000));
+        assert!(!resource_matches(&pattern, &arn));
+        let arn_a = format!("arn:aws:s3:::{}", "a".repeat(10_000));
+        assert!(resource_matches(&pattern, &arn_a));
+    }
+}

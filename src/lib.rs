@@ -1,0 +1,65 @@
+//! ecslint finds, explains and fixes the IAM mistakes that stop Amazon ECS tasks from reading
+//! their secrets.
+//!
+//! The data flows one way: load → model → needs → evaluate → explain → findings → report
+//! (see DESIGN.md). `check` runs the whole line on files.
+
+pub mod arn;
+pub mod cli;
+pub mod explain;
+pub mod fix;
+pub mod iam;
+pub mod inventory;
+pub mod json;
+pub mod needs;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod taskdef;
+
+use inventory::files::{Inputs, LoadError, Loaded};
+use rules::Finding;
+use source::SourceMap;
+
+/// What a `check` run found.
+pub struct Checked {
+    pub sources: SourceMap,
+    pub findings: Vec<Finding>,
+    pub needs_checked: usize,
+    pub needs_granted: usize,
+}
+
+/// Loads the inputs, works out what the task definition needs, evaluates it and runs every rule.
+/// `region` overrides the task's region where the inputs do not give it.
+pub fn check(inputs: &Inputs, region: Option<&str>) -> Result<Checked, LoadError> {
+    let loaded = Loaded::load(inputs)?;
+    let (needs, assessments) = match &loaded.task_definition {
+        Some(td) => {
+            let context = needs::TaskContext::of(td, region);
+            let needs = needs::derive(td, &loaded.inventory, &context);
+            let assessments = explain::assess(td, &loaded.inventory, &needs);
+            (needs, assessments)
+        }
+        None => (needs::Needs::default(), Vec::new()),
+    };
+    let cx = rules::Context {
+        sources: &loaded.sources,
+        task_definition: loaded.task_definition.as_ref(),
+        inventory: &loaded.inventory,
+        problems: &loaded.problems,
+        needs: &needs,
+        assessments: &assessments,
+    };
+    let findings = rules::check(&cx);
+    let needs_granted = assessments
+        .iter()
+        .filter(|a| a.evaluation.is_allowed())
+        .count();
+    Ok(Checked {
+        findings,
+        needs_checked: assessments.len(),
+        needs_granted,
+        sources: loaded.sources,
+    })
+}

@@ -1,0 +1,12 @@
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = ecslint::cli::Cli::parse();
+    let (code, stdout, stderr) = ecslint::cli::run(cli);
+    // A closed pipe (`ecslint … | head`) is not an error worth a panic.
+    let _ = std::io::stdout().write_all(stdout.as_bytes());
+    let _ = std::io::stderr().write_all(stderr.as_bytes());
+    ExitCode::from(code)
+}

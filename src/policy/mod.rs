@@ -1,0 +1,345 @@
+//! IAM policy documents: the typed model and its parser.
+//!
+//! The parser is forgiving in the way a linter must be: a malformed statement is reported as a
+//! `Problem` and skipped, the rest of the document is still read and checked.
+
+use crate::json::{Kind, Node};
+use crate::source::{Loc, SourceId, Span, Spanned};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// `Action`/`NotAction` or `Resource`/`NotResource`: one string or an array, kept as written.
+#[derive(Clone, Debug)]
+pub struct ValueList {
+    /// `NotAction` / `NotResource`.
+    pub negated: bool,
+    /// The element's value: the string, or the array.
+    pub loc: Loc,
+    pub is_array: bool,
+    pub values: Vec<Spanned<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Statement {
+    /// Position in the document's `Statement` list.
+    pub index: usize,
+    /// The statement object.
+    pub loc: Loc,
+    pub sid: Option<Spanned<String>>,
+    pub effect: Spanned<Effect>,
+    pub action: ValueList,
+    pub resource: ValueList,
+    /// The `Condition` block, when there is one.
+    pub condition: Option<Loc>,
+}
+
+impl Statement {
+    /// "statement 2 (Sid \"ReadSecrets\")" — how messages name a statement.
+    pub fn describe(&self) -> String {
+        match &self.sid {
+            Some(sid) if !sid.value.is_empty() => {
+                format!("statement {} (Sid \"{}\")", self.index + 1, sid.value)
+            }
+            _ => format!("statement {}", self.index + 1),
+        }
+    }
+}
+
+/// Where the statements are written, so a fix can add one.
+#[derive(Clone, Debug)]
+pub struct StatementBlock {
+    pub loc: Loc,
+    pub is_array: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct PolicyDocument {
+    pub source: SourceId,
+    /// The document object.
+    pub loc: Loc,
+    pub version: Option<Spanned<String>>,
+    pub statements: Vec<Statement>,
+    pub statement_block: Option<StatementBlock>,
+}
+
+/// Something in a document that is not a valid IAM policy.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub loc: Loc,
+    pub message: String,
+}
+
+/// Reads a policy document from its JSON tree. Returns the statements it could read and the
+/// problems it found; `None` when the value is not a policy document at all.
+pub fn parse(node: &Node, source: SourceId) -> (Option<PolicyDocument>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let loc = |span: Span| Loc::new(source, span);
+    let Kind::Object(_) = node.kind else {
+        problems.push(Problem {
+            loc: loc(node.span),
+            message: format!(
+                "a policy document must be a JSON object, found {}",
+                node.type_name()
+            ),
+        });
+        return (None, problems);
+    };
+    let version = match node.get("Version") {
+        None => None,
+        Some(v) => match v.as_str() {
+            Some(s) => {
+                if s != "2012-10-17" && s != "2008-10-17" {
+                    problems.push(Problem {
+                        loc: loc(v.span),
+                        message: format!(
+                            "`Version` must be \"2012-10-17\" (or the older \"2008-10-17\"), found \"{s}\""
+                        ),
+                    });
+                }
+                Some(Spanned::new(s.to_string(), loc(v.span)))
+            }
+            None => {
+                problems.push(Problem {
+                    loc: loc(v.span),
+                    message: format!("`Version` must be a string, found {}", v.type_name()),
+                });
+                None
+            }
+        },
+    };
+    let mut statements = Vec::new();
+    let statement_block = match node.get("Statement") {
+        None => {
+            problems.push(Problem {
+                loc: loc(node.span),
+                message: "the policy has no `Statement`".to_string(),
+            });
+            None
+        }
+        Some(block) => {
+            let items: Vec<&Node> = match &block.kind {
+                Kind::Array(items) => items.iter().collect(),
+                Kind::Object(_) => vec![block],
+                _ => {
+                    problems.push(Problem {
+                        loc: loc(block.span),
+                        message: format!(
+                            "`Statement` must be an object or an array of objects, found {}",
+                            block.type_name()
+                        ),
+                    });
+                    Vec::new()
+                }
+            };
+            for (index, item) in items.into_iter().enumerate() {
+                if let Some(statement) = parse_statement(item, index, source, &mut problems) {
+                    statements.push(statement);
+                }
+            }
+            Some(StatementBlock {
+                loc: loc(block.span),
+                is_array: matches!(block.kind, Kind::Array(_)),
+            })
+        }
+    };
+    let document = PolicyDocument {
+        source,
+        loc: loc(node.span),
+        version,
+        statements,
+        statement_block,
+    };
+    (Some(document), problems)
+}
+
+fn parse_statement(
+    node: &Node,
+    index: usize,
+    source: SourceId,
+    problems: &mut Vec<Problem>,
+) -> Option<Statement> {
+    let loc = |span: Span| Loc::new(source, span);
+    let mut report = |span: Span, message: String| {
+        problems.push(Problem {
+            loc: loc(span),
+            message,
+        })
+    };
+    if !matches!(node.kind, Kind::Object(_)) {
+        report(
+            node.span,
+            format!("a statement must be an object, found {}", node.type_name()),
+        );
+        return None;
+    }
+    let sid = node
+        .get("Sid")
+        .and_then(|s| s.as_str().map(|v| Spanned::new(v.to_string(), loc(s.span))));
+    let effect = match node.get("Effect") {
+        None => {
+            report(node.span, "the statement has no `Effect`".to_string());
+            None
+        }
+        Some(e) => match e.as_str() {
+            Some("Allow") => Some(Spanned::new(Effect::Allow, loc(e.span))),
+            Some("Deny") => Some(Spanned::new(Effect::Deny, loc(e.span))),
+            Some(other) => {
+                report(
+                    e.span,
+                    format!("`Effect` must be exactly \"Allow\" or \"Deny\", found \"{other}\""),
+                );
+                None
+            }
+            None => {
+                report(
+                    e.span,
+                    format!("`Effect` must be a string, found {}", e.type_name()),
+                );
+                None
+            }
+        },
+    };
+    let action = value_list(node, "Action", "NotAction", source, problems);
+    let resource = value_list(node, "Resource", "NotResource", source, problems);
+    let condition = match node.get("Condition") {
+        Some(c) if matches!(c.kind, Kind::Object(_)) => Some(loc(c.span)),
+        Some(c) => {
+            problems.push(Problem {
+                loc: loc(c.span),
+                message: format!("`Condition` must be an object, found {}", c.type_name()),
+            });
+            Some(loc(c.span))
+        }
+        None => None,
+    };
+    let (effect, action, resource) = (effect?, action?, resource?);
+    Some(Statement {
+        index,
+        loc: loc(node.span),
+        sid,
+        effect,
+        action,
+        resource,
+        condition,
+    })
+}
+
+fn value_list(
+    statement: &Node,
+    key: &str,
+    not_key: &str,
+    source: SourceId,
+    problems: &mut Vec<Problem>,
+) -> Option<ValueList> {
+    let loc = |span: Span| Loc::new(source, span);
+    let (node, negated) = match (statement.get(key), statement.get(not_key)) {
+        (Some(_), Some(n)) => {
+            problems.push(Problem {
+                loc: loc(n.span),
+                message: format!("a statement cannot have both `{key}` and `{not_key}`"),
+            });
+            return None;
+        }
+        (Some(n), None) => (n, false),
+        (None, Some(n)) => (n, true),
+        (None, None) => {
+            problems.push(Problem {
+                loc: loc(statement.span),
+                message: format!("the statement has neither `{key}` nor `{not_key}`"),
+            });
+            return None;
+        }
+    };
+    let name = if negated { not_key } else { key };
+    let to_value = |n: &Node| n.as_str().map(|s| Spanned::new(s.to_string(), loc(n.span)));
+    let (values, is_array) = match &node.kind {
+        Kind::String(_) => (to_value(node).into_iter().collect(), false),
+        Kind::Array(items) => {
+            let mut values = Vec::new();
+            for item in items {
+                match to_value(item) {
+                    Some(v) => values.push(v),
+                    None => problems.push(Problem {
+                        loc: loc(item.span),
+                        message: format!(
+                            "each `{name}` entry must be a string, found {}",
+                            item.type_name()
+                        ),
+                    }),
+                }
+            }
+            (values, true)
+        }
+        _ => {
+            problems.push(Problem {
+                loc: loc(node.span),
+                message: format!(
+                    "`{name}` must be a string or an array of strings, found {}",
+                    node.type_name()
+                ),
+            });
+            return None;
+        }
+    };
+    Some(ValueList {
+        negated,
+        loc: loc(node.span),
+        is_array,
+        values,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+
+    fn parse_text(text: &str) -> (Option<PolicyDocument>, Vec<Problem>) {
+        parse(&json::parse(text).unwrap(), SourceId(0))
+    }
+
+    #[test]
+    fn statement_object_and_string_fields() {
+        let (doc, problems) = parse_text(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}}"#,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let doc = doc.unwrap();
+        assert_eq!(doc.statements.len(), 1);
+        assert!(!doc.statement_block.unwrap().is_array);
+        let s = &doc.statements[0];
+        assert_eq!(s.effect.value, Effect::Allow);
+        assert!(!s.action.is_array);
+        assert_eq!(s.action.values[0].value, "kms:Decrypt");
+    }
+
+    #[test]
+    fn bad_statements_are_reported_and_the_rest_is_read() {
+        let (doc, problems) = parse_text(
+            r#"{"Statement":[{"Effect":"allow","Action":"a:b","Resource":"*"},
+                {"Effect":"Deny","NotAction":["a:b", 3],"NotResource":"x"}, "oops"]}"#,
+        );
+        let doc = doc.unwrap();
+        assert_eq!(doc.statements.len(), 1);
+        assert!(doc.statements[0].action.negated);
+        assert!(doc.statements[0].resource.negated);
+        let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].contains("\"allow\""));
+        assert!(messages[1].contains("must be a string, found a number"));
+        assert!(messages[2].contains("must be an object"));
+    }
+
+    #[test]
+    fn both_action_and_not_action_is_a_problem() {
+        let (doc, problems) = parse_text(
+            r#"{"Statement":[{"Effect":"Allow","Action":"a:b","NotAction":"c:d","Resource":"*"}]}"#,
+        );
+        assert!(doc.unwrap().statements.is_empty());
+        assert!(problems[0].message.contains("both"));
+    }
+}

@@ -1,0 +1,198 @@
+//! Human output: miette diagnostics with the source snippet underlined, the rule name, why the
+//! task fails, what to do, and the corrected lines.
+
+use super::{Report, terminal_safe};
+use crate::fix;
+use crate::rules::{Finding, Severity};
+use crate::source::{Loc, SourceId, SourceMap};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt;
+
+/// How to draw: colours only on a terminal without `NO_COLOR`.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(report: &Report<'_>, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1)
+        .with_wrap_lines(false)
+        .with_show_related_as_nested(true);
+    let mut out = String::new();
+    for finding in &report.findings {
+        let view = View::of(report.sources, finding);
+        if handler.render_report(&mut out, &view).is_err() {
+            // A span miette cannot show: fall back to the one-line form rather than lose the finding.
+            out.push_str(&one_line(report.sources, finding));
+        }
+        out.push('\n');
+    }
+    let s = report.summary();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    out.push_str(&format!(
+        "{}, {}, {} ({} with a fix); {} of {} needed accesses granted\n",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "info"),
+        s.fixable,
+        s.needs_granted,
+        s.needs_checked,
+    ));
+    out
+}
+
+/// `file:line:column: severity[rule]: message`.
+pub fn one_line(sources: &SourceMap, finding: &Finding) -> String {
+    let place = match finding.loc {
+        Some(loc) => {
+            let source = sources.get(loc.source);
+            let (line, column) = source.line_col(loc.span.start);
+            format!("{}:{line}:{column}: ", source.name)
+        }
+        None => String::new(),
+    };
+    terminal_safe(&format!(
+        "{place}{}[{}]: {}\n",
+        finding.severity.as_str(),
+        finding.rule,
+        finding.message
+    ))
+}
+
+#[derive(Debug)]
+struct View {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<View>,
+}
+
+impl View {
+    fn of(sources: &SourceMap, finding: &Finding) -> View {
+        let mut help = Vec::new();
+        if let Some(note) = &finding.note {
+            help.push(format!("why: {note}"));
+        }
+        if let Some(h) = &finding.help {
+            help.push(h.clone());
+        }
+        if let Some(fix) = &finding.fix {
+            let mut text = format!("fix ({}): {}", fix.applicability.as_str(), fix.message);
+            if let Ok(preview) = fix::preview(sources, fix) {
+                text.push('\n');
+                text.push_str(preview.trim_end());
+            }
+            help.push(text);
+        }
+        let primary_source = finding.loc.map(|l| l.source);
+        let mut labels = Vec::new();
+        let mut related = Vec::new();
+        if let Some(loc) = finding.loc {
+            labels.push(LabeledSpan::new_primary_with_span(
+                finding.label.as_deref().map(terminal_safe),
+                (loc.span.start, loc.span.len()),
+            ));
+        }
+        for r in &finding.related {
+            if Some(r.loc.source) == primary_source {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(terminal_safe(&r.message)),
+                    (r.loc.span.start, r.loc.span.len()),
+                ));
+            } else {
+                related.push(View::related(sources, r.loc, &r.message));
+            }
+        }
+        View {
+            message: terminal_safe(&finding.message),
+            code: Some(finding.rule.to_string()),
+            severity: severity(finding.severity),
+            help: (!help.is_empty()).then(|| terminal_safe(&help.join("\n"))),
+            source: primary_source.map(|id| named(sources, id)),
+            labels,
+            related,
+        }
+    }
+
+    fn related(sources: &SourceMap, loc: Loc, message: &str) -> View {
+        View {
+            message: terminal_safe(message),
+            code: None,
+            severity: miette::Severity::Advice,
+            help: None,
+            source: Some(named(sources, loc.source)),
+            labels: vec![LabeledSpan::new_primary_with_span(
+                None,
+                (loc.span.start, loc.span.len()),
+            )],
+            related: Vec::new(),
+        }
+    }
+}
+
+fn named(sources: &SourceMap, id: SourceId) -> NamedSource<String> {
+    let source = sources.get(id);
+    NamedSource::new(terminal_safe(&source.name), terminal_safe(&source.text))
+}
+
+fn severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+impl fmt::Display for View {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for View {}
+
+impl Diagnostic for View {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        (!self.related.is_empty()).then(|| {
+            Box::new(self.related.iter().map(|r| r as &dyn Diagnostic))
+                as Box<dyn Iterator<Item = &'a dyn Diagnostic>>
+        })
+    }
+}

@@ -1,0 +1,71 @@
+//! Reports are views of one `Report`: the findings and the sources they point into.
+
+pub mod human;
+pub mod json;
+
+use crate::rules::{Finding, Severity};
+use crate::source::SourceMap;
+
+pub struct Report<'a> {
+    pub sources: &'a SourceMap,
+    pub findings: Vec<Finding>,
+    /// How many accesses the task definition needs, and how many of them are granted.
+    pub needs_checked: usize,
+    pub needs_granted: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// Findings that carry a fix.
+    pub fixable: usize,
+    pub needs_checked: usize,
+    pub needs_granted: usize,
+}
+
+impl Report<'_> {
+    pub fn summary(&self) -> Summary {
+        let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            fixable: self.findings.iter().filter(|f| f.fix.is_some()).count(),
+            needs_checked: self.needs_checked,
+            needs_granted: self.needs_granted,
+        }
+    }
+}
+
+/// Replaces characters that could steer a terminal (escape sequences, C1 controls, bidirectional
+/// overrides) with visible stand-ins of the same UTF-8 length, so byte offsets stay valid.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' | '\r' => c,
+            c if (c as u32) < 0x20 || c == '\u{7f}' => '?',
+            '\u{80}'..='\u{9f}' => '\u{bf}',
+            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                '\u{fffd}'
+            }
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_keeps_byte_length() {
+        let hostile = "a\u{1b}[31mred\u{9b}x\u{202e}y\n";
+        let safe = terminal_safe(hostile);
+        assert_eq!(safe.len(), hostile.len());
+        assert!(!safe.contains('\u{1b}'));
+        assert!(!safe.contains('\u{202e}'));
+        assert!(safe.ends_with('\n'));
+    }
+}

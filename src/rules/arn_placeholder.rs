@@ -1,0 +1,152 @@
+use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use crate::arn::placeholders;
+use crate::explain::{Cause, EntryDefect, EntryRef, recommended_secret_resource};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::json::quote;
+use crate::needs::Subject;
+use crate::source::{Loc, Span, Spanned};
+
+pub struct ArnPlaceholder;
+
+static META: RuleMeta = RuleMeta {
+    name: "arn-placeholder",
+    severity: Severity::Error,
+    fix: FixAvailability::Sometimes,
+    summary: "An ARN still holds placeholder text from documentation, such as `region` or `secret_name`",
+    doc: include_str!("../../rules/arn-placeholder.md"),
+};
+
+impl Rule for ArnPlaceholder {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (p, policy) in cx.inventory.policies.iter().enumerate() {
+            for (s, statement) in policy.document.statements.iter().enumerate() {
+                for (e, entry) in statement.resource.values.iter().enumerate() {
+                    let entry_ref = EntryRef {
+                        policy: p,
+                        statement: s,
+                        entry: e,
+                    };
+                    if let Some(finding) = finding(cx, entry, "`Resource`") {
+                        out.push(finding.fix(fix_for(cx, entry_ref, entry, statement)));
+                    }
+                }
+            }
+        }
+        let Some(td) = cx.task_definition else {
+            return;
+        };
+        let mut references: Vec<(&Spanned<String>, &str)> = Vec::new();
+        for (field, value) in [
+            ("`executionRoleArn`", &td.execution_role_arn),
+            ("`taskRoleArn`", &td.task_role_arn),
+        ] {
+            if let Some(v) = value {
+                references.push((v, field));
+            }
+        }
+        for c in &td.containers {
+            for entry in c.secrets.iter().chain(&c.log_secret_options) {
+                references.push((&entry.value_from, "`valueFrom`"));
+            }
+            if let Some(v) = &c.credentials_parameter {
+                references.push((v, "`credentialsParameter`"));
+            }
+        }
+        for (value, field) in references {
+            if let Some(finding) = finding(cx, value, field) {
+                out.push(finding);
+            }
+        }
+    }
+}
+
+fn finding(cx: &Context<'_>, value: &Spanned<String>, field: &str) -> Option<Finding> {
+    let found = placeholders(&value.value);
+    let first = found.first()?;
+    let names: Vec<String> = found.iter().map(|p| format!("`{}`", p.text)).collect();
+    // Point at each placeholder when the string has no escapes, so offsets in the value are
+    // offsets in the token (after its opening quote).
+    let token = cx.sources.slice(value.loc);
+    let plain = token.len() == value.value.len() + 2;
+    let at = |start: usize, end: usize| {
+        Loc::new(
+            value.loc.source,
+            Span::new(
+                value.loc.span.start + 1 + start,
+                value.loc.span.start + 1 + end,
+            ),
+        )
+    };
+    let mut finding = Finding::new(
+        &META,
+        if plain {
+            at(first.start, first.end)
+        } else {
+            value.loc
+        },
+        format!(
+            "{field} ARN still holds placeholder text: {}",
+            names.join(", ")
+        ),
+    )
+    .label("placeholder from a documentation example")
+    .note("an ARN with placeholder text names no real resource, so it matches nothing")
+    .help("replace each placeholder with the real value: the region, the 12-digit account ID, the resource's name or ID");
+    if plain {
+        for p in &found[1..] {
+            finding = finding.related(at(p.start, p.end), "another placeholder");
+        }
+    }
+    Some(finding)
+}
+
+/// The entry's intended resources are the needs that explained their denial by it.
+fn fix_for(
+    cx: &Context<'_>,
+    entry_ref: EntryRef,
+    entry: &Spanned<String>,
+    statement: &crate::policy::Statement,
+) -> Option<Fix> {
+    let mut intended: Vec<String> = Vec::new();
+    for assessment in cx.assessments {
+        let Cause::DefectiveEntries(entries) = &assessment.cause else {
+            continue;
+        };
+        if !entries.contains(&(entry_ref, EntryDefect::Placeholder)) {
+            continue;
+        }
+        let need = cx.need(assessment);
+        let resource = match &need.subject {
+            Subject::Secret { arn, .. } => recommended_secret_resource(&arn.to_string()),
+            Subject::SecretKey { .. } => need.request.resource.clone(),
+        };
+        if !intended.contains(&resource) {
+            intended.push(resource);
+        }
+    }
+    if intended.is_empty() {
+        return None;
+    }
+    let quoted: Vec<String> = intended.iter().map(|r| quote(r)).collect();
+    let replacement = if statement.resource.is_array || quoted.len() == 1 {
+        quoted.join(", ")
+    } else {
+        format!("[{}]", quoted.join(", "))
+    };
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!(
+            "replace with {}, what the task definition references",
+            intended
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        edits: vec![Edit::replace(entry.loc, replacement)],
+    })
+}

@@ -1,0 +1,138 @@
+use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, describe_need};
+use crate::explain::{Cause, recommended_secret_resource};
+use crate::fix::{Applicability, Fix, Grant, grant_edits};
+use crate::needs::{Need, Subject};
+
+pub struct MissingPermission;
+
+static META: RuleMeta = RuleMeta {
+    name: "missing-permission",
+    severity: Severity::Error,
+    fix: FixAvailability::Sometimes,
+    summary: "No statement grants an access the task definition needs",
+    doc: include_str!("../../rules/missing-permission.md"),
+};
+
+/// The `Resource` entry to grant a need with: a secret by name and `-??????`, anything else exactly.
+fn grant_for(need: &Need) -> Grant {
+    let resource = match &need.subject {
+        Subject::Secret { arn, .. } => recommended_secret_resource(&arn.to_string()),
+        Subject::SecretKey { .. } => need.request.resource.clone(),
+    };
+    Grant {
+        action: need.request.action.clone(),
+        resource,
+    }
+}
+
+impl Rule for MissingPermission {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let missing: Vec<usize> = cx
+            .assessments
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.cause == Cause::NotGranted)
+            .map(|(i, _)| i)
+            .collect();
+        let Some(&first) = missing.first() else {
+            return;
+        };
+        let grants: Vec<Grant> = missing
+            .iter()
+            .map(|&a| grant_for(cx.need(&cx.assessments[a])))
+            .collect();
+        // All needs so far are the execution role's, so they share one set of policies; the fix
+        // goes into the first of them that is a file.
+        let policies = &cx.assessments[first].policies;
+        let target = policies
+            .iter()
+            .map(|&p| &cx.inventory.policies[p])
+            .find(|p| cx.sources.get(p.document.source).is_file());
+        let edits =
+            target.map(|p| grant_edits(&p.document, cx.sources.get(p.document.source), &grants));
+        for (i, &a) in missing.iter().enumerate() {
+            let need = cx.need(&cx.assessments[a]);
+            let Some(origin) = need.origins.first() else {
+                continue;
+            };
+            let role = need.role.describe();
+            let message = if policies.is_empty() {
+                format!(
+                    "the {role} needs {}, and no policy was given for it",
+                    describe_need(need)
+                )
+            } else {
+                format!(
+                    "no statement of the {role}'s policies allows {}",
+                    describe_need(need)
+                )
+            };
+            let fix = match (&edits, target) {
+                (Some(edits), Some(target)) if !edits[i].is_empty() => Some(Fix {
+                    applicability: Applicability::Safe,
+                    message: format!(
+                        "grant `{}` on `{}` in {}",
+                        grants[i].action,
+                        grants[i].resource,
+                        cx.sources.get(target.document.source).name
+                    ),
+                    edits: edits[i].clone(),
+                }),
+                _ => None,
+            };
+            let help = if fix.is_some() {
+                format!("allow `{}` on `{}`", grants[i].action, grants[i].resource)
+            } else {
+                format!(
+                    "attach a policy like this to the {role}:\n{}",
+                    standalone_policy(&grants)
+                )
+            };
+            let mut finding = Finding::new(&META, origin.loc, message)
+                .label(format!("{} needs this", origin.what))
+                .note(format!(
+                    "the ECS agent calls `{}` with the {role} before the containers start; \
+                     without an allow the call is denied and the task stops",
+                    need.request.action
+                ))
+                .help(help)
+                .fix(fix);
+            for other in &need.origins[1..] {
+                finding = finding.related(other.loc, format!("{} needs it too", other.what));
+            }
+            out.push(finding);
+        }
+    }
+}
+
+/// A complete policy granting `grants`, for when there is no policy file to edit.
+fn standalone_policy(grants: &[Grant]) -> String {
+    let mut statements: Vec<serde_json::Value> = Vec::new();
+    for grant in grants {
+        let existing = statements
+            .iter_mut()
+            .find(|s| s["Action"] == grant.action.as_str());
+        match existing {
+            Some(s) => {
+                let resource = s["Resource"].take();
+                let mut list = match resource {
+                    serde_json::Value::Array(list) => list,
+                    other => vec![other],
+                };
+                list.push(grant.resource.clone().into());
+                s["Resource"] = serde_json::Value::Array(list);
+            }
+            None => statements.push(serde_json::json!({
+                "Effect": "Allow",
+                "Action": grant.action,
+                "Resource": grant.resource,
+            })),
+        }
+    }
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+    serde_json::to_string_pretty(&policy).unwrap_or_default()
+}

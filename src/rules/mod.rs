@@ -1,0 +1,275 @@
+//! The rules. Each file holds one rule: its metadata, declared once, and its check. This module is
+//! the registry: one line per rule in `ALL`.
+
+mod arn_placeholder;
+mod condition_dependent;
+mod explicit_deny;
+mod invalid_input;
+mod invalid_json;
+mod invalid_policy;
+mod invalid_value_from;
+mod kms_key_arn_colon;
+mod missing_permission;
+mod secret_display_name;
+mod unresolved_reference;
+
+use crate::explain::{Assessment, EntryRef};
+use crate::fix::Fix;
+use crate::inventory::Inventory;
+use crate::inventory::files::InputProblem;
+use crate::needs::{Need, Needs};
+use crate::policy::Statement;
+use crate::source::{Loc, SourceMap, Spanned};
+use crate::taskdef::TaskDefinition;
+
+/// Every rule, in the order their findings are reported when they share a place.
+pub static ALL: &[&dyn Rule] = &[
+    &invalid_json::InvalidJson,
+    &invalid_policy::InvalidPolicy,
+    &invalid_input::InvalidInput,
+    &invalid_value_from::InvalidValueFrom,
+    &secret_display_name::SecretDisplayName,
+    &arn_placeholder::ArnPlaceholder,
+    &kms_key_arn_colon::KmsKeyArnColon,
+    &explicit_deny::ExplicitDeny,
+    &missing_permission::MissingPermission,
+    &condition_dependent::ConditionDependent,
+    &unresolved_reference::UnresolvedReference,
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Whether a rule's findings come with a fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    Never,
+    Sometimes,
+    Always,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::Never => "never",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Always => "always",
+        }
+    }
+}
+
+pub struct RuleMeta {
+    /// Stable, kebab-case: part of the output contract.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    pub summary: &'static str,
+    /// `rules/<name>.md`.
+    pub doc: &'static str,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// Looks a rule up by name.
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    ALL.iter().map(|r| r.meta()).find(|m| m.name == name)
+}
+
+/// A second place that helps explain a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub loc: Loc,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    pub loc: Option<Loc>,
+    /// The text under the primary span.
+    pub label: Option<String>,
+    pub related: Vec<Related>,
+    /// Why the task fails.
+    pub note: Option<String>,
+    /// What to do.
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn new(meta: &RuleMeta, loc: Loc, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: meta.name,
+            severity: meta.severity,
+            message: message.into(),
+            loc: Some(loc),
+            label: None,
+            related: Vec::new(),
+            note: None,
+            help: None,
+            fix: None,
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn related(mut self, loc: Loc, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            loc,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+}
+
+/// Everything a rule may read.
+pub struct Context<'a> {
+    pub sources: &'a SourceMap,
+    pub task_definition: Option<&'a TaskDefinition>,
+    pub inventory: &'a Inventory,
+    pub problems: &'a [InputProblem],
+    pub needs: &'a Needs,
+    pub assessments: &'a [Assessment],
+}
+
+impl<'a> Context<'a> {
+    pub fn need(&self, assessment: &Assessment) -> &'a Need {
+        &self.needs.needs[assessment.need]
+    }
+
+    pub fn statement(&self, policy: usize, statement: usize) -> &'a Statement {
+        &self.inventory.policies[policy].document.statements[statement]
+    }
+
+    pub fn entry(&self, entry: EntryRef) -> &'a Spanned<String> {
+        &self
+            .statement(entry.policy, entry.statement)
+            .resource
+            .values[entry.entry]
+    }
+
+    /// Whether fixes may edit this place: a file, not an embedded document.
+    pub fn is_file(&self, loc: Loc) -> bool {
+        self.sources.get(loc.source).is_file()
+    }
+}
+
+/// Runs every rule and orders the findings by file and position.
+pub fn check(cx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in ALL {
+        rule.check(cx, &mut findings);
+    }
+    // Stable: findings at one place keep the registry's order.
+    findings.sort_by_key(|f| f.loc.map(|l| (l.source, l.span.start)));
+    findings
+}
+
+/// The findings of one kind of input problem: the loaders decided them, the rule names them.
+fn problem_findings(
+    meta: &RuleMeta,
+    kind: crate::inventory::files::ProblemKind,
+    note: &str,
+    cx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
+    for problem in cx.problems.iter().filter(|p| p.kind == kind) {
+        let mut finding = Finding::new(meta, problem.loc, problem.message.clone()).note(note);
+        if let Some((loc, message)) = &problem.related {
+            finding = finding.related(*loc, message.clone());
+        }
+        out.push(finding);
+    }
+}
+
+/// How a need is described in messages: "secretsmanager:GetSecretValue on arn:…".
+pub fn describe_need(need: &Need) -> String {
+    format!("`{}` on `{}`", need.request.action, need.request.resource)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_kebab_case_name_a_doc_and_a_unique_name() {
+        let mut names = std::collections::HashSet::new();
+        for rule in ALL {
+            let meta = rule.meta();
+            assert!(names.insert(meta.name), "duplicate {}", meta.name);
+            assert!(
+                meta.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                meta.name
+            );
+            assert!(
+                meta.doc.starts_with(&format!("# {}\n", meta.name)),
+                "rules/{}.md must start with its name",
+                meta.name
+            );
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(meta.doc.contains(heading), "{} lacks {heading}", meta.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_doc_in_rules_belongs_to_a_registered_rule() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+        let mut docs: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".md"))
+            .map(|n| n.trim_end_matches(".md").to_string())
+            .collect();
+        docs.sort();
+        let mut names: Vec<String> = ALL.iter().map(|r| r.meta().name.to_string()).collect();
+        names.sort();
+        assert_eq!(docs, names);
+    }
+}

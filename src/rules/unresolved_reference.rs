@@ -1,0 +1,33 @@
+use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use crate::needs::ReferenceProblemKind;
+
+pub struct UnresolvedReference;
+
+static META: RuleMeta = RuleMeta {
+    name: "unresolved-reference",
+    severity: Severity::Warning,
+    fix: FixAvailability::Never,
+    summary: "A referenced secret or key could not be resolved from the inputs, so its access was not checked",
+    doc: include_str!("../../rules/unresolved-reference.md"),
+};
+
+impl Rule for UnresolvedReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for problem in cx
+            .needs
+            .problems
+            .iter()
+            .filter(|p| p.kind == ReferenceProblemKind::Unresolved)
+        {
+            let mut finding = Finding::new(&META, problem.loc, problem.message.clone());
+            if let Some(help) = &problem.help {
+                finding = finding.help(help.clone());
+            }
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Sources (named texts) and spans (byte ranges into them).
+//!
+//! Every parsed value remembers the `Loc` it came from, so a diagnostic can point at the exact bytes
+//! and a fix can replace them. Line and column are computed only when a report is rendered.
+
+use std::sync::Arc;
+
+/// A half-open byte range `start..end` into one source's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Index of a source in its `SourceMap`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(pub usize);
+
+/// A place: a span in one source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    pub source: SourceId,
+    pub span: Span,
+}
+
+impl Loc {
+    pub fn new(source: SourceId, span: Span) -> Self {
+        Loc { source, span }
+    }
+}
+
+/// A value and the place it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, loc: Loc) -> Self {
+        Spanned { value, loc }
+    }
+}
+
+/// A named text the tool read: a file given on the command line, or a document embedded in one.
+#[derive(Debug)]
+pub struct Source {
+    /// The name as the user wrote it (a path as given on the command line), or `FILE#Field` for an
+    /// embedded document.
+    pub name: String,
+    pub text: Arc<str>,
+    /// For an embedded document (a URL-encoded policy inside a JSON string): where its text came from.
+    /// Edits to such a source cannot be written back byte for byte.
+    pub embedded_in: Option<Loc>,
+}
+
+impl Source {
+    /// Whether fixes may be written to this source's file.
+    pub fn is_file(&self) -> bool {
+        self.embedded_in.is_none()
+    }
+
+    /// 1-based line and 1-based column (counted in Unicode scalar values) of a byte offset.
+    /// Offsets inside a character or past the end are clamped.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = &*self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+
+    /// The text of a span, or "" when the span does not fall on character boundaries.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+/// Every source of one run, addressed by `SourceId`.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    sources: Vec<Source>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceId {
+        self.push(Source {
+            name: name.into(),
+            text: text.into(),
+            embedded_in: None,
+        })
+    }
+
+    pub fn add_embedded(
+        &mut self,
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        embedded_in: Loc,
+    ) -> SourceId {
+        self.push(Source {
+            name: name.into(),
+            text: text.into(),
+            embedded_in: Some(embedded_in),
+        })
+    }
+
+    fn push(&mut self, source: Source) -> SourceId {
+        self.sources.push(source);
+        SourceId(self.sources.len() - 1)
+    }
+
+    /// The source with this id. Ids are only minted by this map, so the index is always valid.
+    pub fn get(&self, id: SourceId) -> &Source {
+        &self.sources[id.0]
+    }
+
+    pub fn slice(&self, loc: Loc) -> &str {
+        self.get(loc.source).slice(loc.span)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (SourceId, &Source)> {
+        self.sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (SourceId(i), s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let mut map = SourceMap::new();
+        let id = map.add("f", "ab\nçd\n");
+        let src = map.get(id);
+        assert_eq!(src.line_col(0), (1, 1));
+        assert_eq!(src.line_col(3), (2, 1));
+        // 'd' follows the two-byte 'ç'
+        assert_eq!(src.line_col(5), (2, 2));
+        // inside 'ç' clamps back to its start
+        assert_eq!(src.line_col(4), (2, 1));
+        assert_eq!(src.line_col(999), (3, 1));
+    }
+}

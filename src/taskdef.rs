@@ -1,0 +1,237 @@
+//! ECS task definitions: the fields that decide what the task asks of IAM.
+//!
+//! Both shapes AWS uses are read: the `register-task-definition` input and the
+//! `describe-task-definition` output (`{"taskDefinition": {…}, "tags": […]}`). Fields that do not
+//! matter to IAM are ignored.
+
+use crate::json::{Kind, Node};
+use crate::policy::Problem;
+use crate::source::{Loc, SourceId, Span, Spanned};
+
+/// A `secrets` or `secretOptions` entry.
+#[derive(Clone, Debug)]
+pub struct SecretEntry {
+    pub name: Option<Spanned<String>>,
+    pub value_from: Spanned<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ContainerDefinition {
+    pub name: Option<Spanned<String>>,
+    pub image: Option<Spanned<String>>,
+    pub secrets: Vec<SecretEntry>,
+    /// `logConfiguration.secretOptions`.
+    pub log_secret_options: Vec<SecretEntry>,
+    /// `repositoryCredentials.credentialsParameter`.
+    pub credentials_parameter: Option<Spanned<String>>,
+}
+
+impl ContainerDefinition {
+    /// The container's name for messages.
+    pub fn display_name(&self, index: usize) -> String {
+        match &self.name {
+            Some(n) => format!("container \"{}\"", n.value),
+            None => format!("container {}", index + 1),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct TaskDefinition {
+    pub source: SourceId,
+    pub family: Option<Spanned<String>>,
+    /// Present in `describe-task-definition` output; gives the task's region and account.
+    pub task_definition_arn: Option<Spanned<String>>,
+    pub execution_role_arn: Option<Spanned<String>>,
+    pub task_role_arn: Option<Spanned<String>>,
+    pub containers: Vec<ContainerDefinition>,
+}
+
+/// Reads a task definition from its JSON tree. Returns `None` when the value is not one.
+pub fn parse(root: &Node, source: SourceId) -> (Option<TaskDefinition>, Vec<Problem>) {
+    let loc = |span: Span| Loc::new(source, span);
+    let mut problems = Vec::new();
+    let node = match root.get("taskDefinition") {
+        Some(inner) => inner,
+        None => root,
+    };
+    if !matches!(node.kind, Kind::Object(_)) {
+        problems.push(Problem {
+            loc: loc(node.span),
+            message: format!(
+                "a task definition must be a JSON object, found {}",
+                node.type_name()
+            ),
+        });
+        return (None, problems);
+    }
+    let Some(containers_node) = node.get("containerDefinitions") else {
+        problems.push(Problem {
+            loc: loc(node.span),
+            message: "not a task definition: there is no `containerDefinitions` (expected the \
+                      register-task-definition input or the describe-task-definition output)"
+                .to_string(),
+        });
+        return (None, problems);
+    };
+    let mut containers = Vec::new();
+    match containers_node.as_array() {
+        Some(items) => {
+            for item in items {
+                if let Some(c) = parse_container(item, source, &mut problems) {
+                    containers.push(c);
+                }
+            }
+        }
+        None => problems.push(Problem {
+            loc: loc(containers_node.span),
+            message: format!(
+                "`containerDefinitions` must be an array, found {}",
+                containers_node.type_name()
+            ),
+        }),
+    }
+    let td = TaskDefinition {
+        source,
+        family: string_field(node, "family", source, &mut problems),
+        task_definition_arn: string_field(node, "taskDefinitionArn", source, &mut problems),
+        execution_role_arn: string_field(node, "executionRoleArn", source, &mut problems),
+        task_role_arn: string_field(node, "taskRoleArn", source, &mut problems),
+        containers,
+    };
+    (Some(td), problems)
+}
+
+fn string_field(
+    node: &Node,
+    key: &str,
+    source: SourceId,
+    problems: &mut Vec<Problem>,
+) -> Option<Spanned<String>> {
+    let value = node.get(key)?;
+    match value.as_str() {
+        Some(s) => Some(Spanned::new(s.to_string(), Loc::new(source, value.span))),
+        None if matches!(value.kind, Kind::Null) => None,
+        None => {
+            problems.push(Problem {
+                loc: Loc::new(source, value.span),
+                message: format!("`{key}` must be a string, found {}", value.type_name()),
+            });
+            None
+        }
+    }
+}
+
+fn parse_container(
+    node: &Node,
+    source: SourceId,
+    problems: &mut Vec<Problem>,
+) -> Option<ContainerDefinition> {
+    if !matches!(node.kind, Kind::Object(_)) {
+        problems.push(Problem {
+            loc: Loc::new(source, node.span),
+            message: format!(
+                "a container definition must be an object, found {}",
+                node.type_name()
+            ),
+        });
+        return None;
+    }
+    let secrets = match node.get("secrets") {
+        Some(list) => secret_entries(list, "secrets", source, problems),
+        None => Vec::new(),
+    };
+    let log_secret_options = match node
+        .get("logConfiguration")
+        .and_then(|l| l.get("secretOptions"))
+    {
+        Some(list) => secret_entries(list, "secretOptions", source, problems),
+        None => Vec::new(),
+    };
+    let credentials_parameter = node
+        .get("repositoryCredentials")
+        .and_then(|r| string_field(r, "credentialsParameter", source, problems));
+    Some(ContainerDefinition {
+        name: string_field(node, "name", source, problems),
+        image: string_field(node, "image", source, problems),
+        secrets,
+        log_secret_options,
+        credentials_parameter,
+    })
+}
+
+fn secret_entries(
+    list: &Node,
+    key: &str,
+    source: SourceId,
+    problems: &mut Vec<Problem>,
+) -> Vec<SecretEntry> {
+    let Some(items) = list.as_array() else {
+        if !matches!(list.kind, Kind::Null) {
+            problems.push(Problem {
+                loc: Loc::new(source, list.span),
+                message: format!("`{key}` must be an array, found {}", list.type_name()),
+            });
+        }
+        return Vec::new();
+    };
+    let mut entries = Vec::new();
+    for item in items {
+        match string_field(item, "valueFrom", source, problems) {
+            Some(value_from) => entries.push(SecretEntry {
+                name: string_field(item, "name", source, problems),
+                value_from,
+            }),
+            None => problems.push(Problem {
+                loc: Loc::new(source, item.span),
+                message: format!("each `{key}` entry needs a `valueFrom` string"),
+            }),
+        }
+    }
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+
+    fn parse_text(text: &str) -> (Option<TaskDefinition>, Vec<Problem>) {
+        parse(&json::parse(text).unwrap(), SourceId(0))
+    }
+
+    #[test]
+    fn reads_both_shapes() {
+        let register = r#"{"family":"web","executionRoleArn":"arn:aws:iam::1:role/x",
+            "containerDefinitions":[{"name":"nginx","repositoryCredentials":{"credentialsParameter":"arn:p"},
+            "secrets":[{"name":"A","valueFrom":"arn:a"}],
+            "logConfiguration":{"logDriver":"awsfirelens","secretOptions":[{"name":"k","valueFrom":"arn:b"}]}}]}"#;
+        let describe = format!(r#"{{"taskDefinition": {register}, "tags": []}}"#);
+        for text in [register.to_string(), describe] {
+            let (td, problems) = parse_text(&text);
+            assert!(problems.is_empty(), "{problems:?}");
+            let td = td.unwrap();
+            assert_eq!(td.family.unwrap().value, "web");
+            let c = &td.containers[0];
+            assert_eq!(c.credentials_parameter.as_ref().unwrap().value, "arn:p");
+            assert_eq!(c.secrets[0].value_from.value, "arn:a");
+            assert_eq!(c.log_secret_options[0].value_from.value, "arn:b");
+        }
+    }
+
+    #[test]
+    fn a_policy_is_not_a_task_definition() {
+        let (td, problems) = parse_text(r#"{"Statement": []}"#);
+        assert!(td.is_none());
+        assert!(problems[0].message.contains("containerDefinitions"));
+    }
+
+    #[test]
+    fn wrong_types_are_problems_not_panics() {
+        let (td, problems) = parse_text(
+            r#"{"containerDefinitions":[1,{"secrets":{"a":1}},{"secrets":[{"name":"x"}]}],"executionRoleArn":5}"#,
+        );
+        assert_eq!(td.unwrap().containers.len(), 2);
+        assert_eq!(problems.len(), 4, "{problems:?}");
+    }
+}

@@ -1,0 +1,76 @@
+//! Every rule's documentation runs: the files of its "Example" section must raise the rule exactly
+//! once, and with the files of "Use instead" (the others kept from the example) not at all.
+
+use ecslint::inventory::files::{Inputs, PolicyArg};
+use ecslint::rules::ALL;
+use std::collections::BTreeMap;
+
+/// The `json ROLE` code blocks of one section, by role.
+fn blocks(doc: &str, section: &str) -> BTreeMap<String, String> {
+    let start = doc
+        .find(&format!("## {section}\n"))
+        .unwrap_or_else(|| panic!("no section {section}"));
+    let rest = &doc[start + section.len() + 4..];
+    let body = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
+    let mut out = BTreeMap::new();
+    let mut lines = body.lines();
+    while let Some(line) = lines.next() {
+        let Some(role) = line.strip_prefix("```json ") else {
+            continue;
+        };
+        let mut text = String::new();
+        for l in lines.by_ref() {
+            if l == "```" {
+                break;
+            }
+            text.push_str(l);
+            text.push('\n');
+        }
+        assert!(
+            out.insert(role.trim().to_string(), text).is_none(),
+            "two {role} blocks in {section}"
+        );
+    }
+    out
+}
+
+fn count(rule: &str, files: &BTreeMap<String, String>) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = Inputs::default();
+    for (role, text) in files {
+        let path = dir.path().join(format!("{role}.json"));
+        std::fs::write(&path, text).unwrap();
+        let path = path.to_string_lossy().into_owned();
+        match role.as_str() {
+            "task-definition" => inputs.task_definition = Some(path),
+            "policy" => inputs.policies.push(PolicyArg { role: None, path }),
+            "secrets" => inputs.secrets.push(path),
+            other => panic!("unknown block role {other}"),
+        }
+    }
+    let checked = ecslint::check(&inputs, None).unwrap();
+    checked.findings.iter().filter(|f| f.rule == rule).count()
+}
+
+#[test]
+fn rule_doc_examples_raise_their_rule_and_the_corrections_do_not() {
+    for rule in ALL {
+        let meta = rule.meta();
+        let example = blocks(meta.doc, "Example");
+        assert!(!example.is_empty(), "{} has no example files", meta.name);
+        assert_eq!(
+            count(meta.name, &example),
+            1,
+            "the example of {} must raise it exactly once",
+            meta.name
+        );
+        let mut corrected = example.clone();
+        corrected.extend(blocks(meta.doc, "Use instead"));
+        assert_eq!(
+            count(meta.name, &corrected),
+            0,
+            "the correction of {} must not raise it",
+            meta.name
+        );
+    }
+}
