@@ -132,8 +132,9 @@ pub struct Grant {
 
 /// The edits that add `grants` to a policy document: into an `Allow` statement that already names
 /// exactly that action (its `Resource` array gains the entry), otherwise into one new statement per
-/// action appended to the `Statement` list. Returns, for each grant, the edits that make it;
-/// grants that share a new statement share its edits, so all of them together apply cleanly.
+/// action appended to the `Statement` list. Returns, for each grant, the edits that make it.
+/// Grants that share a new statement share its edits (identical edits apply once), so every
+/// grant's edits together apply cleanly.
 pub fn grant_edits(doc: &PolicyDocument, source: &Source, grants: &[Grant]) -> Vec<Vec<Edit>> {
     let style = Style::of(&source.text);
     let mut per_grant: Vec<Vec<Edit>> = vec![Vec::new(); grants.len()];
@@ -171,13 +172,11 @@ pub fn grant_edits(doc: &PolicyDocument, source: &Source, grants: &[Grant]) -> V
             }
             _ => ", ".to_string(),
         };
-        let text: String = list
-            .iter()
-            .map(|&g| format!("{separator}{}", json::quote(&grants[g].resource)))
-            .collect();
-        let edit = Edit::insert(doc.source, last.loc.span.end, text);
+        // One insertion per grant, all at the same offset: each fix grants exactly its need,
+        // and applied together they keep the grants' order.
         for g in list {
-            per_grant[g].push(edit.clone());
+            let text = format!("{separator}{}", json::quote(&grants[g].resource));
+            per_grant[g].push(Edit::insert(doc.source, last.loc.span.end, text));
         }
     }
     if !new_statements.is_empty() {

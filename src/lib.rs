@@ -48,6 +48,7 @@ pub fn check(inputs: &Inputs, region: Option<&str>) -> Result<Checked, LoadError
         task_definition: loaded.task_definition.as_ref(),
         inventory: &loaded.inventory,
         problems: &loaded.problems,
+        unreadable_policies: &loaded.unreadable_policies,
         needs: &needs,
         assessments: &assessments,
     };

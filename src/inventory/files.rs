@@ -75,6 +75,8 @@ pub struct Loaded {
     pub task_definition: Option<TaskDefinition>,
     pub inventory: Inventory,
     pub problems: Vec<InputProblem>,
+    /// Where each `--policy` file that could not be parsed failed: its grants are unknown.
+    pub unreadable_policies: Vec<Loc>,
 }
 
 /// The files of one `check` run.
@@ -172,7 +174,12 @@ impl Loaded {
 
     fn load_policy(&mut self, arg: &PolicyArg) -> Result<(), LoadError> {
         let (id, node) = self.read_json(&arg.path)?;
-        let Some(node) = node else { return Ok(()) };
+        let Some(node) = node else {
+            if let Some(problem) = self.problems.last() {
+                self.unreadable_policies.push(problem.loc);
+            }
+            return Ok(());
+        };
         // get-role-policy output: {"RoleName", "PolicyName", "PolicyDocument"};
         // get-policy-version output: {"PolicyVersion": {"Document", …}}; else a plain document.
         let (doc_node, role_name, policy_name) = if let Some(doc) = node.get("PolicyDocument") {
@@ -224,12 +231,14 @@ impl Loaded {
                         (sub, &embedded)
                     }
                     Err(err) => {
+                        let loc = Loc::new(sub, err.span);
                         self.problems.push(InputProblem {
                             kind: ProblemKind::InvalidJson,
-                            loc: Loc::new(sub, err.span),
+                            loc,
                             message: format!("not valid JSON: {}", err.message),
                             related: None,
                         });
+                        self.unreadable_policies.push(loc);
                         return Ok(());
                     }
                 }

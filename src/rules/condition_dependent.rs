@@ -1,5 +1,6 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, describe_need};
 use crate::explain::Cause;
+use crate::iam::StatementRef;
 
 pub struct ConditionDependent;
 
@@ -17,22 +18,32 @@ impl Rule for ConditionDependent {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for assessment in cx.assessments {
+        // One finding per deciding statement, naming every need that turns on it.
+        let mut by_statement: Vec<(StatementRef, Vec<usize>)> = Vec::new();
+        for (a, assessment) in cx.assessments.iter().enumerate() {
             let Cause::Conditional(statements) = &assessment.cause else {
                 continue;
             };
             let Some(first) = statements.first() else {
                 continue;
             };
-            let need = cx.need(assessment);
-            let statement = cx.statement(first.policy, first.statement);
-            let loc = statement.condition.unwrap_or(statement.loc);
+            match by_statement.iter_mut().find(|(r, _)| r == first) {
+                Some((_, list)) => list.push(a),
+                None => by_statement.push((*first, vec![a])),
+            }
+        }
+        for (s, assessments) in by_statement {
+            let statement = cx.statement(s.policy, s.statement);
+            let needs: Vec<String> = assessments
+                .iter()
+                .map(|&a| describe_need(cx.need(&cx.assessments[a])))
+                .collect();
             let mut finding = Finding::new(
                 &META,
-                loc,
+                statement.condition.unwrap_or(statement.loc),
                 format!(
                     "whether the execution role may {} depends on the `Condition` of {}",
-                    describe_need(need),
+                    needs.join(" and "),
                     statement.describe()
                 ),
             )
@@ -45,12 +56,20 @@ impl Rule for ConditionDependent {
                 "check that the condition holds for the ECS agent's request, or grant the access \
                  in a statement without a condition",
             );
-            for other in &statements[1..] {
-                let s = cx.statement(other.policy, other.statement);
-                finding = finding.related(s.condition.unwrap_or(s.loc), "this condition too");
-            }
-            for origin in &need.origins {
-                finding = finding.related(origin.loc, format!("{} needs it", origin.what));
+            for &a in &assessments {
+                let Cause::Conditional(statements) = &cx.assessments[a].cause else {
+                    continue;
+                };
+                for other in &statements[1..] {
+                    let o = cx.statement(other.policy, other.statement);
+                    finding = finding.related(
+                        o.condition.unwrap_or(o.loc),
+                        "this condition decides it too",
+                    );
+                }
+                for origin in &cx.need(&cx.assessments[a]).origins {
+                    finding = finding.related(origin.loc, format!("{} needs it", origin.what));
+                }
             }
             out.push(finding);
         }

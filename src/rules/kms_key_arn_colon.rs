@@ -55,7 +55,11 @@ impl Rule for KmsKeyArnColon {
                              matches no key, so `kms:Decrypt` is denied and a secret encrypted with \
                              that key cannot be read",
                         )
-                        .help(format!("write `{corrected}`"))
+                        .help(match &fix {
+                            Some(_) => format!("write `{corrected}`"),
+                            None => "write the key's ARN as `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`"
+                                .to_string(),
+                        })
                         .fix(fix),
                     );
                 }

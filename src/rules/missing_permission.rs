@@ -62,7 +62,7 @@ impl Rule for MissingPermission {
             let role = need.role.describe();
             let message = if policies.is_empty() {
                 format!(
-                    "the {role} needs {}, and no policy was given for it",
+                    "the {role} needs {}, and no readable policy was given for it",
                     describe_need(need)
                 )
             } else {
@@ -72,16 +72,30 @@ impl Rule for MissingPermission {
                 )
             };
             let fix = match (&edits, target) {
-                (Some(edits), Some(target)) if !edits[i].is_empty() => Some(Fix {
-                    applicability: Applicability::Safe,
-                    message: format!(
-                        "grant `{}` on `{}` in {}",
-                        grants[i].action,
-                        grants[i].resource,
-                        cx.sources.get(target.document.source).name
-                    ),
-                    edits: edits[i].clone(),
-                }),
+                (Some(edits), Some(target)) if !edits[i].is_empty() => {
+                    let sharing = edits
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, e)| *j != i && e.iter().any(|x| edits[i].contains(x)))
+                        .count();
+                    let together = match sharing {
+                        0 => String::new(),
+                        n => format!(
+                            " (in one new statement with the {n} other missing grant{} of this action)",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                    };
+                    Some(Fix {
+                        applicability: Applicability::Safe,
+                        message: format!(
+                            "grant `{}` on `{}` in {}{together}",
+                            grants[i].action,
+                            grants[i].resource,
+                            cx.sources.get(target.document.source).name
+                        ),
+                        edits: edits[i].clone(),
+                    })
+                }
                 _ => None,
             };
             let help = if fix.is_some() {
@@ -103,6 +117,13 @@ impl Rule for MissingPermission {
                 .fix(fix);
             for other in &need.origins[1..] {
                 finding = finding.related(other.loc, format!("{} needs it too", other.what));
+            }
+            // A policy that could not be read may be the one meant to grant it.
+            for &loc in cx.unreadable_policies {
+                finding = finding.related(
+                    loc,
+                    "this policy could not be read, so it was not evaluated: fix it first",
+                );
             }
             out.push(finding);
         }

@@ -136,7 +136,11 @@ impl Finding {
         self
     }
 
+    /// Adds a related place; a place already shown is not repeated.
     pub fn related(mut self, loc: Loc, message: impl Into<String>) -> Self {
+        if self.loc == Some(loc) || self.related.iter().any(|r| r.loc == loc) {
+            return self;
+        }
         self.related.push(Related {
             loc,
             message: message.into(),
@@ -166,6 +170,8 @@ pub struct Context<'a> {
     pub task_definition: Option<&'a TaskDefinition>,
     pub inventory: &'a Inventory,
     pub problems: &'a [InputProblem],
+    /// Policies given but unreadable: their grants are unknown.
+    pub unreadable_policies: &'a [Loc],
     pub needs: &'a Needs,
     pub assessments: &'a [Assessment],
 }

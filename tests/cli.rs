@@ -1,0 +1,448 @@
+//! End to end: the binary on the bundled fixtures, every exit code and both formats.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn ecslint() -> Command {
+    let mut cmd = Command::cargo_bin("ecslint").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.env_remove("NO_COLOR").env_remove("COLUMNS");
+    cmd
+}
+
+/// `check` on a fixture folder with its usual file names.
+fn check_fixture(dir: &str, extra: &[&str]) -> Command {
+    let mut cmd = ecslint();
+    cmd.arg("check");
+    let base = format!("fixtures/{dir}");
+    for (flag, file) in [
+        ("--task-definition", "task-definition.json"),
+        ("--policy", "execution-role-policy.json"),
+        ("--secrets", "secrets.json"),
+    ] {
+        let path = format!("{base}/{file}");
+        if Path::new(env!("CARGO_MANIFEST_DIR")).join(&path).exists() {
+            cmd.args([flag, &path]);
+        }
+    }
+    cmd.args(extra);
+    cmd
+}
+
+fn json_of(cmd: &mut Command) -> (i32, Value) {
+    let out = cmd.args(["--format", "json"]).output().unwrap();
+    let value: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().unwrap(), value)
+}
+
+fn rules_of(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+#[test]
+fn seed_is_caught_with_exit_1_and_located_on_the_display_name() {
+    let (code, report) = json_of(&mut check_fixture("seed", &[]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules_of(&report),
+        ["secret-display-name", "kms-key-arn-colon"]
+    );
+    let finding = &report["findings"][0];
+    let loc = &finding["location"];
+    assert_eq!(loc["file"], "fixtures/seed/execution-role-policy.json");
+    let text = read("fixtures/seed/execution-role-policy.json");
+    let (start, end) = (
+        loc["start"].as_u64().unwrap() as usize,
+        loc["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        &text[start..end],
+        "\"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry\""
+    );
+    assert_eq!(
+        (loc["line"].as_u64(), loc["column"].as_u64()),
+        (Some(11), Some(9))
+    );
+    assert_eq!(finding["severity"], "error");
+    let fix = &finding["fix"];
+    assert_eq!(fix["applicability"], "safe");
+    assert_eq!(
+        fix["edits"][0]["replacement"],
+        "\"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\""
+    );
+    assert_eq!(report["summary"]["errors"], 2);
+    assert_eq!(report["summary"]["needs_checked"], 2);
+    assert_eq!(report["summary"]["needs_granted"], 0);
+}
+
+/// Applies every edit of a JSON report to copies of the files it names.
+fn apply_report_edits(
+    report: &Value,
+    copies: &std::collections::HashMap<String, std::path::PathBuf>,
+) {
+    let mut by_file: std::collections::BTreeMap<String, Vec<(usize, usize, String)>> =
+        Default::default();
+    for finding in report["findings"].as_array().unwrap() {
+        let Some(edits) = finding["fix"]["edits"].as_array() else {
+            continue;
+        };
+        for e in edits {
+            let edit = (
+                e["start"].as_u64().unwrap() as usize,
+                e["end"].as_u64().unwrap() as usize,
+                e["replacement"].as_str().unwrap().to_string(),
+            );
+            let list = by_file
+                .entry(e["file"].as_str().unwrap().to_string())
+                .or_default();
+            if !list.contains(&edit) {
+                list.push(edit);
+            }
+        }
+    }
+    for (file, mut edits) in by_file {
+        let target = &copies[&file];
+        let mut text = std::fs::read_to_string(target).unwrap();
+        // From the end backwards, so earlier offsets stay valid; same-offset insertions keep
+        // their order by being applied last-first.
+        edits.reverse();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+        for (start, end, replacement) in edits {
+            text.replace_range(start..end, &replacement);
+        }
+        std::fs::write(target, text).unwrap();
+    }
+}
+
+/// Copies a fixture, applies the fixes from its JSON report, and re-checks the copy.
+fn fixed_fixture(dir: &str) -> (Value, Value, String) {
+    let (_, report) = json_of(&mut check_fixture(dir, &[]));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut copies = std::collections::HashMap::new();
+    for file in [
+        "task-definition.json",
+        "execution-role-policy.json",
+        "secrets.json",
+    ] {
+        let from = format!("fixtures/{dir}/{file}");
+        if Path::new(env!("CARGO_MANIFEST_DIR")).join(&from).exists() {
+            let to = tmp.path().join(file);
+            std::fs::write(&to, read(&from)).unwrap();
+            copies.insert(from, to);
+        }
+    }
+    apply_report_edits(&report, &copies);
+    let policy_path = tmp.path().join("execution-role-policy.json");
+    let mut cmd = ecslint();
+    cmd.args(["check", "--task-definition"])
+        .arg(tmp.path().join("task-definition.json"))
+        .arg("--policy")
+        .arg(&policy_path)
+        .arg("--secrets")
+        .arg(tmp.path().join("secrets.json"));
+    let (code, after) = json_of(&mut cmd);
+    assert_eq!(code, 0, "{after:#}");
+    let policy = std::fs::read_to_string(policy_path).unwrap();
+    (report, after, policy)
+}
+
+#[test]
+fn applying_every_fix_to_the_seed_grants_the_real_arn_and_nothing_else_changes() {
+    let (_, after, policy) = fixed_fixture("seed");
+    assert_eq!(rules_of(&after), Vec::<String>::new());
+    assert_eq!(after["summary"]["needs_granted"], 2);
+    // Only the two entries changed: the rest of the file is byte for byte the original.
+    let expected = read("fixtures/seed/execution-role-policy.json")
+        .replace(
+            "secret:gitlab-sample-registry\"",
+            "secret:gitlab-sample-registry-??????\"",
+        )
+        .replace(":key:5c2a", ":key/5c2a");
+    assert_eq!(policy, expected);
+}
+
+#[test]
+fn applying_every_fix_to_missing_grants_adds_exactly_the_referenced_resources() {
+    let (before, after, policy) = fixed_fixture("missing-grant");
+    assert_eq!(
+        rules_of(&before),
+        [
+            "missing-permission",
+            "missing-permission",
+            "missing-permission"
+        ]
+    );
+    assert_eq!(after["summary"]["needs_granted"], 4);
+    let doc: Value = serde_json::from_str(&policy).unwrap();
+    let statements = doc["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 3);
+    assert_eq!(
+        statements[1]["Resource"],
+        serde_json::json!([
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api/db-??????",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api/stripe-??????",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/splunk-token-??????"
+        ])
+    );
+    assert_eq!(
+        statements[2],
+        serde_json::json!({
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+        })
+    );
+}
+
+#[test]
+fn placeholder_fixes_name_the_referenced_resources() {
+    let (before, after, policy) = fixed_fixture("placeholders");
+    assert!(rules_of(&before).contains(&"arn-placeholder".to_string()));
+    assert_eq!(after["summary"]["needs_granted"], 2);
+    assert!(policy.contains("secret:gitlab-sample-registry-??????\""));
+    assert!(policy.contains(":key/5c2a6f0e-8d1b-4c3a-9e7f-1a2b3c4d5e6f\""));
+}
+
+#[test]
+fn correct_policies_give_no_finding_and_exit_0() {
+    for dir in ["fixed", "exact-arn"] {
+        let (code, report) = json_of(&mut check_fixture(dir, &[]));
+        assert_eq!(code, 0, "{dir}: {report:#}");
+        assert_eq!(rules_of(&report), Vec::<String>::new(), "{dir}");
+        assert_eq!(report["summary"]["needs_granted"], 2, "{dir}");
+    }
+}
+
+#[test]
+fn aws_cli_output_shapes_are_read() {
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/describe-output/describe-task-definition.json",
+        "--policy",
+        "fixtures/describe-output/get-role-policy.json",
+        "--policy",
+        "fixtures/describe-output/get-policy-version.json",
+        "--secrets",
+        "fixtures/describe-output/describe-secret.json",
+    ]);
+    let (code, report) = json_of(&mut cmd);
+    assert_eq!(code, 1);
+    // The bare credentialsParameter name resolves through describe-secret to the suffixed ARN.
+    assert_eq!(rules_of(&report), ["secret-display-name"]);
+    assert_eq!(
+        report["findings"][0]["location"]["file"],
+        "fixtures/describe-output/get-role-policy.json"
+    );
+}
+
+#[test]
+fn a_policy_for_another_role_does_not_grant_the_execution_role() {
+    let (code, report) = json_of(check_fixture("fixed", &[]).args([
+        "--policy",
+        "ecsTaskRole=fixtures/exact-arn/execution-role-policy.json",
+    ]));
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["needs_granted"], 2);
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/seed/task-definition.json",
+        "--secrets",
+        "fixtures/seed/secrets.json",
+        "--policy",
+        "arn:aws:iam::123456789012:role/ecsTaskRole=fixtures/exact-arn/execution-role-policy.json",
+    ]);
+    let (code, report) = json_of(&mut cmd);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules_of(&report),
+        ["missing-permission", "missing-permission"]
+    );
+}
+
+#[test]
+fn broken_policy_json_is_located_at_the_wrong_bracket_and_other_files_are_still_checked() {
+    let (code, report) = json_of(&mut check_fixture("docs-snippet", &[]));
+    assert_eq!(code, 1);
+    let invalid = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "invalid-json")
+        .unwrap();
+    let text = read("fixtures/docs-snippet/execution-role-policy.json");
+    let start = invalid["location"]["start"].as_u64().unwrap() as usize;
+    assert_eq!(&text[start..start + 1], "]");
+    assert_eq!(invalid["location"]["line"], 13);
+    let related = &invalid["related"][0]["location"];
+    let open = related["start"].as_u64().unwrap() as usize;
+    assert_eq!(&text[open..open + 1], "{");
+    assert_eq!(related["line"], 3);
+    // The task definition was still read: its needs are reported against no readable policy.
+    assert!(rules_of(&report).contains(&"missing-permission".to_string()));
+}
+
+#[test]
+fn explicit_deny_names_the_statement() {
+    let (code, report) = json_of(&mut check_fixture("explicit-deny", &[]));
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&report), ["explicit-deny"]);
+    let f = &report["findings"][0];
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("DenyProductionSecrets")
+    );
+    assert!(f.get("fix").is_none());
+}
+
+#[test]
+fn conditions_are_a_warning_and_exit_0() {
+    let (code, report) = json_of(&mut check_fixture("condition", &[]));
+    assert_eq!(code, 0);
+    assert_eq!(rules_of(&report), ["condition-dependent"]);
+    assert_eq!(report["findings"][0]["severity"], "warning");
+}
+
+#[test]
+fn malformed_value_from_quotes_ecs() {
+    let (code, report) = json_of(&mut check_fixture("invalid-value-from", &[]));
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&report), ["invalid-value-from"]);
+    assert!(
+        report["findings"][0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("an invalid ARN format for the AWS Secrets Manager secret was specified")
+    );
+}
+
+#[test]
+fn a_bare_name_without_secrets_is_unresolved_not_guessed() {
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/bare-name/task-definition.json",
+        "--policy",
+        "fixtures/bare-name/execution-role-policy.json",
+    ]);
+    let (code, report) = json_of(&mut cmd);
+    assert_eq!(
+        rules_of(&report),
+        ["unresolved-reference", "kms-key-arn-colon"]
+    );
+    assert_eq!(code, 1, "the kms colon is still an error");
+    let (_, resolved) = json_of(&mut check_fixture("bare-name", &[]));
+    assert_eq!(
+        rules_of(&resolved),
+        ["secret-display-name", "kms-key-arn-colon"]
+    );
+}
+
+#[test]
+fn usage_and_read_errors_exit_2_with_one_line() {
+    for args in [
+        vec!["check"],
+        vec!["check", "--task-definition", "fixtures/nope.json"],
+        vec!["check", "--task-definition", "fixtures"],
+        vec!["check", "--no-such-flag"],
+        vec!["rule", "no-such-rule"],
+        vec![],
+    ] {
+        let out = ecslint().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.trim().is_empty(), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = ecslint()
+        .args(["check", "--task-definition", "fixtures/nope.json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).lines().count(),
+        1,
+        "one line"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixtures/nope.json"));
+}
+
+#[test]
+fn rule_lists_and_explains() {
+    let out = ecslint().arg("rule").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(list.contains("secret-display-name"));
+    assert_eq!(list.lines().count(), ecslint::rules::ALL.len());
+    let out = ecslint()
+        .args(["rule", "secret-display-name"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("# secret-display-name")
+    );
+}
+
+#[test]
+fn human_output_is_plain_when_piped_and_shows_rule_snippet_and_fix() {
+    let out = check_fixture("seed", &[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "no colour when not a terminal");
+    assert!(text.contains("secret-display-name"));
+    assert!(text.contains("fixtures/seed/execution-role-policy.json:11:9"));
+    assert!(text.contains("+         \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\","));
+    let colored = check_fixture("seed", &["--color", "always"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(colored.stdout)
+            .unwrap()
+            .contains('\u{1b}')
+    );
+}
+
+#[test]
+fn human_output_snapshots() {
+    for dir in [
+        "seed",
+        "docs-snippet",
+        "missing-grant",
+        "placeholders",
+        "explicit-deny",
+        "condition",
+        "invalid-value-from",
+        "fixed",
+    ] {
+        let out = check_fixture(dir, &[]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        insta::assert_snapshot!(format!("human-{dir}"), text);
+    }
+}
+
+#[test]
+fn json_output_snapshot() {
+    let out = check_fixture("seed", &["--format", "json"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("json-seed", String::from_utf8(out.stdout).unwrap());
+}
