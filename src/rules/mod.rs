@@ -9,6 +9,7 @@ mod invalid_json;
 mod invalid_policy;
 mod invalid_value_from;
 mod kms_key_arn_colon;
+mod missing_execution_role;
 mod missing_permission;
 mod secret_display_name;
 mod unresolved_reference;
@@ -28,6 +29,7 @@ pub static ALL: &[&dyn Rule] = &[
     &invalid_policy::InvalidPolicy,
     &invalid_input::InvalidInput,
     &invalid_value_from::InvalidValueFrom,
+    &missing_execution_role::MissingExecutionRole,
     &secret_display_name::SecretDisplayName,
     &arn_placeholder::ArnPlaceholder,
     &kms_key_arn_colon::KmsKeyArnColon,

@@ -1,0 +1,204 @@
+//! Edge cases of the check, written inline: each runs the library on temporary files.
+
+use ecslint::inventory::files::{Inputs, PolicyArg};
+use ecslint::source::SourceMap;
+
+struct Run {
+    rules: Vec<&'static str>,
+    checked: usize,
+    granted: usize,
+    sources: SourceMap,
+    findings: Vec<ecslint::rules::Finding>,
+}
+
+fn run(task: &str, policies: &[&str], secrets: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: String, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let inputs = Inputs {
+        task_definition: Some(write("task.json".into(), task)),
+        policies: policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PolicyArg {
+                role: None,
+                path: write(format!("policy{i}.json"), p),
+            })
+            .collect(),
+        secrets: secrets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| write(format!("secrets{i}.json"), s))
+            .collect(),
+    };
+    let checked = ecslint::check(&inputs, None).unwrap();
+    Run {
+        rules: checked.findings.iter().map(|f| f.rule).collect(),
+        checked: checked.needs_checked,
+        granted: checked.needs_granted,
+        findings: checked.findings,
+        sources: checked.sources,
+    }
+}
+
+fn task_with_credentials(reference: &str) -> String {
+    format!(
+        r#"{{"family": "web", "executionRoleArn": "arn:aws:iam::123456789012:role/exec",
+            "containerDefinitions": [{{"name": "web", "image": "registry.example.com/web:1",
+            "repositoryCredentials": {{"credentialsParameter": "{reference}"}}}}]}}"#
+    )
+}
+
+fn policy_allowing(resource: &str) -> String {
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+            "Action": "secretsmanager:GetSecretValue", "Resource": "{resource}"}}]}}"#
+    )
+}
+
+const PREFIX: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:";
+
+/// A secret whose own name ends in `-` and six characters: `deploy-abcdef`.
+fn lookalike_secrets() -> String {
+    format!(
+        r#"{{"SecretList": [{{"ARN": "{PREFIX}deploy-abcdef-XyZ123", "Name": "deploy-abcdef"}}]}}"#
+    )
+}
+
+#[test]
+fn a_name_that_itself_ends_like_a_suffix_is_not_mistaken_for_the_arn() {
+    let task = task_with_credentials(&format!("{PREFIX}deploy-abcdef-XyZ123"));
+    let secrets = lookalike_secrets();
+    let display = run(
+        &task,
+        &[&policy_allowing(&format!("{PREFIX}deploy-abcdef"))],
+        &[&secrets],
+    );
+    assert_eq!(display.rules, ["secret-display-name"]);
+    let fix = display.findings[0].fix.as_ref().unwrap();
+    assert_eq!(
+        fix.edits[0].replacement,
+        format!("\"{PREFIX}deploy-abcdef-??????\"")
+    );
+    for good in [
+        format!("{PREFIX}deploy-abcdef-??????"),
+        format!("{PREFIX}deploy-abcdef-XyZ123"),
+    ] {
+        let r = run(&task, &[&policy_allowing(&good)], &[&secrets]);
+        assert_eq!(r.rules, Vec::<&str>::new(), "{good}");
+        assert_eq!((r.checked, r.granted), (1, 1));
+    }
+    // `deploy-??????` looks right but names the secret `deploy`, not `deploy-abcdef`.
+    let r = run(
+        &task,
+        &[&policy_allowing(&format!("{PREFIX}deploy-??????"))],
+        &[&secrets],
+    );
+    assert_eq!(r.rules, ["missing-permission"]);
+}
+
+#[test]
+fn a_partial_arn_reference_is_evaluated_against_the_stored_arn() {
+    let task = task_with_credentials(&format!("{PREFIX}deploy-abcdef"));
+    let secrets = lookalike_secrets();
+    let r = run(
+        &task,
+        &[&policy_allowing(&format!("{PREFIX}deploy-abcdef-??????"))],
+        &[&secrets],
+    );
+    assert_eq!(r.rules, Vec::<&str>::new());
+    assert_eq!(r.granted, 1);
+    let r = run(
+        &task,
+        &[&policy_allowing(&format!("{PREFIX}deploy-abcdef"))],
+        &[&secrets],
+    );
+    assert_eq!(r.rules, ["secret-display-name"]);
+}
+
+#[test]
+fn a_url_encoded_policy_document_is_its_own_source() {
+    let task = task_with_credentials(&format!("{PREFIX}app-AbCdEf"));
+    let document = policy_allowing(&format!("{PREFIX}app"));
+    let encoded: String = document
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let wrapper =
+        format!(r#"{{"RoleName": "exec", "PolicyName": "inline", "PolicyDocument": "{encoded}"}}"#);
+    let r = run(&task, &[&wrapper], &[]);
+    assert_eq!(r.rules, ["secret-display-name"]);
+    let loc = r.findings[0].loc.unwrap();
+    let source = r.sources.get(loc.source);
+    assert!(
+        source.name.ends_with("policy0.json#PolicyDocument"),
+        "{}",
+        source.name
+    );
+    assert!(!source.is_file());
+    assert_eq!(source.slice(loc.span), format!("\"{PREFIX}app\""));
+}
+
+#[test]
+fn kms_needs_follow_the_secret_key() {
+    let task = task_with_credentials(&format!("{PREFIX}app-AbCdEf"));
+    let policy = policy_allowing(&format!("{PREFIX}app-??????"));
+    let with_key = |key: &str| {
+        format!(r#"{{"ARN": "{PREFIX}app-AbCdEf", "Name": "app", "KmsKeyId": "{key}"}}"#)
+    };
+    // The AWS managed key needs no kms:Decrypt grant.
+    let r = run(&task, &[&policy], &[&with_key("alias/aws/secretsmanager")]);
+    assert_eq!((r.rules.len(), r.checked, r.granted), (0, 1, 1));
+    // A key ID is a key in the secret's region and account.
+    let r = run(
+        &task,
+        &[&policy],
+        &[&with_key("1234abcd-12ab-34cd-56ef-1234567890ab")],
+    );
+    assert_eq!(r.rules, ["missing-permission"]);
+    assert!(
+        r.findings[0].message.contains(
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        )
+    );
+    // An alias cannot be resolved offline: say so instead of guessing.
+    let r = run(&task, &[&policy], &[&with_key("alias/app-secrets")]);
+    assert_eq!(r.rules, ["unresolved-reference"]);
+}
+
+#[test]
+fn wildcards_and_not_resource_grant_as_iam_does() {
+    let task = task_with_credentials(&format!("{PREFIX}app-AbCdEf"));
+    for (policy, granted) in [
+        (policy_allowing("*"), 1),
+        (policy_allowing("arn:aws:secretsmanager:*:123456789012:secret:app-*"), 1),
+        (policy_allowing("arn:aws:secretsmanager:us-east-1:123456789012:secret:APP-??????"), 0),
+        (
+            r#"{"Statement": {"Effect": "Allow", "Action": "secretsmanager:*", "NotResource": "arn:aws:secretsmanager:*:*:secret:other-*"}}"#.to_string(),
+            1,
+        ),
+        (
+            r#"{"Statement": {"Effect": "Allow", "NotAction": "secretsmanager:GetSecretValue", "Resource": "*"}}"#.to_string(),
+            0,
+        ),
+    ] {
+        let r = run(&task, &[&policy], &[]);
+        assert_eq!(r.granted, granted, "{policy}: {:?}", r.rules);
+    }
+}
+
+#[test]
+fn policies_from_several_files_are_evaluated_together() {
+    let task = task_with_credentials(&format!("{PREFIX}app-AbCdEf"));
+    let allow = policy_allowing(&format!("{PREFIX}app-??????"));
+    let deny = r#"{"Statement": [{"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
+    let r = run(&task, &[&allow, deny], &[]);
+    assert_eq!(r.rules, ["explicit-deny"]);
+    assert_eq!(r.granted, 0);
+}
