@@ -61,6 +61,10 @@ pub struct CheckArgs {
     /// The task's region, for bare secret names, when the task definition does not give it.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// A condition key's value in the ECS agent's request, e.g. aws:SourceVpce=vpce-0a1b2c3d
+    /// (repeatable; repeat a key for several values). Keys not given are unknown, never guessed.
+    #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_context)]
+    pub context: Vec<(String, String)>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -91,7 +95,14 @@ fn check(args: CheckArgs) -> (u8, String, String) {
         policies: args.policies.iter().map(|p| PolicyArg::parse(p)).collect(),
         secrets: args.secrets.clone(),
     };
-    let checked = match crate::check(&inputs, args.region.as_deref()) {
+    let mut options = crate::CheckOptions {
+        region: args.region.clone(),
+        ..Default::default()
+    };
+    for (key, value) in &args.context {
+        options.context.add(key, value.clone());
+    }
+    let checked = match crate::check(&inputs, &options) {
         Ok(c) => c,
         Err(e) => {
             return (
@@ -136,6 +147,18 @@ fn check(args: CheckArgs) -> (u8, String, String) {
         }
     };
     (code, stdout, String::new())
+}
+
+/// `KEY=VALUE` for `--context`.
+fn parse_context(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!(
+            "expected KEY=VALUE (e.g. aws:SourceVpce=vpce-0a1b2c3d), found \"{arg}\""
+        )),
+    }
 }
 
 fn terminal_width() -> Option<usize> {

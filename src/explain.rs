@@ -5,10 +5,12 @@
 
 use crate::arn::{Arn, SECRET_SUFFIX_LEN, kms_key_colon_corrected, placeholders};
 use crate::iam::pattern::resource_matches;
-use crate::iam::{Decision, Evaluation, StatementRef, evaluate};
+use crate::iam::{
+    Decision, Evaluation, PolicySet, PolicyType, Principal, RequestContext, StatementRef, evaluate,
+};
 use crate::inventory::Inventory;
 use crate::needs::{Need, Needs, RoleKind, Subject};
-use crate::policy::{Effect, PolicyDocument};
+use crate::policy::Effect;
 use crate::taskdef::TaskDefinition;
 
 /// One entry of a statement's `Resource` list: `policies[policy].statements[statement]
@@ -38,8 +40,11 @@ pub enum Cause {
     DefectiveEntries(Vec<(EntryRef, EntryDefect)>),
     /// Unconditional deny statements match the request.
     ExplicitDeny(Vec<StatementRef>),
-    /// The answer turns on `Condition` blocks.
-    Conditional(Vec<StatementRef>),
+    /// Allow statements name the action and resource, but a `Condition` does not hold for the
+    /// request.
+    ConditionNotMet(Vec<StatementRef>),
+    /// The answer turns on `Condition` blocks reading these context keys.
+    Conditional(Vec<StatementRef>, Vec<String>),
     /// No statement grants it and none was meant to.
     NotGranted,
 }
@@ -52,6 +57,8 @@ pub struct Assessment {
     pub policies: Vec<usize>,
     /// Statement references here index the inventory's policies.
     pub evaluation: Evaluation,
+    /// The request context it was evaluated in.
+    pub context: RequestContext,
     pub cause: Cause,
 }
 
@@ -65,55 +72,92 @@ pub fn role_policies(td: &TaskDefinition, inventory: &Inventory, role: RoleKind)
     inventory.policies_of(name, role == RoleKind::Execution)
 }
 
-pub fn assess(td: &TaskDefinition, inventory: &Inventory, needs: &Needs) -> Vec<Assessment> {
+/// What is known offline about the ECS agent's request for a need: the principal's ARN and
+/// account, the region and account of the resource, the secret's tags when the listing has them,
+/// and whatever the user gave with `--context`.
+pub fn request_context(
+    need: &Need,
+    principal: Option<&Principal>,
+    inventory: &Inventory,
+    given: &RequestContext,
+) -> RequestContext {
+    let mut context = RequestContext::new();
+    if let Some(p) = principal {
+        context.set("aws:PrincipalArn", vec![p.role_arn.clone()]);
+        context.set("aws:PrincipalAccount", vec![p.account.clone()]);
+        context.set("aws:PrincipalType", vec!["AssumedRole".to_string()]);
+    }
+    if let Some(arn) = Arn::parse(&need.request.resource) {
+        if !arn.region.is_empty() {
+            context.set("aws:RequestedRegion", vec![arn.region.clone()]);
+        }
+        if !arn.account.is_empty() {
+            context.set("aws:ResourceAccount", vec![arn.account.clone()]);
+        }
+    }
+    if let Subject::Secret {
+        secret: Some(index),
+        ..
+    } = &need.subject
+        && let Some(tags) = &inventory.secrets[*index].tags
+    {
+        for prefix in ["aws:ResourceTag/", "secretsmanager:ResourceTag/"] {
+            context.complete_prefix(prefix);
+            for (key, value) in tags {
+                context.set(&format!("{prefix}{key}"), vec![value.clone()]);
+            }
+        }
+    }
+    for (key, values) in given.entries() {
+        context.set(key, values.to_vec());
+    }
+    context
+}
+
+pub fn assess(
+    td: &TaskDefinition,
+    inventory: &Inventory,
+    needs: &Needs,
+    given: &RequestContext,
+) -> Vec<Assessment> {
+    let principal = td
+        .execution_role_arn
+        .as_ref()
+        .and_then(|a| Principal::from_role_arn(&a.value));
     needs
         .needs
         .iter()
         .enumerate()
         .map(|(index, need)| {
             let policies = role_policies(td, inventory, need.role);
-            let documents: Vec<&PolicyDocument> = policies
-                .iter()
-                .map(|&p| &inventory.policies[p].document)
-                .collect();
-            let mut evaluation = evaluate(&need.request, &documents);
-            remap(&mut evaluation, &policies);
+            let mut set = PolicySet::default();
+            for &p in &policies {
+                set.add(p, PolicyType::Identity, &inventory.policies[p].document);
+            }
+            let context = request_context(need, principal.as_ref(), inventory, given);
+            let evaluation = evaluate(&need.request, &set, principal.as_ref(), &context);
             let cause = cause(need, &evaluation, inventory);
             Assessment {
                 need: index,
                 policies,
                 evaluation,
+                context,
                 cause,
             }
         })
         .collect()
 }
 
-/// Statement references from the evaluator index the slice it was given; make them index the
-/// inventory.
-fn remap(evaluation: &mut Evaluation, policies: &[usize]) {
-    let fix = |r: &mut StatementRef| r.policy = policies[r.policy];
-    match &mut evaluation.decision {
-        Decision::Allowed { by } => by.iter_mut().for_each(fix),
-        Decision::Denied { explicit } => explicit.iter_mut().for_each(fix),
-        Decision::Depends { on } => on.iter_mut().for_each(fix),
-    }
-    evaluation
-        .near_misses
-        .iter_mut()
-        .for_each(|m| fix(&mut m.statement));
-}
-
 fn cause(need: &Need, evaluation: &Evaluation, inventory: &Inventory) -> Cause {
     match &evaluation.decision {
         Decision::Allowed { .. } => Cause::Granted,
-        Decision::Depends { on } => Cause::Conditional(on.clone()),
-        Decision::Denied { explicit } if !explicit.is_empty() => {
+        Decision::Depends { on, keys } => Cause::Conditional(on.clone(), keys.clone()),
+        Decision::Denied { explicit, .. } if !explicit.is_empty() => {
             Cause::ExplicitDeny(explicit.clone())
         }
         Decision::Denied { .. } => {
             let mut defects = Vec::new();
-            for miss in &evaluation.near_misses {
+            for miss in &evaluation.near_misses() {
                 if miss.effect != Effect::Allow {
                     continue;
                 }
@@ -136,10 +180,23 @@ fn cause(need: &Need, evaluation: &Evaluation, inventory: &Inventory) -> Cause {
                     }
                 }
             }
-            if defects.is_empty() {
+            if !defects.is_empty() {
+                return Cause::DefectiveEntries(defects);
+            }
+            let unmet: Vec<StatementRef> = evaluation
+                .trace
+                .iter()
+                .filter(|t| {
+                    t.effect == Effect::Allow
+                        && t.resource.is_true()
+                        && t.conditions.iter().any(|c| c.is_false())
+                })
+                .map(|t| t.at)
+                .collect();
+            if unmet.is_empty() {
                 Cause::NotGranted
             } else {
-                Cause::DefectiveEntries(defects)
+                Cause::ConditionNotMet(unmet)
             }
         }
     }

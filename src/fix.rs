@@ -386,7 +386,7 @@ impl Style {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iam::{Request, evaluate};
+    use crate::iam::{PolicySet, Request, RequestContext, evaluate};
     use crate::policy;
 
     fn load(text: &str) -> (SourceMap, PolicyDocument) {
@@ -416,7 +416,12 @@ mod tests {
                 action: g.action.clone(),
                 resource: g.resource.clone(),
             };
-            assert!(evaluate(&request, &[&fixed_doc]).is_allowed(), "{fixed}");
+            let set = PolicySet::identity(&[&fixed_doc]);
+            let context = RequestContext::new();
+            assert!(
+                evaluate(&request, &set, None, &context).is_allowed(),
+                "{fixed}"
+            );
         }
         fixed
     }

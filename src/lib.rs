@@ -30,15 +30,23 @@ pub struct Checked {
     pub needs_granted: usize,
 }
 
+/// What a `check` run knows beyond its files.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// The task's region where the inputs do not give it.
+    pub region: Option<String>,
+    /// Request context the user knows (`--context KEY=VALUE`).
+    pub context: iam::RequestContext,
+}
+
 /// Loads the inputs, works out what the task definition needs, evaluates it and runs every rule.
-/// `region` overrides the task's region where the inputs do not give it.
-pub fn check(inputs: &Inputs, region: Option<&str>) -> Result<Checked, LoadError> {
+pub fn check(inputs: &Inputs, options: &CheckOptions) -> Result<Checked, LoadError> {
     let loaded = Loaded::load(inputs)?;
     let (needs, assessments) = match &loaded.task_definition {
         Some(td) => {
-            let context = needs::TaskContext::of(td, region);
+            let context = needs::TaskContext::of(td, options.region.as_deref());
             let needs = needs::derive(td, &loaded.inventory, &context);
-            let assessments = explain::assess(td, &loaded.inventory, &needs);
+            let assessments = explain::assess(td, &loaded.inventory, &needs, &options.context);
             (needs, assessments)
         }
         None => (needs::Needs::default(), Vec::new()),

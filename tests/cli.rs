@@ -446,3 +446,30 @@ fn json_output_snapshot() {
         .unwrap();
     insta::assert_snapshot!("json-seed", String::from_utf8(out.stdout).unwrap());
 }
+
+#[test]
+fn context_decides_a_condition_instead_of_leaving_it_open() {
+    let (code, report) = json_of(&mut check_fixture(
+        "condition",
+        &["--context", "aws:SourceVpce=vpce-0a1b2c3d4e5f67890"],
+    ));
+    assert_eq!(code, 0);
+    assert_eq!(rules_of(&report), Vec::<String>::new());
+    assert_eq!(report["summary"]["needs_granted"], 4);
+    let (code, report) = json_of(&mut check_fixture(
+        "condition",
+        &["--context", "AWS:SOURCEVPCE=vpce-other"],
+    ));
+    assert_eq!(code, 1);
+    assert!(rules_of(&report).iter().all(|r| r == "condition-not-met"));
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the request carries `vpce-other`")
+    );
+    let out = check_fixture("condition", &["--context", "novalue"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

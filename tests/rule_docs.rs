@@ -48,7 +48,7 @@ fn count(rule: &str, files: &BTreeMap<String, String>) -> usize {
             other => panic!("unknown block role {other}"),
         }
     }
-    let checked = ecslint::check(&inputs, None).unwrap();
+    let checked = ecslint::check(&inputs, &Default::default()).unwrap();
     checked.findings.iter().filter(|f| f.rule == rule).count()
 }
 

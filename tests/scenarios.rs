@@ -34,7 +34,7 @@ fn run(task: &str, policies: &[&str], secrets: &[&str]) -> Run {
             .map(|(i, s)| write(format!("secrets{i}.json"), s))
             .collect(),
     };
-    let checked = ecslint::check(&inputs, None).unwrap();
+    let checked = ecslint::check(&inputs, &Default::default()).unwrap();
     Run {
         rules: checked.findings.iter().map(|f| f.rule).collect(),
         checked: checked.needs_checked,

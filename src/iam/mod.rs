@@ -1,15 +1,23 @@
-//! The evaluator: IAM policy evaluation for one request against a set of identity policies.
+//! The evaluator: AWS's policy evaluation logic for one request, pure and synchronous.
 //!
-//! This is the first slice of AWS's evaluation logic: explicit deny wins over any allow; without
-//! an explicit deny, an allow is needed; no allow means an implicit deny. A statement with a
-//! `Condition` cannot be decided offline yet, so it makes the answer `Depends` rather than being
-//! counted as a plain allow or deny. The trace records which statements decided and which almost
-//! applied (the action matched but the resource did not), which is what the explainer reads.
+//! It follows the IAM user guide, "Policy evaluation logic": an explicit deny in any policy wins;
+//! then service control policies must allow; within one account an allow from an identity-based
+//! policy (limited by a permissions boundary) or from a resource-based policy is enough, across
+//! accounts both sides must allow; a KMS key policy gates every use of its key. The answer is
+//! tri-state: a condition that reads context unknown offline makes it `Depends`, never a guess.
+//! The trace records every statement whose action matched, and why it did or did not apply.
 
+pub mod condition;
+pub mod context;
 pub mod pattern;
+pub mod variables;
 
-use crate::policy::{Effect, PolicyDocument, Statement, ValueList};
-use pattern::{action_matches, resource_matches};
+use crate::arn::Arn;
+use crate::policy::{Effect, PolicyDocument, PrincipalBlock, Statement, ValueList};
+pub use context::{Lookup, RequestContext, Tri};
+use std::ops::Not;
+use pattern::{action_matches, arn_tokens_match};
+use variables::{Subst, substitute};
 
 /// The request a principal makes: an action on a resource ARN.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -18,218 +26,536 @@ pub struct Request {
     pub resource: String,
 }
 
-/// A statement within a set of policies: `policies[policy].statements[statement]`.
+/// Who makes the request: a role (the ECS agent uses a session of the execution role).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    /// `arn:aws:iam::ACCOUNT:role/PATH/NAME`.
+    pub role_arn: String,
+    /// `arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`, when known.
+    pub session_arn: Option<String>,
+    pub account: String,
+}
+
+impl Principal {
+    /// A principal from a role ARN; `None` for text that is not one.
+    pub fn from_role_arn(role_arn: &str) -> Option<Principal> {
+        let arn = Arn::parse(role_arn)?;
+        Some(Principal {
+            role_arn: role_arn.to_string(),
+            session_arn: None,
+            account: arn.account,
+        })
+    }
+}
+
+/// The kinds of policy AWS evaluates (IAM user guide, "Policy types").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicyType {
+    Identity,
+    PermissionsBoundary,
+    ResourceBased,
+    KeyPolicy,
+    ServiceControl,
+}
+
+impl PolicyType {
+    /// As AWS's AccessDenied messages name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity-based policy",
+            PolicyType::PermissionsBoundary => "permissions boundary",
+            PolicyType::ResourceBased => "resource-based policy",
+            PolicyType::KeyPolicy => "key policy",
+            PolicyType::ServiceControl => "service control policy",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity",
+            PolicyType::PermissionsBoundary => "permissions-boundary",
+            PolicyType::ResourceBased => "resource-based",
+            PolicyType::KeyPolicy => "key-policy",
+            PolicyType::ServiceControl => "service-control-policy",
+        }
+    }
+}
+
+/// A policy handed to the evaluator; `id` is the caller's own index, echoed in `StatementRef`.
+#[derive(Clone, Copy, Debug)]
+pub struct PolicyRef<'a> {
+    pub id: usize,
+    pub kind: PolicyType,
+    pub document: &'a PolicyDocument,
+}
+
+/// Every policy that bears on one request.
+#[derive(Clone, Debug, Default)]
+pub struct PolicySet<'a> {
+    pub policies: Vec<PolicyRef<'a>>,
+}
+
+impl<'a> PolicySet<'a> {
+    /// Identity policies only, numbered in order.
+    pub fn identity(documents: &[&'a PolicyDocument]) -> PolicySet<'a> {
+        PolicySet {
+            policies: documents
+                .iter()
+                .enumerate()
+                .map(|(id, document)| PolicyRef {
+                    id,
+                    kind: PolicyType::Identity,
+                    document,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn add(&mut self, id: usize, kind: PolicyType, document: &'a PolicyDocument) {
+        self.policies.push(PolicyRef { id, kind, document });
+    }
+
+    fn has(&self, kind: PolicyType) -> bool {
+        self.policies.iter().any(|p| p.kind == kind)
+    }
+}
+
+/// A statement: `policies[policy].statements[statement]`, with `policy` the caller's id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct StatementRef {
     pub policy: usize,
     pub statement: usize,
 }
 
+/// How one statement whose action matched fared against the request.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Decision {
-    /// An allow applies without conditions and no deny does.
-    Allowed { by: Vec<StatementRef> },
-    /// An unconditional deny applies (`explicit`), or no allow does.
-    Denied { explicit: Vec<StatementRef> },
-    /// The outcome turns on conditions that cannot be evaluated offline.
-    Depends { on: Vec<StatementRef> },
+pub struct StatementTrace {
+    pub at: StatementRef,
+    pub kind: PolicyType,
+    pub effect: Effect,
+    pub resource: Tri,
+    /// For resource-based and key policies: whether `Principal` names the requester.
+    pub principal: Option<PrincipalMatch>,
+    /// One result per `Condition` entry, in order.
+    pub conditions: Vec<Tri>,
+    /// Whether the statement applies: resource, principal and every condition.
+    pub applies: Tri,
 }
 
-/// A statement that would have applied but for its resource: the action matched.
+/// How a resource policy's `Principal` relates to the requester.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalMatch {
+    /// Names the role, its session, or anyone.
+    Direct,
+    /// Names the requester's account (`arn:aws:iam::ACCOUNT:root`): it delegates to IAM policies.
+    Account,
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Allowed, by these statements.
+    Allowed { by: Vec<StatementRef> },
+    /// Denied: by these explicit deny statements, or (when empty) implicitly because `missing`
+    /// gave no allow.
+    Denied {
+        explicit: Vec<StatementRef>,
+        missing: Option<PolicyType>,
+    },
+    /// Turns on conditions whose context keys are unknown offline.
+    Depends {
+        on: Vec<StatementRef>,
+        keys: Vec<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evaluation {
+    pub decision: Decision,
+    /// Every statement whose action matched.
+    pub trace: Vec<StatementTrace>,
+}
+
+/// A statement that would have applied but did not.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NearMiss {
     pub statement: StatementRef,
     pub effect: Effect,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Evaluation {
-    pub decision: Decision,
-    /// Statements whose action matched but whose resource did not.
-    pub near_misses: Vec<NearMiss>,
-}
-
 impl Evaluation {
     pub fn is_allowed(&self) -> bool {
         matches!(self.decision, Decision::Allowed { .. })
     }
-}
 
-fn list_matches(list: &ValueList, matches: impl Fn(&str) -> bool) -> bool {
-    let any = list.values.iter().any(|v| matches(&v.value));
-    any != list.negated
+    /// Statements whose action matched but whose resource did not.
+    pub fn near_misses(&self) -> Vec<NearMiss> {
+        self.trace
+            .iter()
+            .filter(|t| t.resource.is_false())
+            .map(|t| NearMiss {
+                statement: t.at,
+                effect: t.effect,
+            })
+            .collect()
+    }
+
+    /// One sentence on why, in the words AWS uses.
+    pub fn reason(&self) -> String {
+        match &self.decision {
+            Decision::Allowed { by } => {
+                let kinds = self.kinds_of(by);
+                format!("allowed by {}", kinds.join(" and "))
+            }
+            Decision::Denied { explicit, .. } if !explicit.is_empty() => {
+                let kinds = self.kinds_of(explicit);
+                format!("explicitly denied in a {}", kinds.join(" and a "))
+            }
+            Decision::Denied { missing, .. } => match missing {
+                Some(PolicyType::Identity) | None => {
+                    "implicitly denied: no identity-based policy allows the action".to_string()
+                }
+                Some(PolicyType::ResourceBased) => {
+                    "implicitly denied: no resource-based policy allows the action".to_string()
+                }
+                Some(kind) => format!(
+                    "implicitly denied: the {} does not allow it",
+                    kind.describe()
+                ),
+            },
+            Decision::Depends { keys, .. } => format!(
+                "depends on condition keys not known offline: {}",
+                keys.join(", ")
+            ),
+        }
+    }
+
+    fn kinds_of(&self, refs: &[StatementRef]) -> Vec<&'static str> {
+        let mut kinds: Vec<&'static str> = Vec::new();
+        for r in refs {
+            if let Some(t) = self.trace.iter().find(|t| t.at == *r) {
+                let d = t.kind.describe();
+                if !kinds.contains(&d) {
+                    kinds.push(d);
+                }
+            }
+        }
+        kinds
+    }
 }
 
 /// Whether the statement's `Action`/`NotAction` covers the action.
 pub fn statement_covers_action(statement: &Statement, action: &str) -> bool {
-    list_matches(&statement.action, |p| action_matches(p, action))
+    let any = statement
+        .action
+        .values
+        .iter()
+        .any(|v| action_matches(&v.value, action));
+    any != statement.action.negated
 }
 
-/// Whether the statement's `Resource`/`NotResource` covers the ARN.
-pub fn statement_covers_resource(statement: &Statement, resource: &str) -> bool {
-    list_matches(&statement.resource, |p| resource_matches(p, resource))
+/// Whether a `Resource`/`NotResource` list covers the ARN, with policy variables substituted when
+/// the policy's Version allows them.
+fn resource_covers(list: &ValueList, arn: &str, context: &RequestContext, variables: bool) -> Tri {
+    let any = Tri::any(list.values.iter().map(|v| {
+        if !variables {
+            return Tri::from_bool(pattern::resource_matches(&v.value, arn));
+        }
+        match substitute(&v.value, context, true) {
+            Subst::Pattern(p) => Tri::from_bool(arn_tokens_match(&p, arn)),
+            Subst::NoMatch => Tri::False,
+            Subst::Unknown(key) => Tri::unknown(&key),
+        }
+    }));
+    if list.negated { any.not() } else { any }
 }
 
-/// Evaluates a request against identity policies (all attached to one principal).
-pub fn evaluate(request: &Request, policies: &[&PolicyDocument]) -> Evaluation {
-    let mut allow = Vec::new();
-    let mut conditional_allow = Vec::new();
-    let mut deny = Vec::new();
-    let mut conditional_deny = Vec::new();
-    let mut near_misses = Vec::new();
-    for (p, policy) in policies.iter().enumerate() {
-        for (s, statement) in policy.statements.iter().enumerate() {
-            let at = StatementRef {
-                policy: p,
-                statement: s,
-            };
+/// Whether an `AWS` principal entry names the requester, or only its account.
+fn principal_entry(value: &str, principal: &Principal) -> PrincipalMatch {
+    if value == "*" {
+        return PrincipalMatch::Direct;
+    }
+    let account_root = format!("arn:aws:iam::{}:root", principal.account);
+    if value == principal.account || value == account_root {
+        return PrincipalMatch::Account;
+    }
+    let account_root_other_partition = Arn::parse(value).is_some_and(|a| {
+        a.service == "iam" && a.account == principal.account && a.resource == "root"
+    });
+    if account_root_other_partition {
+        return PrincipalMatch::Account;
+    }
+    if value == principal.role_arn || Some(value) == principal.session_arn.as_deref() {
+        return PrincipalMatch::Direct;
+    }
+    // `arn:aws:sts::ACCOUNT:assumed-role/NAME/*`-style entries do not exist: principals take no
+    // wildcards except "*". Matching a role given by name only is not something IAM does either.
+    PrincipalMatch::None
+}
+
+fn principal_matches(block: &PrincipalBlock, principal: Option<&Principal>) -> PrincipalMatch {
+    let matched = if block.anyone {
+        PrincipalMatch::Direct
+    } else {
+        let Some(principal) = principal else {
+            return PrincipalMatch::None;
+        };
+        block
+            .entries
+            .iter()
+            .filter(|(kind, _)| kind == "AWS")
+            .map(|(_, v)| principal_entry(&v.value, principal))
+            .fold(PrincipalMatch::None, |acc, m| match (acc, m) {
+                (PrincipalMatch::Direct, _) | (_, PrincipalMatch::Direct) => PrincipalMatch::Direct,
+                (PrincipalMatch::Account, _) | (_, PrincipalMatch::Account) => {
+                    PrincipalMatch::Account
+                }
+                _ => PrincipalMatch::None,
+            })
+    };
+    if block.negated {
+        // NotPrincipal: everyone except those named.
+        match matched {
+            PrincipalMatch::None => PrincipalMatch::Direct,
+            _ => PrincipalMatch::None,
+        }
+    } else {
+        matched
+    }
+}
+
+fn trace_statement(
+    at: StatementRef,
+    kind: PolicyType,
+    document: &PolicyDocument,
+    statement: &Statement,
+    request: &Request,
+    principal: Option<&Principal>,
+    context: &RequestContext,
+) -> StatementTrace {
+    let variables = document.supports_variables();
+    let resource = resource_covers(&statement.resource, &request.resource, context, variables);
+    let principal_match = match (kind, &statement.principal) {
+        (PolicyType::ResourceBased | PolicyType::KeyPolicy, Some(block)) => {
+            Some(principal_matches(block, principal))
+        }
+        (PolicyType::ResourceBased | PolicyType::KeyPolicy, None) => Some(PrincipalMatch::None),
+        _ => None,
+    };
+    let conditions: Vec<Tri> = statement
+        .conditions
+        .iter()
+        .map(|c| condition::evaluate(c, context, variables))
+        .collect();
+    let principal_ok = match principal_match {
+        Some(PrincipalMatch::None) => Tri::False,
+        _ => Tri::True,
+    };
+    let applies = resource
+        .clone()
+        .and(principal_ok)
+        .and(Tri::all(conditions.iter().cloned()));
+    StatementTrace {
+        at,
+        kind,
+        effect: statement.effect.value,
+        resource,
+        principal: principal_match,
+        conditions,
+        applies,
+    }
+}
+
+/// Evaluates a request made by `principal` against every policy in `set`.
+pub fn evaluate(
+    request: &Request,
+    set: &PolicySet<'_>,
+    principal: Option<&Principal>,
+    context: &RequestContext,
+) -> Evaluation {
+    let mut trace = Vec::new();
+    for policy in &set.policies {
+        for (s, statement) in policy.document.statements.iter().enumerate() {
             if !statement_covers_action(statement, &request.action) {
                 continue;
             }
-            if !statement_covers_resource(statement, &request.resource) {
-                near_misses.push(NearMiss {
-                    statement: at,
-                    effect: statement.effect.value,
-                });
-                continue;
-            }
-            let bucket = match (statement.effect.value, statement.condition.is_some()) {
-                (Effect::Allow, false) => &mut allow,
-                (Effect::Allow, true) => &mut conditional_allow,
-                (Effect::Deny, false) => &mut deny,
-                (Effect::Deny, true) => &mut conditional_deny,
+            let at = StatementRef {
+                policy: policy.id,
+                statement: s,
             };
-            bucket.push(at);
+            trace.push(trace_statement(
+                at,
+                policy.kind,
+                policy.document,
+                statement,
+                request,
+                principal,
+                context,
+            ));
         }
     }
-    // IAM user guide, policy evaluation logic: an explicit deny in any policy overrides any allow.
-    let decision = if !deny.is_empty() {
-        Decision::Denied { explicit: deny }
-    } else if allow.is_empty() && conditional_allow.is_empty() {
-        // Nothing allows it: a conditional deny cannot change an implicit deny.
-        Decision::Denied {
-            explicit: Vec::new(),
-        }
-    } else if !conditional_deny.is_empty() {
-        Decision::Depends {
-            on: conditional_deny,
-        }
-    } else if !allow.is_empty() {
-        Decision::Allowed { by: allow }
-    } else {
-        Decision::Depends {
-            on: conditional_allow,
-        }
-    };
-    Evaluation {
-        decision,
-        near_misses,
-    }
+    let decision = decide(request, set, principal, &trace);
+    Evaluation { decision, trace }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::json;
-    use crate::policy;
-    use crate::source::SourceId;
+/// OR of the allow statements of one policy type, optionally restricted by principal match.
+fn allows(
+    trace: &[StatementTrace],
+    kind: PolicyType,
+    want: Option<PrincipalMatch>,
+) -> (Tri, Vec<StatementRef>) {
+    let relevant: Vec<&StatementTrace> = trace
+        .iter()
+        .filter(|t| t.kind == kind && t.effect == Effect::Allow)
+        .filter(|t| want.is_none() || t.principal == want)
+        .collect();
+    let result = Tri::any(relevant.iter().map(|t| t.applies.clone()));
+    let by = relevant
+        .iter()
+        .filter(|t| t.applies.is_true())
+        .map(|t| t.at)
+        .collect();
+    (result, by)
+}
 
-    fn doc(text: &str) -> PolicyDocument {
-        let (doc, problems) = policy::parse(&json::parse(text).unwrap(), SourceId(0));
-        assert!(problems.is_empty(), "{problems:?}");
-        doc.unwrap()
+fn decide(
+    request: &Request,
+    set: &PolicySet<'_>,
+    principal: Option<&Principal>,
+    trace: &[StatementTrace],
+) -> Decision {
+    // 1. An explicit deny in any policy wins.
+    let explicit: Vec<StatementRef> = trace
+        .iter()
+        .filter(|t| t.effect == Effect::Deny && t.applies.is_true())
+        .map(|t| t.at)
+        .collect();
+    if !explicit.is_empty() {
+        return Decision::Denied {
+            explicit,
+            missing: None,
+        };
     }
-
-    fn request(action: &str, resource: &str) -> Request {
-        Request {
-            action: action.into(),
-            resource: resource.into(),
+    let maybe_deny = Tri::any(
+        trace
+            .iter()
+            .filter(|t| t.effect == Effect::Deny)
+            .map(|t| t.applies.clone()),
+    );
+    let denied = |missing: PolicyType| Decision::Denied {
+        explicit: Vec::new(),
+        missing: Some(missing),
+    };
+    let mut by = Vec::new();
+    let resource_account = Arn::parse(&request.resource).map(|a| a.account);
+    let same_account = match (principal, &resource_account) {
+        (Some(p), Some(acct)) if !acct.is_empty() => p.account == *acct,
+        _ => true,
+    };
+    // 2. Service control policies must allow (when given).
+    let scp = if set.has(PolicyType::ServiceControl) {
+        let (result, refs) = allows(trace, PolicyType::ServiceControl, None);
+        if result.is_false() {
+            return denied(PolicyType::ServiceControl);
         }
-    }
-
-    const SECRET: &str = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-AbCdEf";
-
-    #[test]
-    fn allow_applies() {
-        let p = doc(
-            r#"{"Statement":{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app-??????"}}"#,
+        by.extend(refs);
+        result
+    } else {
+        Tri::True
+    };
+    // 3. A permissions boundary limits what identity policies (and resource policies naming the
+    //    role rather than its session) can grant.
+    let boundary = if set.has(PolicyType::PermissionsBoundary) {
+        allows(trace, PolicyType::PermissionsBoundary, None).0
+    } else {
+        Tri::True
+    };
+    let (identity, identity_by) = allows(trace, PolicyType::Identity, None);
+    let identity_allow = identity.clone().and(boundary.clone());
+    let allow = if set.has(PolicyType::KeyPolicy) {
+        // 4. A KMS key policy gates its key: it allows the principal itself, or delegates to the
+        //    account's IAM policies (KMS developer guide, "Key policies").
+        let direct = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Direct));
+        let delegated = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Account));
+        let result = direct
+            .0
+            .clone()
+            .and(boundary.clone())
+            .or(delegated.0.clone().and(identity_allow.clone()));
+        if result.is_false() {
+            return denied(if direct.0.is_false() && delegated.0.is_false() {
+                PolicyType::KeyPolicy
+            } else if boundary.is_false() {
+                PolicyType::PermissionsBoundary
+            } else {
+                PolicyType::Identity
+            });
+        }
+        by.extend(direct.1);
+        by.extend(delegated.1);
+        by.extend(identity_by);
+        result
+    } else if set.has(PolicyType::ResourceBased) {
+        let direct = allows(
+            trace,
+            PolicyType::ResourceBased,
+            Some(PrincipalMatch::Direct),
         );
-        let e = evaluate(&request("secretsmanager:GetSecretValue", SECRET), &[&p]);
-        assert!(e.is_allowed());
-    }
-
-    #[test]
-    fn no_statement_is_an_implicit_deny_with_near_misses() {
-        let p = doc(
-            r#"{"Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:app"},
-            {"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}"#,
+        let delegated = allows(
+            trace,
+            PolicyType::ResourceBased,
+            Some(PrincipalMatch::Account),
         );
-        let e = evaluate(&request("secretsmanager:GetSecretValue", SECRET), &[&p]);
-        assert_eq!(
-            e.decision,
-            Decision::Denied {
-                explicit: Vec::new()
-            }
-        );
-        assert_eq!(e.near_misses.len(), 1);
-        assert_eq!(e.near_misses[0].statement.statement, 0);
-    }
-
-    #[test]
-    fn explicit_deny_wins_across_policies() {
-        let allow = doc(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
-        let deny =
-            doc(r#"{"Statement":{"Effect":"Deny","Action":"secretsmanager:*","Resource":"*"}}"#);
-        let e = evaluate(
-            &request("secretsmanager:GetSecretValue", SECRET),
-            &[&allow, &deny],
-        );
-        assert_eq!(
-            e.decision,
-            Decision::Denied {
-                explicit: vec![StatementRef {
-                    policy: 1,
-                    statement: 0
-                }]
-            }
-        );
-    }
-
-    #[test]
-    fn not_action_and_not_resource_invert_the_match() {
-        let p = doc(
-            r#"{"Statement":[{"Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:secretsmanager:*:*:secret:other-*"}]}"#,
-        );
-        assert!(evaluate(&request("secretsmanager:GetSecretValue", SECRET), &[&p]).is_allowed());
-        assert!(!evaluate(&request("iam:PassRole", SECRET), &[&p]).is_allowed());
-        let other = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:other-AbCdEf";
-        assert!(!evaluate(&request("secretsmanager:GetSecretValue", other), &[&p]).is_allowed());
-    }
-
-    #[test]
-    fn conditions_make_the_answer_depend() {
-        let p = doc(
-            r#"{"Statement":{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}}"#,
-        );
-        let e = evaluate(&request("secretsmanager:GetSecretValue", SECRET), &[&p]);
-        assert!(matches!(e.decision, Decision::Depends { .. }));
-        let both = doc(
-            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#,
-        );
-        let e = evaluate(&request("secretsmanager:GetSecretValue", SECRET), &[&both]);
-        assert!(matches!(e.decision, Decision::Depends { .. }));
-        let deny_only = doc(
-            r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}}"#,
-        );
-        let e = evaluate(
-            &request("secretsmanager:GetSecretValue", SECRET),
-            &[&deny_only],
-        );
-        assert_eq!(
-            e.decision,
-            Decision::Denied {
-                explicit: Vec::new()
-            }
-        );
+        let result = if same_account {
+            // Within an account, either side may allow.
+            identity_allow
+                .clone()
+                .or(direct.0.clone().and(boundary.clone()))
+        } else {
+            // Across accounts, both sides must (IAM user guide, "Cross-account policy evaluation
+            // logic").
+            identity_allow
+                .clone()
+                .and(direct.0.clone().or(delegated.0.clone()))
+        };
+        if result.is_false() {
+            return denied(if boundary.is_false() {
+                PolicyType::PermissionsBoundary
+            } else if !same_account && identity.is_true() {
+                PolicyType::ResourceBased
+            } else {
+                PolicyType::Identity
+            });
+        }
+        by.extend(identity_by);
+        by.extend(direct.1);
+        by.extend(delegated.1);
+        result
+    } else {
+        if identity.is_false() {
+            return denied(PolicyType::Identity);
+        }
+        if boundary.is_false() {
+            return denied(PolicyType::PermissionsBoundary);
+        }
+        by.extend(identity_by);
+        identity_allow
+    };
+    let allow = scp.and(allow);
+    // A conditional deny cannot change an implicit deny, but can block an allow.
+    match allow.and(maybe_deny.clone().not()) {
+        Tri::True => Decision::Allowed { by },
+        Tri::False => Decision::Denied {
+            explicit: Vec::new(),
+            missing: Some(PolicyType::Identity),
+        },
+        Tri::Unknown(keys) => Decision::Depends {
+            on: trace
+                .iter()
+                .filter(|t| matches!(t.applies, Tri::Unknown(_)))
+                .map(|t| t.at)
+                .collect(),
+            keys: keys.into_iter().collect(),
+        },
     }
 }

@@ -3,32 +3,78 @@
 //! The pattern is cut at each `*` into literal pieces; the first piece is anchored at the start,
 //! the last at the end, and the ones between are found leftmost-first, which is optimal for `*`
 //! patterns. No backtracking: the cost is at most O(len(text) · len(pattern)) and, for the usual
-//! patterns, close to linear. Consecutive stars collapse into one.
+//! patterns, close to linear. Consecutive stars collapse into one. Patterns compile to tokens so
+//! that a literal `*` produced by the policy variable `${*}` stays literal.
+
+/// One element of a compiled pattern. `Char` is always literal: a `*` that came from a policy
+/// variable such as `${*}` matches only an asterisk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tok {
+    Char(char),
+    /// `*`: any run of characters.
+    Star,
+    /// `?`: exactly one character.
+    One,
+}
+
+/// Compiles pattern text: `*` and `?` are wildcards, everything else is literal.
+pub fn tokens(pattern: &str) -> Vec<Tok> {
+    pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Tok::Star,
+            '?' => Tok::One,
+            c => Tok::Char(c),
+        })
+        .collect()
+}
+
+/// Literal text as tokens: no wildcards.
+pub fn literal(text: &str) -> Vec<Tok> {
+    text.chars().map(Tok::Char).collect()
+}
+
+fn fold(c: char, case_insensitive: bool) -> char {
+    if case_insensitive {
+        // Simple case folding keeps one char per char, so positions line up.
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    }
+}
 
 /// Matches `text` against an IAM wildcard `pattern`.
 pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    let fold = |s: &str| -> Vec<char> {
-        if case_insensitive {
-            s.chars().flat_map(char::to_lowercase).collect()
-        } else {
-            s.chars().collect()
-        }
-    };
-    let pattern = fold(pattern);
-    let text = fold(text);
-    match_chars(&pattern, &text)
+    match_tokens(&tokens(pattern), text, case_insensitive)
 }
 
-fn piece_matches_at(piece: &[char], text: &[char], at: usize) -> bool {
+/// Matches `text` against compiled pattern tokens.
+pub fn match_tokens(pattern: &[Tok], text: &str, case_insensitive: bool) -> bool {
+    let text: Vec<char> = text.chars().map(|c| fold(c, case_insensitive)).collect();
+    let pattern: Vec<Tok> = pattern
+        .iter()
+        .map(|t| match t {
+            Tok::Char(c) => Tok::Char(fold(*c, case_insensitive)),
+            other => *other,
+        })
+        .collect();
+    match_folded(&pattern, &text)
+}
+
+fn piece_matches_at(piece: &[Tok], text: &[char], at: usize) -> bool {
     at + piece.len() <= text.len()
         && piece
             .iter()
             .zip(&text[at..at + piece.len()])
-            .all(|(p, t)| *p == '?' || p == t)
+            .all(|(p, t)| match p {
+                Tok::One => true,
+                Tok::Char(c) => c == t,
+                Tok::Star => false,
+            })
 }
 
-fn match_chars(pattern: &[char], text: &[char]) -> bool {
-    let pieces: Vec<&[char]> = pattern.split(|c| *c == '*').collect();
+fn match_folded(pattern: &[Tok], text: &[char]) -> bool {
+    let pieces: Vec<&[Tok]> = pattern.split(|t| *t == Tok::Star).collect();
     if pieces.len() == 1 {
         return pattern.len() == text.len() && piece_matches_at(pattern, text, 0);
     }
@@ -70,15 +116,20 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 }
 
 /// Whether a `Resource` entry covers an ARN. ARNs match case-sensitively.
+pub fn resource_matches(pattern: &str, arn: &str) -> bool {
+    arn_tokens_match(&tokens(pattern), arn)
+}
+
+/// ARN matching on compiled tokens (`Resource` entries, `ArnLike`).
 ///
 /// The first five colon-separated fields of the pattern are matched one by one, so a wildcard in
 /// the region cannot swallow the account; the pattern's last field matches the rest of the ARN,
 /// colons included, so `arn:aws:*` and `…:secret:*` cover everything below them.
-pub fn resource_matches(pattern: &str, arn: &str) -> bool {
-    if pattern == "*" {
+pub fn arn_tokens_match(pattern: &[Tok], arn: &str) -> bool {
+    if pattern == [Tok::Star] {
         return true;
     }
-    let pattern_fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    let pattern_fields: Vec<&[Tok]> = pattern.splitn(6, |t| *t == Tok::Char(':')).collect();
     let arn_fields: Vec<&str> = arn.splitn(6, ':').collect();
     let last = pattern_fields.len() - 1;
     for (i, p) in pattern_fields.iter().enumerate() {
@@ -87,10 +138,10 @@ pub fn resource_matches(pattern: &str, arn: &str) -> bool {
                 Some(fields) if !fields.is_empty() => fields.join(":"),
                 _ => return false,
             };
-            return wildcard_match(p, &rest, false);
+            return match_tokens(p, &rest, false);
         }
         match arn_fields.get(i) {
-            Some(a) if i + 1 < arn_fields.len() && wildcard_match(p, a, false) => {}
+            Some(a) if i + 1 < arn_fields.len() && match_tokens(p, a, false) => {}
             _ => return false,
         }
     }

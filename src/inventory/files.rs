@@ -294,6 +294,16 @@ impl Loaded {
                     arn,
                     name: string("Name"),
                     kms_key_id: string("KmsKeyId"),
+                    tags: item.get("Tags").and_then(Node::as_array).map(|tags| {
+                        tags.iter()
+                            .filter_map(|t| {
+                                Some((
+                                    t.get("Key")?.as_str()?.to_string(),
+                                    t.get("Value")?.as_str()?.to_string(),
+                                ))
+                            })
+                            .collect()
+                    }),
                     loc: loc(item.span),
                 }),
                 None => self.input_problem(

@@ -33,6 +33,8 @@ pub struct SecretMeta {
     pub name: Option<Spanned<String>>,
     /// Key ID, key ARN, alias name or alias ARN; absent for the AWS managed key `aws/secretsmanager`.
     pub kms_key_id: Option<Spanned<String>>,
+    /// `Tags` as `(Key, Value)`, when the listing includes them (then they are all of them).
+    pub tags: Option<Vec<(String, String)>>,
     /// The whole secret object.
     pub loc: Loc,
 }

@@ -23,6 +23,27 @@ pub struct ValueList {
     pub values: Vec<Spanned<String>>,
 }
 
+/// One operator–key pair of a `Condition` block: `{"StringEquals": {"aws:SourceVpce": [...]}}`.
+#[derive(Clone, Debug)]
+pub struct ConditionEntry {
+    /// As written, e.g. `ForAnyValue:StringLikeIfExists`.
+    pub operator: Spanned<String>,
+    pub key: Spanned<String>,
+    /// The values, as text (numbers and booleans as written); OR-ed together.
+    pub values: Vec<Spanned<String>>,
+}
+
+/// `Principal` / `NotPrincipal` of a resource or trust policy.
+#[derive(Clone, Debug)]
+pub struct PrincipalBlock {
+    pub negated: bool,
+    pub loc: Loc,
+    /// `"Principal": "*"`.
+    pub anyone: bool,
+    /// `(kind, value)`: kind is `AWS`, `Service`, `Federated` or `CanonicalUser`.
+    pub entries: Vec<(String, Spanned<String>)>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Statement {
     /// Position in the document's `Statement` list.
@@ -35,6 +56,9 @@ pub struct Statement {
     pub resource: ValueList,
     /// The `Condition` block, when there is one.
     pub condition: Option<Loc>,
+    /// Its entries, AND-ed together.
+    pub conditions: Vec<ConditionEntry>,
+    pub principal: Option<PrincipalBlock>,
 }
 
 impl Statement {
@@ -64,6 +88,16 @@ pub struct PolicyDocument {
     pub version: Option<Spanned<String>>,
     pub statements: Vec<Statement>,
     pub statement_block: Option<StatementBlock>,
+}
+
+impl PolicyDocument {
+    /// Policy variables (`${aws:username}`) are substituted only under `"Version": "2012-10-17"`;
+    /// with `2008-10-17` or no `Version` they are literal text (IAM user guide, Version element).
+    pub fn supports_variables(&self) -> bool {
+        self.version
+            .as_ref()
+            .is_some_and(|v| v.value == "2012-10-17")
+    }
 }
 
 /// Something in a document that is not a valid IAM policy.
@@ -205,8 +239,12 @@ fn parse_statement(
     };
     let action = value_list(node, "Action", "NotAction", source, problems);
     let resource = value_list(node, "Resource", "NotResource", source, problems);
+    let mut conditions = Vec::new();
     let condition = match node.get("Condition") {
-        Some(c) if matches!(c.kind, Kind::Object(_)) => Some(loc(c.span)),
+        Some(c) if matches!(c.kind, Kind::Object(_)) => {
+            conditions = parse_conditions(c, source, problems);
+            Some(loc(c.span))
+        }
         Some(c) => {
             problems.push(Problem {
                 loc: loc(c.span),
@@ -216,6 +254,7 @@ fn parse_statement(
         }
         None => None,
     };
+    let principal = parse_principal(node, source, problems);
     let (effect, action, resource) = (effect?, action?, resource?);
     Some(Statement {
         index,
@@ -225,7 +264,115 @@ fn parse_statement(
         action,
         resource,
         condition,
+        conditions,
+        principal,
     })
+}
+
+fn parse_conditions(
+    block: &Node,
+    source: SourceId,
+    problems: &mut Vec<Problem>,
+) -> Vec<ConditionEntry> {
+    let loc = |span: Span| Loc::new(source, span);
+    let mut out = Vec::new();
+    for op in block.as_object().unwrap_or_default() {
+        let Some(keys) = op.value.as_object() else {
+            problems.push(Problem {
+                loc: loc(op.value.span),
+                message: format!(
+                    "condition operator `{}` must map keys to values, found {}",
+                    op.key,
+                    op.value.type_name()
+                ),
+            });
+            continue;
+        };
+        for key in keys {
+            let items: Vec<&Node> = match &key.value.kind {
+                Kind::Array(items) => items.iter().collect(),
+                _ => vec![&key.value],
+            };
+            let mut values = Vec::new();
+            for item in items {
+                let text = match &item.kind {
+                    Kind::String(s) => s.clone(),
+                    Kind::Number(n) => n.clone(),
+                    Kind::Bool(b) => b.to_string(),
+                    _ => {
+                        problems.push(Problem {
+                            loc: loc(item.span),
+                            message: format!(
+                                "a condition value must be a string, number or boolean, found {}",
+                                item.type_name()
+                            ),
+                        });
+                        continue;
+                    }
+                };
+                values.push(Spanned::new(text, loc(item.span)));
+            }
+            out.push(ConditionEntry {
+                operator: Spanned::new(op.key.clone(), loc(op.key_span)),
+                key: Spanned::new(key.key.clone(), loc(key.key_span)),
+                values,
+            });
+        }
+    }
+    out
+}
+
+fn parse_principal(
+    statement: &Node,
+    source: SourceId,
+    problems: &mut Vec<Problem>,
+) -> Option<PrincipalBlock> {
+    let loc = |span: Span| Loc::new(source, span);
+    let (node, negated) = match (statement.get("Principal"), statement.get("NotPrincipal")) {
+        (Some(n), _) => (n, false),
+        (None, Some(n)) => (n, true),
+        (None, None) => return None,
+    };
+    let mut block = PrincipalBlock {
+        negated,
+        loc: loc(node.span),
+        anyone: false,
+        entries: Vec::new(),
+    };
+    match &node.kind {
+        Kind::String(s) if s == "*" => block.anyone = true,
+        Kind::Object(members) => {
+            for m in members {
+                let items: Vec<&Node> = match &m.value.kind {
+                    Kind::Array(items) => items.iter().collect(),
+                    _ => vec![&m.value],
+                };
+                for item in items {
+                    match item.as_str() {
+                        Some(v) => block
+                            .entries
+                            .push((m.key.clone(), Spanned::new(v.to_string(), loc(item.span)))),
+                        None => problems.push(Problem {
+                            loc: loc(item.span),
+                            message: format!(
+                                "each `{}` principal must be a string, found {}",
+                                m.key,
+                                item.type_name()
+                            ),
+                        }),
+                    }
+                }
+            }
+        }
+        _ => problems.push(Problem {
+            loc: loc(node.span),
+            message: format!(
+                "`Principal` must be \"*\" or an object such as {{\"AWS\": …}}, found {}",
+                node.type_name()
+            ),
+        }),
+    }
+    Some(block)
 }
 
 fn value_list(

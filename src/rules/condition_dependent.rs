@@ -21,7 +21,7 @@ impl Rule for ConditionDependent {
         // One finding per deciding statement, naming every need that turns on it.
         let mut by_statement: Vec<(StatementRef, Vec<usize>)> = Vec::new();
         for (a, assessment) in cx.assessments.iter().enumerate() {
-            let Cause::Conditional(statements) = &assessment.cause else {
+            let Cause::Conditional(statements, _) = &assessment.cause else {
                 continue;
             };
             let Some(first) = statements.first() else {
@@ -38,26 +38,39 @@ impl Rule for ConditionDependent {
                 .iter()
                 .map(|&a| describe_need(cx.need(&cx.assessments[a])))
                 .collect();
+            let mut keys: Vec<String> = Vec::new();
+            for &a in &assessments {
+                if let Cause::Conditional(_, k) = &cx.assessments[a].cause {
+                    for key in k {
+                        let key = format!("`{key}`");
+                        if !keys.contains(&key) {
+                            keys.push(key);
+                        }
+                    }
+                }
+            }
             let mut finding = Finding::new(
                 &META,
                 statement.condition.unwrap_or(statement.loc),
                 format!(
-                    "whether the execution role may {} depends on the `Condition` of {}",
+                    "whether the execution role may {} depends on {}, read by the `Condition` of {}",
                     needs.join(" and "),
+                    keys.join(", "),
                     statement.describe()
                 ),
             )
-            .label("decides the access; not evaluated offline")
+            .label("reads request context not known offline")
             .note(
                 "the decision turns on request context (VPC endpoint, source account, tags…) that \
                  only exists when the ECS agent makes the call",
             )
             .help(
                 "check that the condition holds for the ECS agent's request, or grant the access \
-                 in a statement without a condition",
+                 in a statement without a condition; if you know the value, pass it with \
+                 `--context KEY=VALUE` and ecslint evaluates the condition",
             );
             for &a in &assessments {
-                let Cause::Conditional(statements) = &cx.assessments[a].cause else {
+                let Cause::Conditional(statements, _) = &cx.assessments[a].cause else {
                     continue;
                 };
                 for other in &statements[1..] {

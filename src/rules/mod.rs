@@ -3,6 +3,7 @@
 
 mod arn_placeholder;
 mod condition_dependent;
+mod condition_not_met;
 mod explicit_deny;
 mod invalid_input;
 mod invalid_json;
@@ -34,6 +35,7 @@ pub static ALL: &[&dyn Rule] = &[
     &arn_placeholder::ArnPlaceholder,
     &kms_key_arn_colon::KmsKeyArnColon,
     &explicit_deny::ExplicitDeny,
+    &condition_not_met::ConditionNotMet,
     &missing_permission::MissingPermission,
     &condition_dependent::ConditionDependent,
     &unresolved_reference::UnresolvedReference,
