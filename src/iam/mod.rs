@@ -15,8 +15,8 @@ pub mod variables;
 use crate::arn::Arn;
 use crate::policy::{Effect, PolicyDocument, PrincipalBlock, Statement, ValueList};
 pub use context::{Lookup, RequestContext, Tri};
-use std::ops::Not;
 use pattern::{action_matches, arn_tokens_match};
+use std::ops::Not;
 use variables::{Subst, substitute};
 
 /// The request a principal makes: an action on a resource ARN.
@@ -258,7 +258,7 @@ pub fn statement_covers_action(statement: &Statement, action: &str) -> bool {
 /// the policy's Version allows them.
 fn resource_covers(list: &ValueList, arn: &str, context: &RequestContext, variables: bool) -> Tri {
     let any = Tri::any(list.values.iter().map(|v| {
-        if !variables {
+        if !variables || !v.value.contains("${") {
             return Tri::from_bool(pattern::resource_matches(&v.value, arn));
         }
         match substitute(&v.value, context, true) {

@@ -45,7 +45,86 @@ fn fold(c: char, case_insensitive: bool) -> char {
 
 /// Matches `text` against an IAM wildcard `pattern`.
 pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob_ascii(pattern.as_bytes(), text.as_bytes(), case_insensitive);
+    }
     match_tokens(&tokens(pattern), text, case_insensitive)
+}
+
+/// The same algorithm on ASCII bytes, without allocating: the common case (ARNs, actions).
+fn glob_ascii(p: &[u8], t: &[u8], case_insensitive: bool) -> bool {
+    let piece_at = |piece: &[u8], at: usize| {
+        at + piece.len() <= t.len()
+            && piece.iter().zip(&t[at..]).all(|(&pc, &tc)| {
+                pc == b'?'
+                    || if case_insensitive {
+                        pc.eq_ignore_ascii_case(&tc)
+                    } else {
+                        pc == tc
+                    }
+            })
+    };
+    let Some(first_star) = p.iter().position(|&c| c == b'*') else {
+        return p.len() == t.len() && piece_at(p, 0);
+    };
+    let last_star = p.iter().rposition(|&c| c == b'*').unwrap_or(first_star);
+    let (first, last) = (&p[..first_star], &p[last_star + 1..]);
+    if first.len() + last.len() > t.len()
+        || !piece_at(first, 0)
+        || !piece_at(last, t.len() - last.len())
+    {
+        return false;
+    }
+    let mut at = first.len();
+    let end = t.len() - last.len();
+    if first_star < last_star {
+        for piece in p[first_star + 1..last_star].split(|&c| c == b'*') {
+            if piece.is_empty() {
+                continue;
+            }
+            match (at..=end.saturating_sub(piece.len()))
+                .find(|&i| i + piece.len() <= end && piece_at(piece, i))
+            {
+                Some(i) => at = i + piece.len(),
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+/// Byte offsets where the first six colon-separated fields start, and how many there are.
+fn field_starts(s: &[u8]) -> ([usize; 6], usize) {
+    let mut starts = [0; 6];
+    let mut count = 1;
+    for (i, &c) in s.iter().enumerate() {
+        if count == 6 {
+            break;
+        }
+        if c == b':' {
+            starts[count] = i + 1;
+            count += 1;
+        }
+    }
+    (starts, count)
+}
+
+/// ARN matching on ASCII text, without allocating.
+fn arn_match_ascii(pattern: &[u8], arn: &[u8]) -> bool {
+    let (ps, pcount) = field_starts(pattern);
+    let (as_, acount) = field_starts(arn);
+    let last = pcount - 1;
+    if last >= acount {
+        return false;
+    }
+    for i in 0..last {
+        let p = &pattern[ps[i]..ps[i + 1] - 1];
+        let a = &arn[as_[i]..as_[i + 1] - 1];
+        if !glob_ascii(p, a, false) {
+            return false;
+        }
+    }
+    glob_ascii(&pattern[ps[last]..], &arn[as_[last]..], false)
 }
 
 /// Matches `text` against compiled pattern tokens.
@@ -117,6 +196,12 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 
 /// Whether a `Resource` entry covers an ARN. ARNs match case-sensitively.
 pub fn resource_matches(pattern: &str, arn: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    if pattern.is_ascii() && arn.is_ascii() {
+        return arn_match_ascii(pattern.as_bytes(), arn.as_bytes());
+    }
     arn_tokens_match(&tokens(pattern), arn)
 }
 

@@ -1,0 +1,60 @@
+//! Evaluations per second for a realistic role, and the pathological-pattern time.
+//! `cargo bench`; the figures are recorded in the README's performance section.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ecslint::iam::pattern::resource_matches;
+use ecslint::iam::{PolicySet, Principal, Request, RequestContext, evaluate};
+use ecslint::json;
+use ecslint::policy;
+use ecslint::source::SourceId;
+use std::hint::black_box;
+
+/// A role policy with 50 statements of 20 resources each; none matches the request, so every
+/// statement and resource is tried.
+fn big_policy() -> policy::PolicyDocument {
+    let statements: Vec<String> = (0..50)
+        .map(|s| {
+            let resources: Vec<String> = (0..20)
+                .map(|r| format!("\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:team{s}/svc{r}-??????\""))
+                .collect();
+            format!(
+                r#"{{"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], "Resource": [{}]}}"#,
+                resources.join(", ")
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+        statements.join(", ")
+    );
+    let (doc, _) = policy::parse(&json::parse(&text).unwrap(), SourceId(0));
+    doc.unwrap()
+}
+
+fn evaluations(c: &mut Criterion) {
+    let doc = big_policy();
+    let set = PolicySet::identity(&[&doc]);
+    let principal = Principal::from_role_arn("arn:aws:iam::123456789012:role/exec").unwrap();
+    let context = RequestContext::new();
+    let request = Request {
+        action: "secretsmanager:GetSecretValue".into(),
+        resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:other/app-AbCdEf".into(),
+    };
+    let mut group = c.benchmark_group("evaluate");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("50 statements x 20 resources", |b| {
+        b.iter(|| evaluate(black_box(&request), &set, Some(&principal), &context))
+    });
+    group.finish();
+}
+
+fn pathological(c: &mut Criterion) {
+    let pattern = format!("arn:aws:s3:::{}b", "*a".repeat(500));
+    let arn = format!("arn:aws:s3:::{}", "a".repeat(10_000));
+    c.bench_function("500 stars against a 10 KB ARN", |b| {
+        b.iter(|| resource_matches(black_box(&pattern), black_box(&arn)))
+    });
+}
+
+criterion_group!(benches, evaluations, pathological);
+criterion_main!(benches);
