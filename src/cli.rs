@@ -1,5 +1,6 @@
 //! The command line: clap commands and flags. Flags and the JSON schema are contracts.
 
+use crate::iam::RequestContext;
 use crate::inventory::files::{Inputs, PolicyArg};
 use crate::report::{self, Report};
 use crate::rules::{self, Severity};
@@ -26,6 +27,9 @@ pub struct Cli {
 pub enum Command {
     /// Check that a task definition's roles grant every access it needs.
     Check(CheckArgs),
+    /// Evaluate one request offline, like the IAM policy simulator: the decision, the statements
+    /// that decided it, and the closest near misses.
+    Simulate(SimulateArgs),
     /// Print a rule's documentation, or list every rule.
     Rule {
         /// The rule's name, e.g. secret-display-name. Omit to list all rules.
@@ -46,25 +50,70 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The account files both `check` and `simulate` read.
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
-    /// An ECS task definition: register-task-definition input or describe-task-definition output.
-    #[arg(long, value_name = "FILE")]
-    pub task_definition: Option<String>,
+pub struct AccountArgs {
     /// An IAM policy (a document, or get-role-policy / get-policy-version output), attached to
-    /// ROLE (a role name or ARN); without ROLE=, to the task definition's execution role.
+    /// ROLE (a role name or ARN); without ROLE=, to the task definition's execution role (for
+    /// `simulate`: to the principal).
     #[arg(long = "policy", value_name = "[ROLE=]FILE")]
     pub policies: Vec<String>,
-    /// Secrets metadata: `aws secretsmanager list-secrets` or `describe-secret` output.
+    /// Secrets metadata: `aws secretsmanager list-secrets`, `describe-secret` or
+    /// `get-resource-policy` output.
     #[arg(long = "secrets", value_name = "FILE")]
     pub secrets: Vec<String>,
-    /// The task's region, for bare secret names, when the task definition does not give it.
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// A condition key's value in the ECS agent's request, e.g. aws:SourceVpce=vpce-0a1b2c3d
-    /// (repeatable; repeat a key for several values). Keys not given are unknown, never guessed.
+    /// Roles with their inline and managed policies and boundaries: `aws iam
+    /// get-account-authorization-details` output.
+    #[arg(long = "account-details", value_name = "FILE")]
+    pub account_details: Vec<String>,
+    /// A service control policy that applies to the account.
+    #[arg(long = "scp", value_name = "FILE")]
+    pub scps: Vec<String>,
+    /// A secret's resource policy (`get-resource-policy` output names its secret; a plain
+    /// document needs ARN=).
+    #[arg(long = "resource-policy", value_name = "[ARN=]FILE")]
+    pub resource_policies: Vec<String>,
+    /// A KMS key policy (`aws kms get-key-policy` output or a document) for the key KEY_ARN.
+    #[arg(long = "key-policy", value_name = "KEY_ARN=FILE")]
+    pub key_policies: Vec<String>,
+    /// A condition key's value in the request, e.g. aws:SourceVpce=vpce-0a1b2c3d (repeatable;
+    /// repeat a key for several values). Keys not given are unknown, never guessed.
     #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_context)]
     pub context: Vec<(String, String)>,
+}
+
+impl AccountArgs {
+    fn inputs(&self, task_definition: Option<String>) -> Inputs {
+        Inputs {
+            task_definition,
+            policies: self.policies.iter().map(|p| PolicyArg::parse(p)).collect(),
+            secrets: self.secrets.clone(),
+            account_details: self.account_details.clone(),
+            scps: self.scps.clone(),
+            resource_policies: self
+                .resource_policies
+                .iter()
+                .map(|p| PolicyArg::parse(p))
+                .collect(),
+            key_policies: self
+                .key_policies
+                .iter()
+                .map(|p| PolicyArg::parse(p))
+                .collect(),
+        }
+    }
+
+    fn context(&self) -> RequestContext {
+        let mut context = RequestContext::new();
+        for (key, value) in &self.context {
+            context.add(key, value.clone());
+        }
+        context
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -73,16 +122,70 @@ pub struct CheckArgs {
     pub color: ColorChoice,
 }
 
+impl OutputArgs {
+    pub fn human_style(&self) -> report::human::Style {
+        let is_tty = std::io::stdout().is_terminal();
+        let color = match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let width = if is_tty {
+            terminal_width().unwrap_or(100)
+        } else {
+            100
+        };
+        report::human::Style { color, width }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The role making the request: a name, a role ARN, or an assumed-role session ARN.
+    #[arg(long, value_name = "ROLE_NAME_OR_ARN")]
+    pub principal: String,
+    /// The action, e.g. secretsmanager:GetSecretValue.
+    #[arg(long, value_name = "SERVICE:ACTION")]
+    pub action: String,
+    /// The resource ARN (a secret by name or partial ARN is resolved through --secrets).
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// An ECS task definition: register-task-definition input or describe-task-definition output.
+    #[arg(long, value_name = "FILE")]
+    pub task_definition: Option<String>,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// The task's region, for bare secret names, when the task definition does not give it.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// Runs a parsed command line; returns the exit code and what to print on stdout and stderr.
 pub fn run(cli: Cli) -> (u8, String, String) {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Simulate(args) => simulate(args),
         Command::Rule { name } => rule(name.as_deref()),
     }
 }
 
 fn check(args: CheckArgs) -> (u8, String, String) {
-    if args.task_definition.is_none() && args.policies.is_empty() {
+    if args.task_definition.is_none()
+        && args.account.policies.is_empty()
+        && args.account.account_details.is_empty()
+    {
         return (
             EXIT_ERROR,
             String::new(),
@@ -90,18 +193,11 @@ fn check(args: CheckArgs) -> (u8, String, String) {
                 .to_string(),
         );
     }
-    let inputs = Inputs {
-        task_definition: args.task_definition.clone(),
-        policies: args.policies.iter().map(|p| PolicyArg::parse(p)).collect(),
-        secrets: args.secrets.clone(),
-    };
-    let mut options = crate::CheckOptions {
+    let inputs = args.account.inputs(args.task_definition.clone());
+    let options = crate::CheckOptions {
         region: args.region.clone(),
-        ..Default::default()
+        context: args.account.context(),
     };
-    for (key, value) in &args.context {
-        options.context.add(key, value.clone());
-    }
     let checked = match crate::check(&inputs, &options) {
         Ok(c) => c,
         Err(e) => {
@@ -127,24 +223,49 @@ fn check(args: CheckArgs) -> (u8, String, String) {
     } else {
         EXIT_CLEAN
     };
-    let stdout = match args.format {
+    let stdout = match args.output.format {
         Format::Json => report::json::render(&report) + "\n",
-        Format::Human => {
-            let is_tty = std::io::stdout().is_terminal();
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
-            let width = if is_tty {
-                terminal_width().unwrap_or(100)
-            } else {
-                100
-            };
-            report::human::render(&report, report::human::Style { color, width })
+        Format::Human => report::human::render(&report, args.output.human_style()),
+    };
+    (code, stdout, String::new())
+}
+
+fn simulate(args: SimulateArgs) -> (u8, String, String) {
+    if !args.action.contains(':') || args.action.starts_with(':') {
+        return (
+            EXIT_ERROR,
+            String::new(),
+            report::terminal_safe(&format!(
+                "ecslint: --action must be SERVICE:ACTION (e.g. secretsmanager:GetSecretValue), found \"{}\"\n",
+                args.action
+            )),
+        );
+    }
+    let inputs = args.account.inputs(None);
+    let sim = match crate::simulate::simulate(
+        &inputs,
+        &args.principal,
+        &args.action,
+        &args.resource,
+        &args.account.context(),
+    ) {
+        Ok(sim) => sim,
+        Err(e) => {
+            return (
+                EXIT_ERROR,
+                String::new(),
+                report::terminal_safe(&format!("ecslint: {e}\n")),
+            );
         }
+    };
+    let code = if sim.evaluation.is_allowed() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    };
+    let stdout = match args.output.format {
+        Format::Json => report::simulation::render_json(&sim) + "\n",
+        Format::Human => report::simulation::render_human(&sim, args.output.human_style()),
     };
     (code, stdout, String::new())
 }

@@ -5,9 +5,7 @@
 
 use crate::arn::{Arn, SECRET_SUFFIX_LEN, kms_key_colon_corrected, placeholders};
 use crate::iam::pattern::resource_matches;
-use crate::iam::{
-    Decision, Evaluation, PolicySet, PolicyType, Principal, RequestContext, StatementRef, evaluate,
-};
+use crate::iam::{Decision, Evaluation, Principal, RequestContext, StatementRef, evaluate};
 use crate::inventory::Inventory;
 use crate::needs::{Need, Needs, RoleKind, Subject};
 use crate::policy::Effect;
@@ -62,21 +60,26 @@ pub struct Assessment {
     pub cause: Cause,
 }
 
-/// The policies of the role a need belongs to.
-pub fn role_policies(td: &TaskDefinition, inventory: &Inventory, role: RoleKind) -> Vec<usize> {
+/// The name of the task definition's role of this kind.
+fn role_name(td: &TaskDefinition, role: RoleKind) -> Option<&str> {
     let arn = match role {
         RoleKind::Execution => &td.execution_role_arn,
         RoleKind::Task => &td.task_role_arn,
     };
-    let name = arn.as_ref().map(|a| crate::arn::role_name(&a.value));
-    inventory.policies_of(name, role == RoleKind::Execution)
+    arn.as_ref().map(|a| crate::arn::role_name(&a.value))
+}
+
+/// The identity policies and boundary of the role a need belongs to.
+pub fn role_policies(td: &TaskDefinition, inventory: &Inventory, role: RoleKind) -> Vec<usize> {
+    inventory.policies_of(role_name(td, role), role == RoleKind::Execution)
 }
 
 /// What is known offline about the ECS agent's request for a need: the principal's ARN and
 /// account, the region and account of the resource, the secret's tags when the listing has them,
 /// and whatever the user gave with `--context`.
 pub fn request_context(
-    need: &Need,
+    resource: &str,
+    secret: Option<usize>,
     principal: Option<&Principal>,
     inventory: &Inventory,
     given: &RequestContext,
@@ -86,8 +89,14 @@ pub fn request_context(
         context.set("aws:PrincipalArn", vec![p.role_arn.clone()]);
         context.set("aws:PrincipalAccount", vec![p.account.clone()]);
         context.set("aws:PrincipalType", vec!["AssumedRole".to_string()]);
+        if let Some(role) = inventory.role(crate::arn::role_name(&p.role_arn)) {
+            context.complete_prefix("aws:PrincipalTag/");
+            for (key, value) in &role.tags {
+                context.set(&format!("aws:PrincipalTag/{key}"), vec![value.clone()]);
+            }
+        }
     }
-    if let Some(arn) = Arn::parse(&need.request.resource) {
+    if let Some(arn) = Arn::parse(resource) {
         if !arn.region.is_empty() {
             context.set("aws:RequestedRegion", vec![arn.region.clone()]);
         }
@@ -95,11 +104,8 @@ pub fn request_context(
             context.set("aws:ResourceAccount", vec![arn.account.clone()]);
         }
     }
-    if let Subject::Secret {
-        secret: Some(index),
-        ..
-    } = &need.subject
-        && let Some(tags) = &inventory.secrets[*index].tags
+    if let Some(index) = secret
+        && let Some(tags) = &inventory.secrets[index].tags
     {
         for prefix in ["aws:ResourceTag/", "secretsmanager:ResourceTag/"] {
             context.complete_prefix(prefix);
@@ -130,11 +136,23 @@ pub fn assess(
         .enumerate()
         .map(|(index, need)| {
             let policies = role_policies(td, inventory, need.role);
-            let mut set = PolicySet::default();
-            for &p in &policies {
-                set.add(p, PolicyType::Identity, &inventory.policies[p].document);
-            }
-            let context = request_context(need, principal.as_ref(), inventory, given);
+            let role_name = role_name(td, need.role);
+            let set = inventory.policy_set(
+                role_name,
+                need.role == RoleKind::Execution,
+                &need.request.resource,
+            );
+            let secret = match &need.subject {
+                Subject::Secret { secret, .. } => *secret,
+                Subject::SecretKey { .. } => None,
+            };
+            let context = request_context(
+                &need.request.resource,
+                secret,
+                principal.as_ref(),
+                inventory,
+                given,
+            );
             let evaluation = evaluate(&need.request, &set, principal.as_ref(), &context);
             let cause = cause(need, &evaluation, inventory);
             Assessment {
@@ -168,7 +186,7 @@ fn cause(need: &Need, evaluation: &Evaluation, inventory: &Inventory) -> Cause {
                     continue;
                 }
                 for (entry, value) in statement.resource.values.iter().enumerate() {
-                    if let Some(defect) = entry_defect(&value.value, need) {
+                    if let Some(defect) = entry_defect(&value.value, &need.request.resource) {
                         defects.push((
                             EntryRef {
                                 policy: miss.statement.policy,
@@ -221,12 +239,10 @@ pub fn recommended_secret_resource(secret_arn: &str) -> String {
     }
 }
 
-/// What a resource entry most likely meant, when it was meant to grant this need.
-fn entry_defect(entry: &str, need: &Need) -> Option<EntryDefect> {
-    let resource = &need.request.resource;
-    if let Subject::Secret { arn, .. } = &need.subject
-        && display_name_arn(&arn.to_string()) == Some(entry)
-    {
+/// What a resource entry most likely meant, when it was meant to grant `resource` (for a secret,
+/// its stored ARN).
+pub fn entry_defect(entry: &str, resource: &str) -> Option<EntryDefect> {
+    if display_name_arn(resource) == Some(entry) {
         return Some(EntryDefect::DisplayName);
     }
     let corrected = kms_key_colon_corrected(entry);

@@ -15,6 +15,7 @@ pub mod needs;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod simulate;
 pub mod source;
 pub mod taskdef;
 

@@ -473,3 +473,56 @@ fn context_decides_a_condition_instead_of_leaving_it_open() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn account_details_supply_the_roles_policies() {
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/seed/task-definition.json",
+        "--account-details",
+        "fixtures/seed/account-details.json",
+        "--secrets",
+        "fixtures/seed/secrets.json",
+    ]);
+    let (code, report) = json_of(&mut cmd);
+    assert_eq!(code, 1);
+    // The inline policy's display name is caught inside account details; its KMS key is right,
+    // and the built-in AmazonECSTaskExecutionRolePolicy grants nothing for secrets.
+    assert_eq!(rules_of(&report), ["secret-display-name"]);
+    assert_eq!(
+        report["findings"][0]["location"]["file"],
+        "fixtures/seed/account-details.json"
+    );
+    assert_eq!(report["summary"]["needs_granted"], 1);
+}
+
+#[test]
+fn a_managed_policy_missing_from_account_details_is_reported_not_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let details = dir.path().join("details.json");
+    std::fs::write(
+        &details,
+        read("fixtures/seed/account-details.json").replace(
+            "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+            "arn:aws:iam::123456789012:policy/not-included",
+        ),
+    )
+    .unwrap();
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/seed/task-definition.json",
+    ])
+    .arg("--account-details")
+    .arg(&details)
+    .args(["--secrets", "fixtures/seed/secrets.json"]);
+    let (_, report) = json_of(&mut cmd);
+    let rules = rules_of(&report);
+    assert!(
+        rules.contains(&"unresolved-reference".to_string()),
+        "{rules:?}"
+    );
+}

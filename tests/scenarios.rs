@@ -33,6 +33,7 @@ fn run(task: &str, policies: &[&str], secrets: &[&str]) -> Run {
             .enumerate()
             .map(|(i, s)| write(format!("secrets{i}.json"), s))
             .collect(),
+        ..Default::default()
     };
     let checked = ecslint::check(&inputs, &Default::default()).unwrap();
     Run {

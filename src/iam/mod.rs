@@ -466,7 +466,9 @@ fn decide(
     // 3. A permissions boundary limits what identity policies (and resource policies naming the
     //    role rather than its session) can grant.
     let boundary = if set.has(PolicyType::PermissionsBoundary) {
-        allows(trace, PolicyType::PermissionsBoundary, None).0
+        let (result, refs) = allows(trace, PolicyType::PermissionsBoundary, None);
+        by.extend(refs);
+        result
     } else {
         Tri::True
     };

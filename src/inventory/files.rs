@@ -4,7 +4,8 @@
 //! not valid JSON, or not the document it should be, becomes an `InputProblem` that the report
 //! shows with its location; the other files are still checked.
 
-use super::{Inventory, RoleKey, RolePolicy, SecretMeta};
+use super::{AttachedPolicy, Attachment, Inventory, RoleInfo, SecretMeta, builtin};
+use crate::iam::PolicyType;
 use crate::json::{self, Kind, Node};
 use crate::policy::{self, Problem};
 use crate::source::{Loc, SourceId, SourceMap, Span, Spanned};
@@ -32,6 +33,8 @@ pub enum ProblemKind {
     InvalidPolicy,
     /// Valid JSON that is not the document the flag expects.
     InvalidInput,
+    /// Something the input refers to is not in it (a managed policy missing from account details).
+    Unresolved,
 }
 
 /// A file that was read but could not be understood, or a part of it.
@@ -44,9 +47,10 @@ pub struct InputProblem {
     pub related: Option<(Loc, String)>,
 }
 
-/// A `--policy [ROLE=]FILE` argument.
+/// A `--policy [ROLE=]FILE` argument, or `[ARN=]FILE` for resource and key policies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyArg {
+    /// The role (name or ARN), or the resource ARN, before `=`.
     pub role: Option<String>,
     pub path: String,
 }
@@ -75,16 +79,86 @@ pub struct Loaded {
     pub task_definition: Option<TaskDefinition>,
     pub inventory: Inventory,
     pub problems: Vec<InputProblem>,
-    /// Where each `--policy` file that could not be parsed failed: its grants are unknown.
+    /// Where each policy that could not be read failed: its grants are unknown.
     pub unreadable_policies: Vec<Loc>,
 }
 
-/// The files of one `check` run.
+/// The files of one run.
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
     pub task_definition: Option<String>,
+    /// `--policy [ROLE=]FILE`.
     pub policies: Vec<PolicyArg>,
+    /// `--secrets FILE`.
     pub secrets: Vec<String>,
+    /// `--account-details FILE`: `aws iam get-account-authorization-details` output.
+    pub account_details: Vec<String>,
+    /// `--scp FILE`: service control policies.
+    pub scps: Vec<String>,
+    /// `--resource-policy [ARN=]FILE`: a secret's resource policy.
+    pub resource_policies: Vec<PolicyArg>,
+    /// `--key-policy KEY_ARN=FILE`: a KMS key policy.
+    pub key_policies: Vec<PolicyArg>,
+}
+
+/// Where a policy document sits in a file, and what the wrapper says about it.
+struct Located<'n> {
+    node: &'n Node,
+    /// The field that held it, to name an embedded source (`FILE#PolicyDocument`).
+    field: &'static str,
+    role_name: Option<&'n str>,
+    policy_name: Option<&'n str>,
+    /// A resource ARN the wrapper names (get-resource-policy output).
+    resource_arn: Option<&'n str>,
+}
+
+/// Finds the policy document in a file: a plain document, or the AWS CLI output that wraps one
+/// (`get-role-policy`, `get-policy-version`, `secretsmanager get-resource-policy`,
+/// `kms get-key-policy`).
+fn locate(node: &Node) -> Located<'_> {
+    let text = |key: &str| node.get(key).and_then(Node::as_str);
+    let located = |n: &'static str, doc: &'static str| Located {
+        node,
+        field: doc,
+        role_name: None,
+        policy_name: text(n),
+        resource_arn: None,
+    };
+    if let Some(doc) = node.get("PolicyDocument") {
+        return Located {
+            node: doc,
+            role_name: text("RoleName"),
+            ..located("PolicyName", "PolicyDocument")
+        };
+    }
+    if let Some(doc) = node.get("PolicyVersion").and_then(|v| v.get("Document")) {
+        return Located {
+            node: doc,
+            ..located("", "Document")
+        };
+    }
+    if node.get("Statement").is_none() {
+        if let Some(doc) = node.get("ResourcePolicy") {
+            return Located {
+                node: doc,
+                resource_arn: text("ARN"),
+                ..located("Name", "ResourcePolicy")
+            };
+        }
+        if let Some(doc) = node.get("Policy") {
+            return Located {
+                node: doc,
+                ..located("PolicyName", "Policy")
+            };
+        }
+    }
+    Located {
+        node,
+        field: "",
+        role_name: None,
+        policy_name: None,
+        resource_arn: None,
+    }
 }
 
 impl Loaded {
@@ -94,7 +168,25 @@ impl Loaded {
             loaded.load_task_definition(path)?;
         }
         for arg in &inputs.policies {
-            loaded.load_policy(arg)?;
+            let attachment = match &arg.role {
+                Some(r) => Attachment::Role(crate::arn::role_name(r).to_string()),
+                None => Attachment::DefaultRole,
+            };
+            loaded.load_policy_file(&arg.path, attachment, PolicyType::Identity)?;
+        }
+        for path in &inputs.scps {
+            loaded.load_policy_file(path, Attachment::Organization, PolicyType::ServiceControl)?;
+        }
+        for arg in &inputs.resource_policies {
+            let attachment = Attachment::Resource(arg.role.clone().unwrap_or_default());
+            loaded.load_policy_file(&arg.path, attachment, PolicyType::ResourceBased)?;
+        }
+        for arg in &inputs.key_policies {
+            let attachment = Attachment::Resource(arg.role.clone().unwrap_or_default());
+            loaded.load_policy_file(&arg.path, attachment, PolicyType::KeyPolicy)?;
+        }
+        for path in &inputs.account_details {
+            loaded.load_account_details(path)?;
         }
         for path in &inputs.secrets {
             loaded.load_secrets(path)?;
@@ -123,8 +215,12 @@ impl Loaded {
             return Ok((id, None));
         }
         let text = self.sources.get(id).text.clone();
-        match json::parse(&text) {
-            Ok(node) => Ok((id, Some(node))),
+        Ok((id, self.parse_json(id, &text)))
+    }
+
+    fn parse_json(&mut self, id: SourceId, text: &str) -> Option<Node> {
+        match json::parse(text) {
+            Ok(node) => Some(node),
             Err(err) => {
                 let related = err.unclosed.map(|(span, c)| {
                     (
@@ -138,7 +234,7 @@ impl Loaded {
                     message: format!("not valid JSON: {}", err.message),
                     related,
                 });
-                Ok((id, None))
+                None
             }
         }
     }
@@ -153,9 +249,9 @@ impl Loaded {
             }));
     }
 
-    fn input_problem(&mut self, loc: Loc, message: String) {
+    fn problem(&mut self, kind: ProblemKind, loc: Loc, message: String) {
         self.problems.push(InputProblem {
-            kind: ProblemKind::InvalidInput,
+            kind,
             loc,
             message,
             related: None,
@@ -172,89 +268,293 @@ impl Loaded {
         Ok(())
     }
 
-    fn load_policy(&mut self, arg: &PolicyArg) -> Result<(), LoadError> {
-        let (id, node) = self.read_json(&arg.path)?;
+    fn load_policy_file(
+        &mut self,
+        path: &str,
+        mut attachment: Attachment,
+        kind: PolicyType,
+    ) -> Result<(), LoadError> {
+        let (id, node) = self.read_json(path)?;
         let Some(node) = node else {
             if let Some(problem) = self.problems.last() {
                 self.unreadable_policies.push(problem.loc);
             }
             return Ok(());
         };
-        // get-role-policy output: {"RoleName", "PolicyName", "PolicyDocument"};
-        // get-policy-version output: {"PolicyVersion": {"Document", …}}; else a plain document.
-        let (doc_node, role_name, policy_name) = if let Some(doc) = node.get("PolicyDocument") {
-            (
-                doc,
-                node.get("RoleName").and_then(Node::as_str),
-                node.get("PolicyName").and_then(Node::as_str),
-            )
-        } else if let Some(doc) = node.get("PolicyVersion").and_then(|v| v.get("Document")) {
-            (doc, None, None)
-        } else {
-            (&node, None, None)
-        };
-        let role = match (&arg.role, role_name) {
-            (Some(r), _) => RoleKey::Named(crate::arn::role_name(r).to_string()),
-            (None, Some(r)) => RoleKey::Named(r.to_string()),
-            (None, None) => RoleKey::ExecutionRole,
-        };
-        let name = policy_name.unwrap_or(&arg.path).to_string();
-        // The IAM API returns documents URL-encoded inside a string: an embedded source of its own.
+        let located = locate(&node);
+        // Without ROLE=, get-role-policy output names its role.
+        if let (Attachment::DefaultRole, Some(role)) = (&attachment, located.role_name) {
+            attachment = Attachment::Role(role.to_string());
+        }
+        if let (Attachment::Resource(arn), Some(named)) = (&attachment, located.resource_arn)
+            && arn.is_empty()
+        {
+            attachment = Attachment::Resource(named.to_string());
+        }
+        if attachment == Attachment::Resource(String::new()) {
+            self.problem(
+                ProblemKind::InvalidInput,
+                Loc::new(id, node.span),
+                format!(
+                    "cannot tell which resource this {} belongs to: write ARN={path}",
+                    kind.describe()
+                ),
+            );
+            return Ok(());
+        }
+        let name = located.policy_name.unwrap_or(path).to_string();
+        let (field, doc_node) = (located.field, located.node);
+        if let Some(index) = self.add_document(id, path, field, doc_node, attachment, kind, name) {
+            let policy = &mut self.inventory.policies[index];
+            policy.editable = self.sources.get(policy.document.source).is_file();
+        }
+        Ok(())
+    }
+
+    /// Reads a policy document held by `node` in source `id`: an object, or a string holding the
+    /// JSON text (URL-encoded as the IAM API returns it, or plain as the CLI prints key and
+    /// resource policies), which becomes an embedded source of its own. Returns the new policy's
+    /// index.
+    #[allow(clippy::too_many_arguments)]
+    fn add_document(
+        &mut self,
+        id: SourceId,
+        path: &str,
+        field: &str,
+        node: &Node,
+        attachment: Attachment,
+        kind: PolicyType,
+        name: String,
+    ) -> Option<usize> {
         let embedded;
-        let (doc_source, doc_node) = match &doc_node.kind {
-            Kind::String(encoded) => {
-                let holder = Loc::new(id, doc_node.span);
-                let decoded = match percent_encoding::percent_decode_str(encoded).decode_utf8() {
-                    Ok(d) => d.into_owned(),
-                    Err(_) => {
-                        self.input_problem(
-                            holder,
-                            "the policy document is a string that is not URL-encoded UTF-8 JSON"
-                                .to_string(),
-                        );
-                        return Ok(());
+        let (doc_source, doc_node) = match &node.kind {
+            Kind::String(text) => {
+                let holder = Loc::new(id, node.span);
+                let decoded = if text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("%7B")) {
+                    match percent_encoding::percent_decode_str(text).decode_utf8() {
+                        Ok(d) => d.into_owned(),
+                        Err(_) => {
+                            self.problem(
+                                ProblemKind::InvalidInput,
+                                holder,
+                                "the policy document is URL-encoded, but not as UTF-8 text"
+                                    .to_string(),
+                            );
+                            self.unreadable_policies.push(holder);
+                            return None;
+                        }
                     }
-                };
-                let field_name = if node.get("PolicyDocument").is_some() {
-                    "PolicyDocument"
                 } else {
-                    "Document"
+                    text.clone()
                 };
-                let sub = self.sources.add_embedded(
-                    format!("{}#{field_name}", arg.path),
-                    decoded.clone(),
-                    holder,
-                );
-                match json::parse(&decoded) {
-                    Ok(n) => {
+                let field = if field.is_empty() { "Policy" } else { field };
+                let sub =
+                    self.sources
+                        .add_embedded(format!("{path}#{field}"), decoded.clone(), holder);
+                match self.parse_json(sub, &decoded) {
+                    Some(n) => {
                         embedded = n;
                         (sub, &embedded)
                     }
-                    Err(err) => {
-                        let loc = Loc::new(sub, err.span);
-                        self.problems.push(InputProblem {
-                            kind: ProblemKind::InvalidJson,
-                            loc,
-                            message: format!("not valid JSON: {}", err.message),
-                            related: None,
-                        });
-                        self.unreadable_policies.push(loc);
-                        return Ok(());
+                    None => {
+                        if let Some(problem) = self.problems.last() {
+                            self.unreadable_policies.push(problem.loc);
+                        }
+                        return None;
                     }
                 }
             }
-            _ => (id, doc_node),
+            _ => (id, node),
         };
         let (document, problems) = policy::parse(doc_node, doc_source);
         self.push_problems(ProblemKind::InvalidPolicy, problems);
-        if let Some(document) = document {
-            self.inventory.policies.push(RolePolicy {
-                role,
-                name,
-                document,
+        let document = document?;
+        self.inventory.policies.push(AttachedPolicy {
+            attachment,
+            kind,
+            name,
+            document,
+            editable: false,
+        });
+        Some(self.inventory.policies.len() - 1)
+    }
+
+    /// `aws iam get-account-authorization-details`: roles, their inline and managed policies
+    /// (the default version) and permissions boundaries.
+    fn load_account_details(&mut self, path: &str) -> Result<(), LoadError> {
+        let (id, node) = self.read_json(path)?;
+        let Some(node) = node else { return Ok(()) };
+        let loc = |span: Span| Loc::new(id, span);
+        let Some(roles) = node.get("RoleDetailList").and_then(Node::as_array) else {
+            self.problem(
+                ProblemKind::InvalidInput,
+                loc(node.span),
+                "not account authorization details: expected the output of `aws iam \
+                 get-account-authorization-details` with a `RoleDetailList`"
+                    .to_string(),
+            );
+            return Ok(());
+        };
+        let managed: Vec<&Node> = node
+            .get("Policies")
+            .and_then(Node::as_array)
+            .map(|p| p.iter().collect())
+            .unwrap_or_default();
+        for role in roles {
+            let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_string);
+            let (Some(name), Some(arn)) = (text(role, "RoleName"), text(role, "Arn")) else {
+                self.problem(
+                    ProblemKind::InvalidInput,
+                    loc(role.span),
+                    "this role has no `RoleName` and `Arn` strings".to_string(),
+                );
+                continue;
+            };
+            let tags = role
+                .get("Tags")
+                .and_then(Node::as_array)
+                .map(|tags| {
+                    tags.iter()
+                        .filter_map(|t| Some((text(t, "Key")?, text(t, "Value")?)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.inventory.roles.push(RoleInfo {
+                name: name.clone(),
+                arn,
+                tags,
+                loc: loc(role.span),
             });
+            let attachment = Attachment::Role(name.clone());
+            for inline in role
+                .get("RolePolicyList")
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+            {
+                let policy_name = text(inline, "PolicyName").unwrap_or_else(|| path.to_string());
+                match inline.get("PolicyDocument") {
+                    Some(doc) => {
+                        self.add_document(
+                            id,
+                            path,
+                            "PolicyDocument",
+                            doc,
+                            attachment.clone(),
+                            PolicyType::Identity,
+                            policy_name,
+                        );
+                    }
+                    None => self.problem(
+                        ProblemKind::InvalidInput,
+                        loc(inline.span),
+                        "this inline policy has no `PolicyDocument`".to_string(),
+                    ),
+                }
+            }
+            let mut attached: Vec<(String, Loc, PolicyType)> = role
+                .get("AttachedManagedPolicies")
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| {
+                    let arn = p.get("PolicyArn")?;
+                    Some((
+                        arn.as_str()?.to_string(),
+                        loc(arn.span),
+                        PolicyType::Identity,
+                    ))
+                })
+                .collect();
+            if let Some(b) = role
+                .get("PermissionsBoundary")
+                .and_then(|b| b.get("PermissionsBoundaryArn"))
+                && let Some(arn) = b.as_str()
+            {
+                attached.push((
+                    arn.to_string(),
+                    loc(b.span),
+                    PolicyType::PermissionsBoundary,
+                ));
+            }
+            for (policy_arn, at, kind) in attached {
+                self.attach_managed(id, path, &managed, &policy_arn, at, &attachment, kind);
+            }
         }
         Ok(())
+    }
+
+    /// Finds a managed policy's default version in account details and attaches it.
+    #[allow(clippy::too_many_arguments)]
+    fn attach_managed(
+        &mut self,
+        id: SourceId,
+        path: &str,
+        managed: &[&Node],
+        policy_arn: &str,
+        at: Loc,
+        attachment: &Attachment,
+        kind: PolicyType,
+    ) {
+        let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_string);
+        let found = managed
+            .iter()
+            .find(|p| text(p, "Arn").as_deref() == Some(policy_arn));
+        let name = policy_arn
+            .rsplit('/')
+            .next()
+            .unwrap_or(policy_arn)
+            .to_string();
+        if let Some(policy) = found {
+            let default_id = text(policy, "DefaultVersionId");
+            let version = policy
+                .get("PolicyVersionList")
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+                .iter()
+                .find(|v| {
+                    matches!(
+                        v.get("IsDefaultVersion").map(|b| &b.kind),
+                        Some(Kind::Bool(true))
+                    ) || (default_id.is_some() && text(v, "VersionId") == default_id)
+                });
+            match version.and_then(|v| v.get("Document")) {
+                Some(doc) => {
+                    self.add_document(id, path, "Document", doc, attachment.clone(), kind, name);
+                }
+                None => self.problem(
+                    ProblemKind::Unresolved,
+                    at,
+                    format!("managed policy {policy_arn} has no default version in the account details; its grants are unknown"),
+                ),
+            }
+            return;
+        }
+        if let Some(text) = builtin::managed_policy(policy_arn) {
+            let sub = self
+                .sources
+                .add_embedded(format!("builtin:{name}"), text, at);
+            if let Some(node) = self.parse_json(sub, text) {
+                let (document, _) = policy::parse(&node, sub);
+                if let Some(document) = document {
+                    self.inventory.policies.push(AttachedPolicy {
+                        attachment: attachment.clone(),
+                        kind,
+                        name,
+                        document,
+                        editable: false,
+                    });
+                }
+            }
+            return;
+        }
+        self.problem(
+            ProblemKind::Unresolved,
+            at,
+            format!(
+                "managed policy {policy_arn} is attached but not included in the account details; its grants are unknown (run get-account-authorization-details without a --filter that leaves it out)"
+            ),
+        );
+        self.unreadable_policies.push(at);
     }
 
     fn load_secrets(&mut self, path: &str) -> Result<(), LoadError> {
@@ -265,7 +565,8 @@ impl Loaded {
             Some(list) => match list.as_array() {
                 Some(items) => items.iter().collect(),
                 None => {
-                    self.input_problem(
+                    self.problem(
+                        ProblemKind::InvalidInput,
                         loc(list.span),
                         format!("`SecretList` must be an array, found {}", list.type_name()),
                     );
@@ -274,7 +575,8 @@ impl Loaded {
             },
             None if node.get("ARN").is_some() => vec![&node],
             None => {
-                self.input_problem(
+                self.problem(
+                    ProblemKind::InvalidInput,
                     loc(node.span),
                     "not a secrets listing: expected the output of `aws secretsmanager \
                      list-secrets` ({\"SecretList\": […]}) or `describe-secret` (an object with \
@@ -289,28 +591,43 @@ impl Loaded {
                 item.get(key)
                     .and_then(|n| n.as_str().map(|s| Spanned::new(s.to_string(), loc(n.span))))
             };
-            match string("ARN") {
-                Some(arn) => self.inventory.secrets.push(SecretMeta {
-                    arn,
-                    name: string("Name"),
-                    kms_key_id: string("KmsKeyId"),
-                    tags: item.get("Tags").and_then(Node::as_array).map(|tags| {
-                        tags.iter()
-                            .filter_map(|t| {
-                                Some((
-                                    t.get("Key")?.as_str()?.to_string(),
-                                    t.get("Value")?.as_str()?.to_string(),
-                                ))
-                            })
-                            .collect()
-                    }),
-                    loc: loc(item.span),
-                }),
-                None => self.input_problem(
+            let Some(arn) = string("ARN") else {
+                self.problem(
+                    ProblemKind::InvalidInput,
                     loc(item.span),
                     "this secret has no `ARN` string".to_string(),
-                ),
+                );
+                continue;
+            };
+            // get-resource-policy output carries the secret's resource policy.
+            if let Some(policy) = item.get("ResourcePolicy") {
+                let name = format!("resource policy of {}", arn.value);
+                self.add_document(
+                    id,
+                    path,
+                    "ResourcePolicy",
+                    policy,
+                    Attachment::Resource(arn.value.clone()),
+                    PolicyType::ResourceBased,
+                    name,
+                );
             }
+            self.inventory.secrets.push(SecretMeta {
+                name: string("Name"),
+                kms_key_id: string("KmsKeyId"),
+                tags: item.get("Tags").and_then(Node::as_array).map(|tags| {
+                    tags.iter()
+                        .filter_map(|t| {
+                            Some((
+                                t.get("Key")?.as_str()?.to_string(),
+                                t.get("Value")?.as_str()?.to_string(),
+                            ))
+                        })
+                        .collect()
+                }),
+                loc: loc(item.span),
+                arn,
+            });
         }
         Ok(())
     }

@@ -1,28 +1,49 @@
-//! The account as the tool sees it: roles and their policies, secrets and their keys.
+//! The account as the tool sees it: roles and their policies, secrets and their keys, resource
+//! policies and SCPs.
 //!
 //! Rules never know whether an inventory came from files or from AWS; `files.rs` is the offline
 //! loader.
 
+pub mod builtin;
 pub mod files;
 
+use crate::iam::{PolicySet, PolicyType};
 use crate::policy::PolicyDocument;
 use crate::source::{Loc, Spanned};
 
-/// Which role a policy is attached to.
+/// What a policy is attached to.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RoleKey {
-    /// The task definition's execution role, whatever its name (a `--policy FILE` without `ROLE=`).
-    ExecutionRole,
+pub enum Attachment {
+    /// The task definition's execution role (or, for `simulate`, the principal), whatever its
+    /// name: a `--policy FILE` without `ROLE=`.
+    DefaultRole,
     /// A role by name (the last segment of a role ARN).
-    Named(String),
+    Role(String),
+    /// A resource by ARN: a secret's resource policy, a KMS key policy.
+    Resource(String),
+    /// The organization: service control policies.
+    Organization,
 }
 
 #[derive(Clone, Debug)]
-pub struct RolePolicy {
-    pub role: RoleKey,
+pub struct AttachedPolicy {
+    pub attachment: Attachment,
+    pub kind: PolicyType,
     /// How messages name the policy: its `PolicyName`, else the file.
     pub name: String,
     pub document: PolicyDocument,
+    /// Whether the document is a policy file of its own that a fix may edit (not account
+    /// details, not a document embedded in a string, not a built-in).
+    pub editable: bool,
+}
+
+/// A role from account authorization details.
+#[derive(Clone, Debug)]
+pub struct RoleInfo {
+    pub name: String,
+    pub arn: String,
+    pub tags: Vec<(String, String)>,
+    pub loc: Loc,
 }
 
 /// A secret's metadata as `list-secrets` / `describe-secret` report it. Never its value.
@@ -41,23 +62,54 @@ pub struct SecretMeta {
 
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
-    pub policies: Vec<RolePolicy>,
+    pub policies: Vec<AttachedPolicy>,
     pub secrets: Vec<SecretMeta>,
+    pub roles: Vec<RoleInfo>,
 }
 
 impl Inventory {
-    /// Indices of the policies attached to the role named `role_name` (the execution role when
-    /// `is_execution_role`).
-    pub fn policies_of(&self, role_name: Option<&str>, is_execution_role: bool) -> Vec<usize> {
+    /// Indices of the identity policies and permissions boundaries of the role named `role_name`
+    /// (policies given without a role count when `is_default_role`).
+    pub fn policies_of(&self, role_name: Option<&str>, is_default_role: bool) -> Vec<usize> {
         self.policies
             .iter()
             .enumerate()
-            .filter(|(_, p)| match &p.role {
-                RoleKey::ExecutionRole => is_execution_role,
-                RoleKey::Named(n) => Some(n.as_str()) == role_name,
+            .filter(|(_, p)| match &p.attachment {
+                Attachment::DefaultRole => is_default_role,
+                Attachment::Role(n) => Some(n.as_str()) == role_name,
+                _ => false,
             })
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Every policy that bears on a request by the role to `resource`: the role's identity
+    /// policies and boundary, the SCPs, and the resource's own policy.
+    pub fn policy_set(
+        &self,
+        role_name: Option<&str>,
+        is_default_role: bool,
+        resource: &str,
+    ) -> PolicySet<'_> {
+        let mut set = PolicySet::default();
+        for p in self.policies_of(role_name, is_default_role) {
+            set.add(p, self.policies[p].kind, &self.policies[p].document);
+        }
+        for (i, p) in self.policies.iter().enumerate() {
+            let applies = match &p.attachment {
+                Attachment::Organization => true,
+                Attachment::Resource(arn) => arn == resource,
+                _ => false,
+            };
+            if applies {
+                set.add(i, p.kind, &p.document);
+            }
+        }
+        set
+    }
+
+    pub fn role(&self, name: &str) -> Option<&RoleInfo> {
+        self.roles.iter().find(|r| r.name == name)
     }
 
     pub fn secret_by_arn(&self, arn: &str) -> Option<usize> {

@@ -16,6 +16,23 @@ pub struct Style {
 }
 
 pub fn render(report: &Report<'_>, style: Style) -> String {
+    let mut out = render_findings(report.sources, &report.findings, style);
+    let s = report.summary();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    out.push_str(&format!(
+        "{}, {}, {} ({} with a fix); {} of {} needed accesses granted\n",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "info"),
+        s.fixable,
+        s.needs_granted,
+        s.needs_checked,
+    ));
+    out
+}
+
+/// Each finding as a miette diagnostic, one after the other.
+pub fn render_findings(sources: &SourceMap, findings: &[Finding], style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -28,25 +45,14 @@ pub fn render(report: &Report<'_>, style: Style) -> String {
         .with_wrap_lines(false)
         .with_show_related_as_nested(true);
     let mut out = String::new();
-    for finding in &report.findings {
-        let view = View::of(report.sources, finding);
+    for finding in findings {
+        let view = View::of(sources, finding);
         if handler.render_report(&mut out, &view).is_err() {
             // A span miette cannot show: fall back to the one-line form rather than lose the finding.
-            out.push_str(&one_line(report.sources, finding));
+            out.push_str(&one_line(sources, finding));
         }
         out.push('\n');
     }
-    let s = report.summary();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    out.push_str(&format!(
-        "{}, {}, {} ({} with a fix); {} of {} needed accesses granted\n",
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.infos, "info"),
-        s.fixable,
-        s.needs_granted,
-        s.needs_checked,
-    ));
     out
 }
 

@@ -22,7 +22,7 @@ pub fn render(report: &Report<'_>) -> String {
     serde_json::to_string_pretty(&out).unwrap_or_default()
 }
 
-fn location(sources: &SourceMap, loc: Loc) -> Value {
+pub fn location(sources: &SourceMap, loc: Loc) -> Value {
     let source = sources.get(loc.source);
     let (line, column) = source.line_col(loc.span.start);
     let (end_line, end_column) = source.line_col(loc.span.end);
@@ -37,7 +37,7 @@ fn location(sources: &SourceMap, loc: Loc) -> Value {
     })
 }
 
-fn finding(sources: &SourceMap, f: &Finding) -> Value {
+pub fn finding(sources: &SourceMap, f: &Finding) -> Value {
     let mut out = json!({
         "rule": f.rule,
         "severity": f.severity.as_str(),

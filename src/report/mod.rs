@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod simulation;
 
 use crate::rules::{Finding, Severity};
 use crate::source::SourceMap;

@@ -51,7 +51,7 @@ impl Rule for MissingPermission {
         let target = policies
             .iter()
             .map(|&p| &cx.inventory.policies[p])
-            .find(|p| cx.sources.get(p.document.source).is_file());
+            .find(|p| p.editable && p.kind == crate::iam::PolicyType::Identity);
         let edits =
             target.map(|p| grant_edits(&p.document, cx.sources.get(p.document.source), &grants));
         for (i, &a) in missing.iter().enumerate() {

@@ -17,6 +17,13 @@ impl Rule for UnresolvedReference {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        super::problem_findings(
+            &META,
+            crate::inventory::files::ProblemKind::Unresolved,
+            "what it grants was left out of the evaluation",
+            cx,
+            out,
+        );
         for problem in cx
             .needs
             .problems

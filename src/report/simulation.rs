@@ -1,0 +1,166 @@
+//! How `simulate` prints its answer: JSON (a contract, see the README) or human text with the
+//! deciding statements and near misses shown in their files.
+
+use super::human::{self, Style};
+use super::json::{finding, location};
+use super::terminal_safe;
+use crate::iam::{Decision, Tri};
+use crate::policy::Effect;
+use crate::rules::{Finding, Severity};
+use crate::simulate::{Explained, Simulation};
+use serde_json::{Value, json};
+
+fn tri(t: &Tri) -> Value {
+    match t {
+        Tri::True => json!(true),
+        Tri::False => json!(false),
+        Tri::Unknown(_) => json!("unknown"),
+    }
+}
+
+fn statement(sim: &Simulation, e: &Explained<'_>) -> Value {
+    let policy = &sim.inventory.policies[e.trace.at.policy];
+    let s = &policy.document.statements[e.trace.at.statement];
+    let conditions: Vec<Value> = s
+        .conditions
+        .iter()
+        .zip(&e.trace.conditions)
+        .map(|(c, r)| {
+            json!({
+                "operator": c.operator.value,
+                "key": c.key.value,
+                "values": c.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>(),
+                "result": tri(r),
+                "location": location(&sim.sources, c.operator.loc),
+            })
+        })
+        .collect();
+    json!({
+        "policy": e.policy,
+        "policy_type": e.trace.kind.as_str(),
+        "statement": e.trace.at.statement + 1,
+        "sid": s.sid.as_ref().map(|v| v.value.clone()),
+        "effect": match e.trace.effect { Effect::Allow => "Allow", Effect::Deny => "Deny" },
+        "applies": tri(&e.trace.applies),
+        "resource_matched": tri(&e.trace.resource),
+        "conditions": conditions,
+        "why": e.why,
+        "location": location(&sim.sources, s.loc),
+        "focus": location(&sim.sources, e.loc),
+    })
+}
+
+pub fn render_json(sim: &Simulation) -> String {
+    let (explicit, missing, keys) = match &sim.evaluation.decision {
+        Decision::Denied { explicit, missing } => (
+            !explicit.is_empty(),
+            missing.map(|m| m.as_str()),
+            Vec::new(),
+        ),
+        Decision::Depends { keys, .. } => (false, None, keys.clone()),
+        Decision::Allowed { .. } => (false, None, Vec::new()),
+    };
+    let context: serde_json::Map<String, Value> = sim
+        .context
+        .entries()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let out = json!({
+        "tool": {"name": "ecslint", "version": env!("CARGO_PKG_VERSION")},
+        "decision": sim.decision_word(),
+        "reason": sim.evaluation.reason(),
+        "explicit": explicit,
+        "missing_allow_from": missing,
+        "unknown_keys": keys,
+        "request": {
+            "principal": sim.principal.role_arn,
+            "principal_session": sim.principal.session_arn,
+            "action": sim.request.action,
+            "resource": sim.request.resource,
+            "resource_as_given": sim.resolved_from,
+            "context": context,
+        },
+        "statements": sim.deciding().iter().map(|e| statement(sim, e)).collect::<Vec<_>>(),
+        "near_misses": sim.near_misses().iter().map(|e| statement(sim, e)).collect::<Vec<_>>(),
+        "findings": sim.findings.iter().map(|f| finding(&sim.sources, f)).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&out).unwrap_or_default()
+}
+
+/// A deciding statement or near miss as a diagnostic, so it shows in its file like a finding.
+fn as_finding(e: &Explained<'_>, kind: &'static str, severity: Severity) -> Finding {
+    Finding {
+        rule: kind,
+        severity,
+        message: format!(
+            "statement {} of {} ({}) {}",
+            e.trace.at.statement + 1,
+            e.policy,
+            e.trace.kind.describe(),
+            e.why
+        ),
+        loc: Some(e.loc),
+        label: Some(
+            match kind {
+                "near-miss" => "did not apply",
+                _ => "decided",
+            }
+            .to_string(),
+        ),
+        related: Vec::new(),
+        note: None,
+        help: None,
+        fix: None,
+    }
+}
+
+pub fn render_human(sim: &Simulation, style: Style) -> String {
+    let mut out = header(sim);
+    let (kind, severity) = match sim.evaluation.decision {
+        Decision::Allowed { .. } => ("allowed-by", Severity::Info),
+        Decision::Denied { .. } => ("denied-by", Severity::Error),
+        Decision::Depends { .. } => ("depends-on", Severity::Warning),
+    };
+    let deciding: Vec<Finding> = sim
+        .deciding()
+        .iter()
+        .map(|e| as_finding(e, kind, severity))
+        .collect();
+    let near: Vec<Finding> = sim
+        .near_misses()
+        .iter()
+        .map(|e| as_finding(e, "near-miss", Severity::Warning))
+        .collect();
+    out.push_str(&human::render_findings(&sim.sources, &deciding, style));
+    if !near.is_empty() {
+        out.push_str("Closest statements that did not apply:\n\n");
+        out.push_str(&human::render_findings(&sim.sources, &near, style));
+    }
+    if !sim.findings.is_empty() {
+        out.push_str("Problems in the inputs:\n\n");
+        out.push_str(&human::render_findings(&sim.sources, &sim.findings, style));
+    }
+    out
+}
+
+/// The decision and the request, one line each.
+fn header(sim: &Simulation) -> String {
+    let mut out = String::new();
+    let word = sim.decision_word().to_uppercase();
+    out.push_str(&format!("{word}: {}\n", sim.evaluation.reason()));
+    out.push_str(&format!("  principal  {}\n", sim.principal.role_arn));
+    out.push_str(&format!("  action     {}\n", sim.request.action));
+    match &sim.resolved_from {
+        Some(given) => out.push_str(&format!(
+            "  resource   {} (given as {given}; IAM evaluates the stored ARN)\n",
+            sim.request.resource
+        )),
+        None => out.push_str(&format!("  resource   {}\n", sim.request.resource)),
+    }
+    let kinds: Vec<&str> = sim.policy_kinds().iter().map(|k| k.describe()).collect();
+    if !kinds.is_empty() {
+        out.push_str(&format!("  evaluated  {}\n", kinds.join(", ")));
+    }
+    out.push('\n');
+    terminal_safe(&out)
+}

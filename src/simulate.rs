@@ -1,0 +1,302 @@
+//! `ecslint simulate`: one request evaluated offline, like the IAM policy simulator, with the
+//! statements that decided it and the ones that almost applied.
+
+use crate::arn::Arn;
+use crate::explain::{EntryDefect, entry_defect, request_context};
+use crate::iam::{
+    Decision, Evaluation, PolicyType, Principal, Request, RequestContext, StatementRef,
+    StatementTrace, Tri, evaluate,
+};
+use crate::inventory::Inventory;
+use crate::inventory::files::{Inputs, LoadError, Loaded};
+use crate::needs::Needs;
+use crate::rules::{self, Finding};
+use crate::source::{Loc, SourceMap};
+
+/// A simulated request and its answer.
+pub struct Simulation {
+    pub sources: SourceMap,
+    pub inventory: Inventory,
+    /// What the inputs themselves are found to hold (invalid JSON, placeholders …).
+    pub findings: Vec<Finding>,
+    pub principal: Principal,
+    pub request: Request,
+    /// When the resource was given by name or partial ARN: the stored ARN it was evaluated as.
+    pub resolved_from: Option<String>,
+    pub context: RequestContext,
+    pub evaluation: Evaluation,
+}
+
+/// A statement shown in the answer, with where it is and why it counts.
+pub struct Explained<'a> {
+    pub trace: &'a StatementTrace,
+    pub policy: &'a str,
+    pub loc: Loc,
+    /// For a near miss: what did not match.
+    pub why: String,
+}
+
+/// Turns `--principal` into a principal: a role ARN, an assumed-role session ARN, or a role name
+/// (looked up in account details, else assumed to be in the resource's account).
+pub fn resolve_principal(given: &str, inventory: &Inventory, resource: &str) -> Principal {
+    if let Some(arn) = Arn::parse(given) {
+        if arn.service == "sts"
+            && let Some(rest) = arn.resource.strip_prefix("assumed-role/")
+        {
+            let name = rest.split('/').next().unwrap_or(rest);
+            let role_arn = inventory
+                .role(name)
+                .map(|r| r.arn.clone())
+                .unwrap_or_else(|| {
+                    format!("arn:{}:iam::{}:role/{name}", arn.partition, arn.account)
+                });
+            return Principal {
+                role_arn,
+                session_arn: Some(given.to_string()),
+                account: arn.account,
+            };
+        }
+        return Principal {
+            role_arn: given.to_string(),
+            session_arn: None,
+            account: arn.account,
+        };
+    }
+    if let Some(role) = inventory.role(given)
+        && let Some(p) = Principal::from_role_arn(&role.arn)
+    {
+        return p;
+    }
+    let (partition, account) = Arn::parse(resource)
+        .map(|a| (a.partition, a.account))
+        .unwrap_or_else(|| ("aws".to_string(), String::new()));
+    Principal {
+        role_arn: format!("arn:{partition}:iam::{account}:role/{given}"),
+        session_arn: None,
+        account,
+    }
+}
+
+pub fn simulate(
+    inputs: &Inputs,
+    principal: &str,
+    action: &str,
+    resource: &str,
+    given: &RequestContext,
+) -> Result<Simulation, LoadError> {
+    let loaded = Loaded::load(inputs)?;
+    let inventory = loaded.inventory;
+    let principal = resolve_principal(principal, &inventory, resource);
+    // A secret named without its suffix is authorized against its stored ARN.
+    let secret = inventory
+        .secret_by_arn(resource)
+        .or_else(|| inventory.secret_by_partial_arn(resource))
+        .or_else(|| {
+            (Arn::parse(resource).is_none())
+                .then(|| inventory.secret_by_name(resource, None))
+                .flatten()
+        });
+    let evaluated = secret
+        .map(|i| inventory.secrets[i].arn.value.clone())
+        .unwrap_or_else(|| resource.to_string());
+    let resolved_from = (evaluated != resource).then(|| resource.to_string());
+    let request = Request {
+        action: action.to_string(),
+        resource: evaluated,
+    };
+    let context = request_context(
+        &request.resource,
+        secret,
+        Some(&principal),
+        &inventory,
+        given,
+    );
+    let role_name = crate::arn::role_name(&principal.role_arn).to_string();
+    let set = inventory.policy_set(Some(&role_name), true, &request.resource);
+    let evaluation = evaluate(&request, &set, Some(&principal), &context);
+    let needs = Needs::default();
+    let cx = rules::Context {
+        sources: &loaded.sources,
+        task_definition: None,
+        inventory: &inventory,
+        problems: &loaded.problems,
+        unreadable_policies: &loaded.unreadable_policies,
+        needs: &needs,
+        assessments: &[],
+    };
+    let findings = rules::check(&cx);
+    Ok(Simulation {
+        sources: loaded.sources,
+        inventory,
+        findings,
+        principal,
+        request,
+        resolved_from,
+        context,
+        evaluation,
+    })
+}
+
+impl Simulation {
+    pub fn decision_word(&self) -> &'static str {
+        match self.evaluation.decision {
+            Decision::Allowed { .. } => "allowed",
+            Decision::Denied { .. } => "denied",
+            Decision::Depends { .. } => "depends",
+        }
+    }
+
+    fn explained<'a>(&'a self, trace: &'a StatementTrace, why: String) -> Explained<'a> {
+        let policy = &self.inventory.policies[trace.at.policy];
+        let statement = &policy.document.statements[trace.at.statement];
+        Explained {
+            trace,
+            policy: &policy.name,
+            loc: statement.loc,
+            why,
+        }
+    }
+
+    /// The statements that decided: the allows, the explicit denies, or the conditions it turns
+    /// on.
+    pub fn deciding(&self) -> Vec<Explained<'_>> {
+        let refs: &[StatementRef] = match &self.evaluation.decision {
+            Decision::Allowed { by } => by,
+            Decision::Denied { explicit, .. } => explicit,
+            Decision::Depends { on, .. } => on,
+        };
+        self.evaluation
+            .trace
+            .iter()
+            .filter(|t| refs.contains(&t.at))
+            .map(|t| {
+                let why = match &t.applies {
+                    Tri::Unknown(keys) => format!(
+                        "depends on {}",
+                        keys.iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    _ => match t.effect {
+                        crate::policy::Effect::Allow => {
+                            format!("allows it ({})", t.kind.describe())
+                        }
+                        crate::policy::Effect::Deny => {
+                            format!("denies it explicitly ({})", t.kind.describe())
+                        }
+                    },
+                };
+                self.explained(t, why)
+            })
+            .collect()
+    }
+
+    /// Allow statements whose action matched but that did not apply, with what did not match.
+    pub fn near_misses(&self) -> Vec<Explained<'_>> {
+        if self.evaluation.is_allowed() {
+            return Vec::new();
+        }
+        self.evaluation
+            .trace
+            .iter()
+            .filter(|t| t.effect == crate::policy::Effect::Allow && t.applies.is_false())
+            .map(|t| {
+                let (why, at) = self.why_not(t);
+                let mut e = self.explained(t, why);
+                e.loc = at.or_else(|| self.focus(t)).unwrap_or(e.loc);
+                e
+            })
+            .collect()
+    }
+
+    /// The narrowest place that explains a near miss.
+    fn focus(&self, t: &StatementTrace) -> Option<Loc> {
+        let statement = &self.inventory.policies[t.at.policy].document.statements[t.at.statement];
+        if t.resource.is_false() {
+            return Some(statement.resource.loc);
+        }
+        if let Some(i) = t.conditions.iter().position(Tri::is_false) {
+            return statement.conditions.get(i).map(|c| c.operator.loc);
+        }
+        statement.principal.as_ref().map(|p| p.loc)
+    }
+
+    /// What did not match, and the narrowest place that shows it when that is one entry.
+    fn why_not(&self, t: &StatementTrace) -> (String, Option<Loc>) {
+        let statement = &self.inventory.policies[t.at.policy].document.statements[t.at.statement];
+        if t.resource.is_false() {
+            for entry in &statement.resource.values {
+                match entry_defect(&entry.value, &self.request.resource) {
+                    Some(EntryDefect::DisplayName) => {
+                        return (
+                            format!(
+                                "would allow it, but its Resource names the secret by its display name; the secret's ARN is `{}`",
+                                self.request.resource
+                            ),
+                            Some(entry.loc),
+                        );
+                    }
+                    Some(EntryDefect::KmsKeyColon) => {
+                        return (
+                            "would allow it, but its Resource writes the key ARN with `key:` where AWS writes `key/`".to_string(),
+                            Some(entry.loc),
+                        );
+                    }
+                    Some(EntryDefect::Placeholder) => {
+                        return (
+                            "would allow it, but its Resource still holds placeholder text"
+                                .to_string(),
+                            Some(entry.loc),
+                        );
+                    }
+                    None => {}
+                }
+            }
+            let word = if statement.resource.negated {
+                "NotResource excludes"
+            } else {
+                "Resource does not match"
+            };
+            return (format!("its {word} `{}`", self.request.resource), None);
+        }
+        if let Some((entry, _)) = statement
+            .conditions
+            .iter()
+            .zip(&t.conditions)
+            .find(|(_, r)| r.is_false())
+        {
+            let carried = match self.context.lookup(&entry.key.value) {
+                crate::iam::Lookup::Present(v) => {
+                    format!("the request carries `{}`", v.join("`, `"))
+                }
+                _ => "the request does not carry the key".to_string(),
+            };
+            return (
+                format!(
+                    "would allow it, but its condition `{}` on `{}` is false: {carried}",
+                    entry.operator.value, entry.key.value
+                ),
+                Some(entry.operator.loc),
+            );
+        }
+        if matches!(t.principal, Some(crate::iam::PrincipalMatch::None)) {
+            return (
+                format!("its Principal does not name `{}`", self.principal.role_arn),
+                None,
+            );
+        }
+        ("it does not apply".to_string(), None)
+    }
+
+    /// Which kinds of policy were evaluated, for the summary.
+    pub fn policy_kinds(&self) -> Vec<PolicyType> {
+        let mut kinds = Vec::new();
+        for t in &self.evaluation.trace {
+            if !kinds.contains(&t.kind) {
+                kinds.push(t.kind);
+            }
+        }
+        kinds
+    }
+}

@@ -1,0 +1,305 @@
+//! `ecslint simulate` end to end: decisions, deciding statements, near misses, exit codes.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const SEED_SECRET: &str =
+    "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU";
+const GET: &str = "secretsmanager:GetSecretValue";
+const API_ROLE: &str = "arn:aws:iam::111111111111:role/service-role/api-execution";
+
+fn simulate(args: &[&str]) -> (i32, Value) {
+    let out = Command::cargo_bin("ecslint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("simulate")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), value)
+}
+
+fn account(resource: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec![
+        "--principal",
+        API_ROLE,
+        "--action",
+        GET,
+        "--resource",
+        resource,
+        "--account-details",
+        "fixtures/account/account-details.json",
+        "--secrets",
+        "fixtures/account/secrets.json",
+        "--scp",
+        "fixtures/account/scp.json",
+    ];
+    args.extend_from_slice(extra);
+    simulate(&args)
+}
+
+#[test]
+fn seed_is_denied_and_the_near_miss_names_the_display_name() {
+    let (code, out) = simulate(&[
+        "--principal",
+        "ecsTaskExecutionRole",
+        "--action",
+        GET,
+        "--resource",
+        SEED_SECRET,
+        "--policy",
+        "fixtures/seed/execution-role-policy.json",
+        "--secrets",
+        "fixtures/seed/secrets.json",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(out["decision"], "denied");
+    assert_eq!(out["explicit"], false);
+    assert_eq!(out["missing_allow_from"], "identity");
+    assert_eq!(out["statements"], serde_json::json!([]));
+    let miss = &out["near_misses"][0];
+    assert!(miss["why"].as_str().unwrap().contains("display name"));
+    assert_eq!(miss["focus"]["line"], 11);
+    assert_eq!(
+        out["request"]["principal"],
+        "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
+    );
+    // The policy's own problems are reported alongside.
+    assert_eq!(out["findings"][0]["rule"], "kms-key-arn-colon");
+}
+
+#[test]
+fn fixed_seed_is_allowed_with_exit_0_and_by_name_too() {
+    for resource in [SEED_SECRET, "gitlab-sample-registry"] {
+        let (code, out) = simulate(&[
+            "--principal",
+            "ecsTaskExecutionRole",
+            "--action",
+            GET,
+            "--resource",
+            resource,
+            "--policy",
+            "fixtures/fixed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+        ]);
+        assert_eq!(code, 0, "{resource}: {out:#}");
+        assert_eq!(out["decision"], "allowed");
+        assert_eq!(out["request"]["resource"], SEED_SECRET);
+        assert_eq!(out["statements"][0]["statement"], 1);
+        assert_eq!(out["statements"][0]["policy_type"], "identity");
+    }
+}
+
+#[test]
+fn boundary_condition_with_tags_from_the_inventory_allows() {
+    let (code, out) = account(
+        "arn:aws:secretsmanager:eu-west-1:111111111111:secret:api/db-Xy12Ab",
+        &[],
+    );
+    assert_eq!(code, 0, "{out:#}");
+    let kinds: Vec<&str> = out["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["policy_type"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"permissions-boundary"), "{kinds:?}");
+    assert!(kinds.contains(&"service-control-policy"), "{kinds:?}");
+    // The default version of the managed policy (v2, URL-encoded) decided, not v1.
+    assert!(
+        out["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["policy"] == "api-secrets")
+    );
+}
+
+#[test]
+fn boundary_condition_false_for_another_team_denies() {
+    let (code, out) = account(
+        "arn:aws:secretsmanager:eu-west-1:111111111111:secret:api/legacy-Qw34Er",
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(out["decision"], "denied");
+    assert_eq!(out["missing_allow_from"], "permissions-boundary");
+    assert!(
+        out["reason"]
+            .as_str()
+            .unwrap()
+            .contains("permissions boundary")
+    );
+}
+
+#[test]
+fn unknown_tags_make_it_depend_and_context_decides() {
+    let vendor = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:api/vendor-Zx56Cv";
+    let (code, out) = account(vendor, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(out["decision"], "depends");
+    assert_eq!(
+        out["unknown_keys"],
+        serde_json::json!(["aws:ResourceTag/team"])
+    );
+    let (code, out) = account(vendor, &["--context", "aws:ResourceTag/team=api"]);
+    assert_eq!((code, out["decision"].as_str()), (0, Some("allowed")));
+}
+
+#[test]
+fn resource_policy_deny_is_explicit() {
+    let vendor = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:api/vendor-Zx56Cv";
+    let (code, out) = account(
+        vendor,
+        &[
+            "--resource-policy",
+            "fixtures/account/get-resource-policy.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(out["decision"], "denied");
+    assert_eq!(out["explicit"], true);
+    assert_eq!(out["statements"][0]["policy_type"], "resource-based");
+    assert_eq!(out["statements"][0]["sid"], "NoOneButBreakGlass");
+}
+
+#[test]
+fn scp_region_guard_denies_other_regions() {
+    let (code, out) = account(
+        "arn:aws:secretsmanager:us-east-1:111111111111:secret:api/db-Ab12Cd",
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(out["explicit"], true);
+    assert_eq!(
+        out["statements"][0]["policy_type"],
+        "service-control-policy"
+    );
+    assert_eq!(out["statements"][0]["sid"], "DenyOutsideEurope");
+}
+
+#[test]
+fn key_policy_gates_kms() {
+    let key = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let key_policy = format!("{key}=fixtures/account/key-policy.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--principal",
+            "api-execution",
+            "--action",
+            "kms:Decrypt",
+            "--resource",
+            key,
+            "--key-policy",
+            &key_policy,
+        ];
+        args.extend_from_slice(extra);
+        simulate(&args)
+    };
+    // The default key policy delegates to IAM; no IAM policy allows kms:Decrypt.
+    let (code, out) = run(&[]);
+    assert_eq!((code, out["decision"].as_str()), (1, Some("denied")));
+    assert_eq!(out["missing_allow_from"], "identity");
+    // With an IAM allow, the delegation makes it effective.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("kms.json");
+    std::fs::write(
+        &policy,
+        format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{key}"}}]}}"#),
+    )
+    .unwrap();
+    let (code, out) = run(&["--policy", policy.to_str().unwrap()]);
+    assert_eq!(
+        (code, out["decision"].as_str()),
+        (0, Some("allowed")),
+        "{out:#}"
+    );
+    let kinds: Vec<&str> = out["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["policy_type"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"key-policy") && kinds.contains(&"identity"),
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        vec!["--action", GET, "--resource", SEED_SECRET],
+        vec![
+            "--principal",
+            "r",
+            "--action",
+            "GetSecretValue",
+            "--resource",
+            SEED_SECRET,
+        ],
+        vec![
+            "--principal",
+            "r",
+            "--action",
+            GET,
+            "--resource",
+            SEED_SECRET,
+            "--policy",
+            "fixtures/none.json",
+        ],
+        vec![
+            "--principal",
+            "r",
+            "--action",
+            GET,
+            "--resource",
+            SEED_SECRET,
+            "--context",
+            "x",
+        ],
+    ] {
+        let out = Command::cargo_bin("ecslint")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("simulate")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn human_output_shows_the_decision_and_the_statement_in_its_file() {
+    let out = Command::cargo_bin("ecslint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "simulate",
+            "--principal",
+            "ecsTaskExecutionRole",
+            "--action",
+            GET,
+            "--resource",
+            SEED_SECRET,
+            "--policy",
+            "fixtures/seed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!("simulate-seed", text);
+}
