@@ -76,6 +76,9 @@ pub struct AccountArgs {
     /// A KMS key policy (`aws kms get-key-policy` output or a document) for the key KEY_ARN.
     #[arg(long = "key-policy", value_name = "KEY_ARN=FILE")]
     pub key_policies: Vec<String>,
+    /// SSM parameters metadata: `aws ssm describe-parameters` output (types and keys).
+    #[arg(long = "parameters", value_name = "FILE")]
+    pub parameters: Vec<String>,
     /// A condition key's value in the request, e.g. aws:SourceVpce=vpce-0a1b2c3d (repeatable;
     /// repeat a key for several values). Keys not given are unknown, never guessed.
     #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_context)]
@@ -100,6 +103,7 @@ impl AccountArgs {
                 .iter()
                 .map(|p| PolicyArg::parse(p))
                 .collect(),
+            parameters: self.parameters.clone(),
         }
     }
 
@@ -165,7 +169,8 @@ pub struct CheckArgs {
     pub task_definition: Option<String>,
     #[command(flatten)]
     pub account: AccountArgs,
-    /// The task's region, for bare secret names, when the task definition does not give it.
+    /// The task's region, for bare secret and parameter names, when the task definition does not
+    /// give it. Defaults to AWS_REGION, then AWS_DEFAULT_REGION, as the AWS CLI does.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     #[command(flatten)]
@@ -196,6 +201,10 @@ fn check(args: CheckArgs) -> (u8, String, String) {
     let inputs = args.account.inputs(args.task_definition.clone());
     let options = crate::CheckOptions {
         region: args.region.clone(),
+        default_region: ["AWS_REGION", "AWS_DEFAULT_REGION"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|r| !r.is_empty()),
         context: args.account.context(),
     };
     let checked = match crate::check(&inputs, &options) {

@@ -144,7 +144,7 @@ pub fn assess(
             );
             let secret = match &need.subject {
                 Subject::Secret { secret, .. } => *secret,
-                Subject::SecretKey { .. } => None,
+                _ => None,
             };
             let context = request_context(
                 &need.request.resource,

@@ -179,9 +179,30 @@ pub fn grant_edits(doc: &PolicyDocument, source: &Source, grants: &[Grant]) -> V
             per_grant[g].push(Edit::insert(doc.source, last.loc.span.end, text));
         }
     }
-    if !new_statements.is_empty() {
-        let edits = new_statement_edits(doc, source, &style, grants, &new_statements);
-        for (_, list) in &new_statements {
+    // Actions whose resources are the same share one statement: the pairs it grants are still
+    // exactly the needed ones.
+    let mut merged: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
+    for (action, list) in new_statements {
+        let resources = |l: &[usize]| -> Vec<&str> {
+            let mut r: Vec<&str> = l.iter().map(|&g| grants[g].resource.as_str()).collect();
+            r.sort_unstable();
+            r.dedup();
+            r
+        };
+        match merged
+            .iter_mut()
+            .find(|(_, other)| resources(other) == resources(&list))
+        {
+            Some((actions, other)) => {
+                actions.push(action);
+                other.extend(list);
+            }
+            None => merged.push((vec![action], list)),
+        }
+    }
+    if !merged.is_empty() {
+        let edits = new_statement_edits(doc, source, &style, grants, &merged);
+        for (_, list) in &merged {
             for &g in list {
                 per_grant[g].extend(edits.iter().cloned());
             }
@@ -212,7 +233,7 @@ fn new_statement_edits(
     source: &Source,
     style: &Style,
     grants: &[Grant],
-    groups: &[(String, Vec<usize>)],
+    groups: &[(Vec<String>, Vec<usize>)],
 ) -> Vec<Edit> {
     let Some(block) = &doc.statement_block else {
         // No `Statement` at all: the document is reported as invalid; no edit can be placed safely.
@@ -229,9 +250,14 @@ fn new_statement_edits(
     };
     let rendered: Vec<String> = groups
         .iter()
-        .map(|(action, list)| {
-            let resources: Vec<&str> = list.iter().map(|&g| grants[g].resource.as_str()).collect();
-            render_statement(action, &resources, &element_indent, style, multiline)
+        .map(|(actions, list)| {
+            let mut resources: Vec<&str> = Vec::new();
+            for &g in list {
+                if !resources.contains(&grants[g].resource.as_str()) {
+                    resources.push(&grants[g].resource);
+                }
+            }
+            render_statement(actions, &resources, &element_indent, style, multiline)
         })
         .collect();
     let separator = if multiline {
@@ -282,14 +308,14 @@ fn new_statement_edits(
 
 /// A new `Allow` statement, in the document's style.
 fn render_statement(
-    action: &str,
+    actions: &[String],
     resources: &[&str],
     indent: &str,
     style: &Style,
     multiline: bool,
 ) -> String {
     let nl = &style.newline;
-    let resource_value = match resources {
+    let list = |values: &[&str]| match values {
         [one] => json::quote(one),
         many if multiline => {
             let inner_indent = format!("{indent}{}{}", style.unit, style.unit);
@@ -311,10 +337,11 @@ fn render_statement(
                 .join(", ")
         ),
     };
+    let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
     let fields = [
         ("Effect", json::quote("Allow")),
-        ("Action", json::quote(action)),
-        ("Resource", resource_value),
+        ("Action", list(&actions)),
+        ("Resource", list(resources)),
     ];
     if multiline {
         let inner = format!("{indent}{}", style.unit);

@@ -34,8 +34,10 @@ pub struct Checked {
 /// What a `check` run knows beyond its files.
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
-    /// The task's region where the inputs do not give it.
+    /// The task's region, overriding what the inputs say (`--region`).
     pub region: Option<String>,
+    /// The region to assume when neither `region` nor the inputs give one (the environment's).
+    pub default_region: Option<String>,
     /// Request context the user knows (`--context KEY=VALUE`).
     pub context: iam::RequestContext,
 }
@@ -45,7 +47,10 @@ pub fn check(inputs: &Inputs, options: &CheckOptions) -> Result<Checked, LoadErr
     let loaded = Loaded::load(inputs)?;
     let (needs, assessments) = match &loaded.task_definition {
         Some(td) => {
-            let context = needs::TaskContext::of(td, options.region.as_deref());
+            let mut context = needs::TaskContext::of(td, options.region.as_deref());
+            if context.region.is_none() {
+                context.region.clone_from(&options.default_region);
+            }
             let needs = needs::derive(td, &loaded.inventory, &context);
             let assessments = explain::assess(td, &loaded.inventory, &needs, &options.context);
             (needs, assessments)

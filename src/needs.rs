@@ -8,7 +8,9 @@ use crate::arn::{Arn, SecretReference, SecretReferenceError, has_secret_suffix};
 use crate::iam::Request;
 use crate::inventory::Inventory;
 use crate::source::{Loc, Spanned};
-use crate::taskdef::TaskDefinition;
+use crate::taskdef::{EfsVolume, LogConfiguration, TaskDefinition};
+use regex::Regex;
+use std::sync::LazyLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RoleKind {
@@ -40,6 +42,12 @@ pub enum Subject {
     Secret { secret: Option<usize>, arn: Arn },
     /// Decrypting a secret with its customer managed key.
     SecretKey { secret: usize },
+    /// Reading an SSM parameter; `parameter` indexes the inventory when it is in it.
+    Parameter { parameter: Option<usize> },
+    /// Decrypting a SecureString parameter with its customer managed key.
+    ParameterKey { parameter: usize },
+    /// Anything else (ECR, logs, S3, EFS).
+    Other,
 }
 
 #[derive(Clone, Debug)]
@@ -48,6 +56,9 @@ pub struct Need {
     pub request: Request,
     pub subject: Subject,
     pub origins: Vec<Origin>,
+    /// The `Resource` entry a fix writes to grant it: exactly the resource, a secret by name and
+    /// `-??????`, `*` for actions that take no resource, a log group with `:*`.
+    pub grant: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,6 +131,7 @@ pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext)
                 &entry.value_from,
                 format!("{who} secrets[{}]", entry_name(&entry.name)),
                 inventory,
+                context,
                 &mut out,
             );
         }
@@ -131,14 +143,339 @@ pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext)
                     entry_name(&entry.name)
                 ),
                 inventory,
+                context,
                 &mut out,
             );
         }
         if let Some(param) = &container.credentials_parameter {
             credentials_parameter(param, &who, inventory, context, &mut out);
         }
+        if td.on_fargate()
+            && container.credentials_parameter.is_none()
+            && let Some(image) = &container.image
+        {
+            ecr_image(image, &who, &mut out);
+        }
+        if td.on_fargate()
+            && let Some(log) = &container.log_configuration
+            && log.driver.value == "awslogs"
+        {
+            awslogs(log, &who, context, &mut out);
+        }
+        for file in &container.environment_files {
+            environment_file(file, &who, &mut out);
+        }
+    }
+    for volume in td.efs_volumes.iter().filter(|v| v.iam) {
+        efs_volume(td, volume, context, &mut out);
     }
     out
+}
+
+/// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG|@DIGEST]`.
+fn ecr_image(image: &Spanned<String>, who: &str, out: &mut Needs) {
+    static ECR: LazyLock<Regex> = LazyLock::new(|| {
+        // ok: a constant pattern, exercised by the tests
+        Regex::new(
+            r"^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/([^:@]+)(?::[^@]*)?(?:@.+)?$",
+        )
+        .expect("valid ECR image pattern")
+    });
+    let Some(c) = ECR.captures(&image.value) else {
+        return;
+    };
+    let partition = if c.get(3).is_some() { "aws-cn" } else { "aws" };
+    let (account, region, repository) = (&c[1], &c[2], &c[4]);
+    let repo_arn = Arn::new(
+        partition,
+        "ecr",
+        region,
+        account,
+        &format!("repository/{repository}"),
+    )
+    .to_string();
+    let origin = Origin {
+        loc: image.loc,
+        what: format!("{who} image (ECR, pulled with the execution role on Fargate)"),
+    };
+    add_need(
+        out,
+        RoleKind::Execution,
+        request("ecr:GetAuthorizationToken", "*"),
+        Subject::Other,
+        origin.clone(),
+        "*".to_string(),
+    );
+    for action in [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchGetImage",
+    ] {
+        add_need(
+            out,
+            RoleKind::Execution,
+            request(action, &repo_arn),
+            Subject::Other,
+            origin.clone(),
+            repo_arn.clone(),
+        );
+    }
+}
+
+fn request(action: &str, resource: &str) -> Request {
+    Request {
+        action: action.to_string(),
+        resource: resource.to_string(),
+    }
+}
+
+/// The `awslogs` driver on Fargate: the execution role creates the stream and puts events.
+fn awslogs(log: &LogConfiguration, who: &str, context: &TaskContext, out: &mut Needs) {
+    let Some(group) = log.option("awslogs-group") else {
+        return;
+    };
+    let region = log
+        .option("awslogs-region")
+        .map(|r| r.value.clone())
+        .or_else(|| context.region.clone());
+    let (Some(region), Some(account)) = (region, context.account.clone()) else {
+        out.problems.push(ReferenceProblem {
+            kind: ReferenceProblemKind::Unresolved,
+            loc: group.loc,
+            message: format!(
+                "cannot tell the ARN of log group \"{}\": the task's region or account is unknown, so its log permissions were not checked",
+                group.value
+            ),
+            help: Some("set `awslogs-region`, or pass --region; the account comes from the execution role's ARN".to_string()),
+        });
+        return;
+    };
+    let base = format!(
+        "arn:{}:logs:{region}:{account}:log-group:{}",
+        context.partition, group.value
+    );
+    let grant = format!("{base}:*");
+    let prefix = log
+        .option("awslogs-stream-prefix")
+        .map(|p| format!("{}/", p.value))
+        .unwrap_or_default();
+    let container = who
+        .strip_prefix("container \"")
+        .and_then(|w| w.strip_suffix('"'))
+        .unwrap_or("*");
+    let stream = format!("{base}:log-stream:{prefix}{container}/*");
+    let origin = Origin {
+        loc: log.driver.loc,
+        what: format!(
+            "{who} awslogs to \"{}\" (sent with the execution role on Fargate)",
+            group.value
+        ),
+    };
+    let mut wanted = vec![
+        ("logs:CreateLogStream", grant.clone()),
+        ("logs:PutLogEvents", stream),
+    ];
+    if log
+        .option("awslogs-create-group")
+        .is_some_and(|v| v.value.eq_ignore_ascii_case("true"))
+    {
+        wanted.push(("logs:CreateLogGroup", grant.clone()));
+    }
+    for (action, resource) in wanted {
+        add_need(
+            out,
+            RoleKind::Execution,
+            request(action, &resource),
+            Subject::Other,
+            origin.clone(),
+            grant.clone(),
+        );
+    }
+}
+
+/// `environmentFiles` in S3: the object, and its bucket's location.
+fn environment_file(file: &Spanned<String>, who: &str, out: &mut Needs) {
+    let Some(arn) = Arn::parse(&file.value).filter(|a| a.service == "s3") else {
+        return;
+    };
+    let bucket = arn.resource.split('/').next().unwrap_or_default();
+    let bucket_arn = Arn::new(&arn.partition, "s3", "", "", bucket).to_string();
+    let origin = Origin {
+        loc: file.loc,
+        what: format!("{who} environmentFiles"),
+    };
+    add_need(
+        out,
+        RoleKind::Execution,
+        request("s3:GetObject", &file.value),
+        Subject::Other,
+        origin.clone(),
+        file.value.clone(),
+    );
+    add_need(
+        out,
+        RoleKind::Execution,
+        request("s3:GetBucketLocation", &bucket_arn),
+        Subject::Other,
+        origin,
+        bucket_arn.clone(),
+    );
+}
+
+/// An EFS volume with IAM authorization: the task role mounts it, and writes unless every mount
+/// of it is read-only.
+fn efs_volume(td: &TaskDefinition, volume: &EfsVolume, context: &TaskContext, out: &mut Needs) {
+    let mounts: Vec<&crate::taskdef::MountPoint> = td
+        .containers
+        .iter()
+        .flat_map(|c| &c.mount_points)
+        .filter(|m| m.source_volume == volume.name)
+        .collect();
+    if mounts.is_empty() {
+        return;
+    }
+    let (Some(region), Some(account)) = (context.region.clone(), context.account.clone()) else {
+        out.problems.push(ReferenceProblem {
+            kind: ReferenceProblemKind::Unresolved,
+            loc: volume.file_system_id.loc,
+            message: "cannot tell the ARN of this file system: the task's region or account is unknown, so the EFS permissions were not checked".to_string(),
+            help: Some("pass --region; the account comes from the task definition's role ARNs".to_string()),
+        });
+        return;
+    };
+    let fs_arn = Arn::new(
+        &context.partition,
+        "elasticfilesystem",
+        &region,
+        &account,
+        &format!("file-system/{}", volume.file_system_id.value),
+    )
+    .to_string();
+    let origin = Origin {
+        loc: volume.file_system_id.loc,
+        what: format!(
+            "volume \"{}\" (EFS with IAM authorization, mounted with the task role)",
+            volume.name
+        ),
+    };
+    let mut actions = vec!["elasticfilesystem:ClientMount"];
+    if mounts.iter().any(|m| !m.read_only) {
+        actions.push("elasticfilesystem:ClientWrite");
+    }
+    for action in actions {
+        add_need(
+            out,
+            RoleKind::Task,
+            request(action, &fs_arn),
+            Subject::Other,
+            origin.clone(),
+            fs_arn.clone(),
+        );
+    }
+}
+
+const SECRETS_MANAGER_REFERENCE: &str = "/aws/reference/secretsmanager/";
+const AWS_MANAGED_SSM_KEY: &str = "alias/aws/ssm";
+
+/// An SSM parameter, by full ARN or by name in the task's own region. The ECS agent reads it with
+/// `ssm:GetParameters` (plural); `/aws/reference/secretsmanager/NAME` also reads that secret.
+fn ssm_parameter(
+    value: &Spanned<String>,
+    what: String,
+    inventory: &Inventory,
+    context: &TaskContext,
+    out: &mut Needs,
+) {
+    let (arn, name) = match Arn::parse(&value.value) {
+        Some(arn) => {
+            let name = arn
+                .resource
+                .strip_prefix("parameter")
+                .unwrap_or(&arn.resource)
+                .to_string();
+            (arn.to_string(), name)
+        }
+        None => {
+            let (Some(region), Some(account)) = (&context.region, &context.account) else {
+                out.problems.push(ReferenceProblem {
+                    kind: ReferenceProblemKind::Unresolved,
+                    loc: value.loc,
+                    message: format!(
+                        "cannot tell the ARN of SSM parameter \"{}\": the task's region or account is unknown, so its access was not checked",
+                        value.value
+                    ),
+                    help: Some("pass --region (a bare name means the task's own region); the account comes from the execution role's ARN".to_string()),
+                });
+                return;
+            };
+            // A leading slash is not doubled: `/a/b` is `parameter/a/b`.
+            let path = value.value.trim_start_matches('/');
+            let arn = Arn::new(
+                &context.partition,
+                "ssm",
+                region,
+                account,
+                &format!("parameter/{path}"),
+            );
+            (arn.to_string(), format!("/{path}"))
+        }
+    };
+    let parameter = inventory
+        .parameter_by_name(&name)
+        .or_else(|| inventory.parameter_by_name(name.trim_start_matches('/')));
+    let origin = Origin {
+        loc: value.loc,
+        what,
+    };
+    add_need(
+        out,
+        RoleKind::Execution,
+        request("ssm:GetParameters", &arn),
+        Subject::Parameter { parameter },
+        origin.clone(),
+        arn.clone(),
+    );
+    if let Some(secret_name) = name.strip_prefix(SECRETS_MANAGER_REFERENCE) {
+        match inventory.secret_by_name(secret_name, context.region.as_deref()) {
+            Some(index) => {
+                if let Some(secret_arn) = Arn::parse(&inventory.secrets[index].arn.value) {
+                    add_secret_need(
+                        Some(index),
+                        secret_arn,
+                        origin.loc,
+                        origin.what.clone(),
+                        inventory,
+                        out,
+                    );
+                }
+            }
+            None => unresolved(value.loc, secret_name, out),
+        }
+    }
+    let Some(index) = parameter else { return };
+    let meta = &inventory.parameters[index];
+    if meta.kind.as_deref() != Some("SecureString") {
+        return;
+    }
+    let Some(key) = &meta.key_id else { return };
+    if key.value == AWS_MANAGED_SSM_KEY || key.value.ends_with(&format!(":{AWS_MANAGED_SSM_KEY}")) {
+        return;
+    }
+    let Some(param_arn) = Arn::parse(&arn) else {
+        return;
+    };
+    match customer_managed_key_arn(&key.value, &param_arn) {
+        KeyRef::Key(key_arn) => add_need(
+            out,
+            RoleKind::Execution,
+            request("kms:Decrypt", &key_arn),
+            Subject::ParameterKey { parameter: index },
+            origin,
+            key_arn.clone(),
+        ),
+        KeyRef::AwsManaged => {}
+        KeyRef::Alias => alias_unresolved(key, out),
+    }
 }
 
 fn entry_name(name: &Option<Spanned<String>>) -> String {
@@ -152,11 +489,15 @@ fn secret_value_from(
     value: &Spanned<String>,
     what: String,
     inventory: &Inventory,
+    context: &TaskContext,
     out: &mut Needs,
 ) {
     let Some(arn) = Arn::parse(&value.value) else {
-        return;
+        return ssm_parameter(value, what, inventory, context, out);
     };
+    if arn.service == "ssm" {
+        return ssm_parameter(value, what, inventory, context, out);
+    }
     if arn.service != "secretsmanager" {
         return;
     }
@@ -285,17 +626,17 @@ fn add_secret_need(
     out: &mut Needs,
 ) {
     let origin = Origin { loc, what };
+    let grant = crate::explain::recommended_secret_resource(&arn.to_string());
     add_need(
         out,
-        Request {
-            action: "secretsmanager:GetSecretValue".to_string(),
-            resource: arn.to_string(),
-        },
+        RoleKind::Execution,
+        request("secretsmanager:GetSecretValue", &arn.to_string()),
         Subject::Secret {
             secret,
             arn: arn.clone(),
         },
         origin.clone(),
+        grant,
     );
     let Some(index) = secret else { return };
     let Some(key) = &inventory.secrets[index].kms_key_id else {
@@ -305,43 +646,51 @@ fn add_secret_need(
         KeyRef::AwsManaged => {}
         KeyRef::Key(key_arn) => add_need(
             out,
-            Request {
-                action: "kms:Decrypt".to_string(),
-                resource: key_arn,
-            },
+            RoleKind::Execution,
+            request("kms:Decrypt", &key_arn),
             Subject::SecretKey { secret: index },
             origin,
+            key_arn.clone(),
         ),
-        KeyRef::Alias => {
-            if !out
-                .problems
-                .iter()
-                .any(|p| p.loc == key.loc && p.kind == ReferenceProblemKind::Unresolved)
-            {
-                out.problems.push(ReferenceProblem {
-                    kind: ReferenceProblemKind::Unresolved,
-                    loc: key.loc,
-                    message: format!(
-                        "the secret is encrypted with the key behind alias \"{}\"; without that \
-                         key's ARN, `kms:Decrypt` was not checked",
-                        key.value
-                    ),
-                    help: Some(
-                        "IAM needs `kms:Decrypt` on the key ARN (`arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`), \
-                         not on the alias. Look it up with `aws kms describe-key --key-id ALIAS`."
-                            .to_string(),
-                    ),
-                });
-            }
-        }
+        KeyRef::Alias => alias_unresolved(key, out),
     }
 }
 
-fn add_need(out: &mut Needs, request: Request, subject: Subject, origin: Origin) {
+/// A key given by alias: IAM needs the key ARN, which only a lookup tells.
+fn alias_unresolved(key: &Spanned<String>, out: &mut Needs) {
+    if out
+        .problems
+        .iter()
+        .any(|p| p.loc == key.loc && p.kind == ReferenceProblemKind::Unresolved)
+    {
+        return;
+    }
+    out.problems.push(ReferenceProblem {
+        kind: ReferenceProblemKind::Unresolved,
+        loc: key.loc,
+        message: format!(
+            "the value is encrypted with the key behind alias \"{}\"; without that key's ARN, `kms:Decrypt` was not checked",
+            key.value
+        ),
+        help: Some(
+            "IAM needs `kms:Decrypt` on the key ARN (`arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`), not on the alias. Look it up with `aws kms describe-key --key-id ALIAS`."
+                .to_string(),
+        ),
+    });
+}
+
+fn add_need(
+    out: &mut Needs,
+    role: RoleKind,
+    request: Request,
+    subject: Subject,
+    origin: Origin,
+    grant: String,
+) {
     if let Some(existing) = out
         .needs
         .iter_mut()
-        .find(|n| n.role == RoleKind::Execution && n.request == request)
+        .find(|n| n.role == role && n.request == request)
     {
         if !existing.origins.contains(&origin) {
             existing.origins.push(origin);
@@ -349,10 +698,11 @@ fn add_need(out: &mut Needs, request: Request, subject: Subject, origin: Origin)
         return;
     }
     out.needs.push(Need {
-        role: RoleKind::Execution,
+        role,
         request,
         subject,
         origins: vec![origin],
+        grant,
     });
 }
 
@@ -362,9 +712,9 @@ enum KeyRef {
     Alias,
 }
 
-/// The key ARN behind a secret's `KmsKeyId`: a key ARN as it is, a key ID in the secret's region
+/// The key ARN behind a secret's or parameter's key ID: a key ARN as it is, a key ID in the secret's region
 /// and account; aliases need a lookup.
-fn customer_managed_key_arn(kms_key_id: &str, secret: &Arn) -> KeyRef {
+fn customer_managed_key_arn(kms_key_id: &str, owner: &Arn) -> KeyRef {
     if kms_key_id.is_empty()
         || kms_key_id == AWS_MANAGED_SECRETS_KEY
         || kms_key_id.ends_with(&format!(":{AWS_MANAGED_SECRETS_KEY}"))
@@ -383,10 +733,10 @@ fn customer_managed_key_arn(kms_key_id: &str, secret: &Arn) -> KeyRef {
     }
     KeyRef::Key(
         Arn::new(
-            &secret.partition,
+            &owner.partition,
             "kms",
-            &secret.region,
-            &secret.account,
+            &owner.region,
+            &owner.account,
             &format!("key/{kms_key_id}"),
         )
         .to_string(),

@@ -24,6 +24,40 @@ pub struct ContainerDefinition {
     pub log_secret_options: Vec<SecretEntry>,
     /// `repositoryCredentials.credentialsParameter`.
     pub credentials_parameter: Option<Spanned<String>>,
+    pub log_configuration: Option<LogConfiguration>,
+    /// `environmentFiles[].value` of type `s3`.
+    pub environment_files: Vec<Spanned<String>>,
+    /// `environment` entries that carry a `valueFrom`, which ECS ignores there: the key's place.
+    pub environment_value_from: Vec<(Option<String>, Loc)>,
+    pub mount_points: Vec<MountPoint>,
+}
+
+#[derive(Clone, Debug)]
+pub struct LogConfiguration {
+    pub driver: Spanned<String>,
+    /// `options`, as written.
+    pub options: Vec<(String, Spanned<String>)>,
+}
+
+impl LogConfiguration {
+    pub fn option(&self, key: &str) -> Option<&Spanned<String>> {
+        self.options.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MountPoint {
+    pub source_volume: String,
+    pub read_only: bool,
+}
+
+/// A task-level `volumes` entry with an EFS configuration.
+#[derive(Clone, Debug)]
+pub struct EfsVolume {
+    pub name: String,
+    pub file_system_id: Spanned<String>,
+    /// `authorizationConfig.iam` is `ENABLED`.
+    pub iam: bool,
 }
 
 impl ContainerDefinition {
@@ -45,6 +79,21 @@ pub struct TaskDefinition {
     pub execution_role_arn: Option<Spanned<String>>,
     pub task_role_arn: Option<Spanned<String>>,
     pub containers: Vec<ContainerDefinition>,
+    /// `requiresCompatibilities` (the launch types it must run on).
+    pub requires_compatibilities: Vec<String>,
+    pub efs_volumes: Vec<EfsVolume>,
+    /// The task definition object, for findings about the whole of it.
+    pub loc: Loc,
+}
+
+impl TaskDefinition {
+    /// Whether the task runs on Fargate, where the execution role also pulls ECR images and sends
+    /// awslogs.
+    pub fn on_fargate(&self) -> bool {
+        self.requires_compatibilities
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case("FARGATE"))
+    }
 }
 
 /// Reads a task definition from its JSON tree. Returns `None` when the value is not one.
@@ -91,7 +140,42 @@ pub fn parse(root: &Node, source: SourceId) -> (Option<TaskDefinition>, Vec<Prob
             ),
         }),
     }
+    let requires_compatibilities = node
+        .get("requiresCompatibilities")
+        .and_then(Node::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let efs_volumes = node
+        .get("volumes")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| {
+            let efs = v.get("efsVolumeConfiguration")?;
+            let id = efs.get("fileSystemId")?;
+            Some(EfsVolume {
+                name: v
+                    .get("name")
+                    .and_then(Node::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                file_system_id: Spanned::new(id.as_str()?.to_string(), Loc::new(source, id.span)),
+                iam: efs
+                    .get("authorizationConfig")
+                    .and_then(|a| a.get("iam"))
+                    .and_then(Node::as_str)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("ENABLED")),
+            })
+        })
+        .collect();
     let td = TaskDefinition {
+        requires_compatibilities,
+        efs_volumes,
+        loc: Loc::new(source, node.span),
         source,
         family: string_field(node, "family", source, &mut problems),
         task_definition_arn: string_field(node, "taskDefinitionArn", source, &mut problems),
@@ -151,12 +235,70 @@ fn parse_container(
     let credentials_parameter = node
         .get("repositoryCredentials")
         .and_then(|r| string_field(r, "credentialsParameter", source, problems));
+    let log_configuration = node.get("logConfiguration").and_then(|l| {
+        let driver = string_field(l, "logDriver", source, problems)?;
+        let options = l
+            .get("options")
+            .and_then(Node::as_object)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| {
+                Some((
+                    m.key.clone(),
+                    Spanned::new(
+                        m.value.as_str()?.to_string(),
+                        Loc::new(source, m.value.span),
+                    ),
+                ))
+            })
+            .collect();
+        Some(LogConfiguration { driver, options })
+    });
+    let environment_files = node
+        .get("environmentFiles")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| {
+            f.get("type")
+                .and_then(Node::as_str)
+                .is_none_or(|t| t.eq_ignore_ascii_case("s3"))
+        })
+        .filter_map(|f| string_field(f, "value", source, problems))
+        .collect();
+    let environment_value_from = node
+        .get("environment")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| {
+            let member = e.member("valueFrom")?;
+            let name = e.get("name").and_then(Node::as_str).map(str::to_string);
+            Some((name, Loc::new(source, member.key_span)))
+        })
+        .collect();
+    let mount_points = node
+        .get("mountPoints")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| {
+            Some(MountPoint {
+                source_volume: m.get("sourceVolume")?.as_str()?.to_string(),
+                read_only: matches!(m.get("readOnly").map(|r| &r.kind), Some(Kind::Bool(true))),
+            })
+        })
+        .collect();
     Some(ContainerDefinition {
         name: string_field(node, "name", source, problems),
         image: string_field(node, "image", source, problems),
         secrets,
         log_secret_options,
         credentials_parameter,
+        log_configuration,
+        environment_files,
+        environment_value_from,
+        mount_points,
     })
 }
 

@@ -7,7 +7,10 @@ use std::path::Path;
 fn ecslint() -> Command {
     let mut cmd = Command::cargo_bin("ecslint").unwrap();
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd.env_remove("NO_COLOR").env_remove("COLUMNS");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION");
     cmd
 }
 
@@ -183,7 +186,7 @@ fn applying_every_fix_to_missing_grants_adds_exactly_the_referenced_resources() 
             "missing-permission"
         ]
     );
-    assert_eq!(after["summary"]["needs_granted"], 4);
+    assert_eq!(after["summary"]["needs_granted"], 8);
     let doc: Value = serde_json::from_str(&policy).unwrap();
     let statements = doc["Statement"].as_array().unwrap();
     assert_eq!(statements.len(), 3);
@@ -455,7 +458,7 @@ fn context_decides_a_condition_instead_of_leaving_it_open() {
     ));
     assert_eq!(code, 0);
     assert_eq!(rules_of(&report), Vec::<String>::new());
-    assert_eq!(report["summary"]["needs_granted"], 4);
+    assert_eq!(report["summary"]["needs_granted"], 8);
     let (code, report) = json_of(&mut check_fixture(
         "condition",
         &["--context", "AWS:SOURCEVPCE=vpce-other"],
@@ -525,4 +528,146 @@ fn a_managed_policy_missing_from_account_details_is_reported_not_ignored() {
         rules.contains(&"unresolved-reference".to_string()),
         "{rules:?}"
     );
+}
+
+fn fargate(policy: &str, extra: &[&str]) -> (i32, Value) {
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/fargate-app/task-definition.json",
+        "--secrets",
+        "fixtures/fargate-app/secrets.json",
+        "--parameters",
+        "fixtures/fargate-app/parameters.json",
+        "--policy",
+        policy,
+    ])
+    .args(extra);
+    json_of(&mut cmd)
+}
+
+#[test]
+fn every_need_of_a_fargate_task_is_granted_by_its_correct_twin() {
+    let (code, report) = fargate(
+        "fixtures/fargate-app/execution-role-policy.json",
+        &[
+            "--policy",
+            "orders-task=fixtures/fargate-app/task-role-policy.json",
+        ],
+    );
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(rules_of(&report), Vec::<String>::new());
+    // ECR 4, awslogs 3, SSM 3 + its secret + the SecureString key, S3 2, EFS 2.
+    assert_eq!(report["summary"]["needs_checked"], 16);
+    assert_eq!(report["summary"]["needs_granted"], 16);
+}
+
+#[test]
+fn each_fargate_need_is_reported_where_it_comes_from_and_fixed_exactly() {
+    let (code, report) = fargate("fixtures/fargate-app/bare-execution-role-policy.json", &[]);
+    assert_eq!(code, 1);
+    let messages: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    for expected in [
+        "`ecr:BatchGetImage` on `arn:aws:ecr:eu-central-1:210987654321:repository/shop/orders`",
+        "`ssm:GetParameters` on `arn:aws:ssm:eu-central-1:210987654321:parameter/orders/prod/db-url`",
+        "`kms:Decrypt` on `arn:aws:kms:eu-central-1:210987654321:key/7d6c5b4a-3f2e-4d1c-9b8a-0f1e2d3c4b5a`",
+        "`secretsmanager:GetSecretValue` on `arn:aws:secretsmanager:eu-central-1:210987654321:secret:orders/payment-key-Hj78Kl`",
+        "`s3:GetBucketLocation` on `arn:aws:s3:::shop-config-210987654321`",
+        "`logs:CreateLogGroup` on `arn:aws:logs:eu-central-1:210987654321:log-group:/ecs/orders:*`",
+        "the task role needs `elasticfilesystem:ClientWrite`",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(expected)),
+            "no finding with {expected}: {messages:#?}"
+        );
+    }
+    // The ECR grant on `*` was already there: GetAuthorizationToken is not reported.
+    assert!(!messages.iter().any(|m| m.contains("GetAuthorizationToken")));
+
+    // Applying every fix grants every execution-role need and nothing beyond the references.
+    let tmp = tempfile::tempdir().unwrap();
+    let policy = tmp.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        read("fixtures/fargate-app/bare-execution-role-policy.json"),
+    )
+    .unwrap();
+    let mut copies = std::collections::HashMap::new();
+    copies.insert(
+        "fixtures/fargate-app/bare-execution-role-policy.json".to_string(),
+        policy.clone(),
+    );
+    apply_report_edits(&report, &copies);
+    let (_, after) = fargate(policy.to_str().unwrap(), &[]);
+    assert_eq!(after["summary"]["needs_granted"], 14, "{after:#}");
+    let remaining = rules_of(&after);
+    assert_eq!(
+        remaining,
+        ["missing-permission", "missing-permission"],
+        "only the task role's EFS needs are left"
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&policy).unwrap()).unwrap();
+    let ecr = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["Action"]
+                .as_array()
+                .is_some_and(|a| a.contains(&Value::from("ecr:BatchGetImage")))
+        })
+        .expect("one statement for the three ECR actions on the repository");
+    assert_eq!(
+        ecr["Resource"],
+        "arn:aws:ecr:eu-central-1:210987654321:repository/shop/orders"
+    );
+}
+
+#[test]
+fn a_bare_parameter_name_needs_the_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let td = dir.path().join("td.json");
+    std::fs::write(
+        &td,
+        r#"{"family": "x", "executionRoleArn": "arn:aws:iam::111111111111:role/exec",
+            "containerDefinitions": [{"name": "x", "image": "x", "secrets": [{"name": "A", "valueFrom": "/app/a"}]}]}"#,
+    )
+    .unwrap();
+    let policy = dir.path().join("p.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": "arn:aws:ssm:eu-west-1:111111111111:parameter/app/a"}]}"#,
+    )
+    .unwrap();
+    let run = |cmd: &mut Command| {
+        json_of(
+            cmd.arg("--task-definition")
+                .arg(&td)
+                .arg("--policy")
+                .arg(&policy),
+        )
+    };
+    let (_, report) = run(ecslint().arg("check"));
+    assert_eq!(rules_of(&report), ["unresolved-reference"]);
+    let (code, report) = run(ecslint().args(["check", "--region", "eu-west-1"]));
+    assert_eq!(
+        (code, report["summary"]["needs_granted"].as_u64()),
+        (0, Some(1))
+    );
+    let (code, report) = run(ecslint()
+        .arg("check")
+        .env("AWS_DEFAULT_REGION", "eu-west-1"));
+    assert_eq!(
+        (code, report["summary"]["needs_granted"].as_u64()),
+        (0, Some(1))
+    );
+    // A leading slash is not doubled, and another region's grant does not count.
+    let (code, _) = run(ecslint().args(["check", "--region", "us-east-1"]));
+    assert_eq!(code, 1);
 }

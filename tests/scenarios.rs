@@ -203,3 +203,27 @@ fn policies_from_several_files_are_evaluated_together() {
     assert_eq!(r.rules, ["explicit-deny"]);
     assert_eq!(r.granted, 0);
 }
+
+#[test]
+fn fargate_without_an_execution_role_cannot_pull_from_ecr() {
+    let task = r#"{"family": "web", "requiresCompatibilities": ["FARGATE"],
+        "containerDefinitions": [{"name": "web", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1",
+        "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web"}}}]}"#;
+    let r = run(task, &[], &[]);
+    assert!(r.rules.contains(&"missing-execution-role"), "{:?}", r.rules);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "missing-execution-role")
+        .unwrap();
+    assert!(f.note.as_deref().unwrap().contains("to support ECR images"));
+    assert_eq!(f.related.len(), 1, "the awslogs driver is named too");
+    // On EC2 the container instance role pulls images: nothing to report.
+    let ec2 = task.replace("\"FARGATE\"", "\"EC2\"");
+    let r = run(&ec2, &[], &[]);
+    assert!(
+        !r.rules.contains(&"missing-execution-role"),
+        "{:?}",
+        r.rules
+    );
+}

@@ -4,7 +4,7 @@
 //! not valid JSON, or not the document it should be, becomes an `InputProblem` that the report
 //! shows with its location; the other files are still checked.
 
-use super::{AttachedPolicy, Attachment, Inventory, RoleInfo, SecretMeta, builtin};
+use super::{AttachedPolicy, Attachment, Inventory, ParameterMeta, RoleInfo, SecretMeta, builtin};
 use crate::iam::PolicyType;
 use crate::json::{self, Kind, Node};
 use crate::policy::{self, Problem};
@@ -99,6 +99,8 @@ pub struct Inputs {
     pub resource_policies: Vec<PolicyArg>,
     /// `--key-policy KEY_ARN=FILE`: a KMS key policy.
     pub key_policies: Vec<PolicyArg>,
+    /// `--parameters FILE`: `aws ssm describe-parameters` output.
+    pub parameters: Vec<String>,
 }
 
 /// Where a policy document sits in a file, and what the wrapper says about it.
@@ -190,6 +192,9 @@ impl Loaded {
         }
         for path in &inputs.secrets {
             loaded.load_secrets(path)?;
+        }
+        for path in &inputs.parameters {
+            loaded.load_parameters(path)?;
         }
         Ok(loaded)
     }
@@ -555,6 +560,42 @@ impl Loaded {
             ),
         );
         self.unreadable_policies.push(at);
+    }
+
+    /// `aws ssm describe-parameters` (`{"Parameters": […]}`): names, types and keys, no values.
+    fn load_parameters(&mut self, path: &str) -> Result<(), LoadError> {
+        let (id, node) = self.read_json(path)?;
+        let Some(node) = node else { return Ok(()) };
+        let loc = |span: Span| Loc::new(id, span);
+        let Some(items) = node.get("Parameters").and_then(Node::as_array) else {
+            self.problem(
+                ProblemKind::InvalidInput,
+                loc(node.span),
+                "not a parameters listing: expected the output of `aws ssm describe-parameters` \
+                 ({\"Parameters\": […]})"
+                    .to_string(),
+            );
+            return Ok(());
+        };
+        for item in items {
+            let Some(name) = item.get("Name").and_then(Node::as_str) else {
+                self.problem(
+                    ProblemKind::InvalidInput,
+                    loc(item.span),
+                    "this parameter has no `Name` string".to_string(),
+                );
+                continue;
+            };
+            self.inventory.parameters.push(ParameterMeta {
+                name: name.to_string(),
+                kind: item.get("Type").and_then(Node::as_str).map(str::to_string),
+                key_id: item
+                    .get("KeyId")
+                    .and_then(|k| k.as_str().map(|s| Spanned::new(s.to_string(), loc(k.span)))),
+                loc: loc(item.span),
+            });
+        }
+        Ok(())
     }
 
     fn load_secrets(&mut self, path: &str) -> Result<(), LoadError> {

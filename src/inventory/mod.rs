@@ -60,11 +60,24 @@ pub struct SecretMeta {
     pub loc: Loc,
 }
 
+/// An SSM parameter's metadata as `describe-parameters` reports it. Never its value.
+#[derive(Clone, Debug)]
+pub struct ParameterMeta {
+    /// As listed: `/app/db` or `app-db`.
+    pub name: String,
+    /// `String`, `StringList` or `SecureString`.
+    pub kind: Option<String>,
+    /// The key of a SecureString; `alias/aws/ssm` for the AWS managed key.
+    pub key_id: Option<Spanned<String>>,
+    pub loc: Loc,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
     pub policies: Vec<AttachedPolicy>,
     pub secrets: Vec<SecretMeta>,
     pub roles: Vec<RoleInfo>,
+    pub parameters: Vec<ParameterMeta>,
 }
 
 impl Inventory {
@@ -106,6 +119,10 @@ impl Inventory {
             }
         }
         set
+    }
+
+    pub fn parameter_by_name(&self, name: &str) -> Option<usize> {
+        self.parameters.iter().position(|p| p.name == name)
     }
 
     pub fn role(&self, name: &str) -> Option<&RoleInfo> {

@@ -1,9 +1,8 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
 use crate::arn::placeholders;
-use crate::explain::{Cause, EntryDefect, EntryRef, recommended_secret_resource};
+use crate::explain::{Cause, EntryDefect, EntryRef};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::json::quote;
-use crate::needs::Subject;
 use crate::source::{Loc, Span, Spanned};
 
 pub struct ArnPlaceholder;
@@ -120,10 +119,7 @@ fn fix_for(
             continue;
         }
         let need = cx.need(assessment);
-        let resource = match &need.subject {
-            Subject::Secret { arn, .. } => recommended_secret_resource(&arn.to_string()),
-            Subject::SecretKey { .. } => need.request.resource.clone(),
-        };
+        let resource = need.grant.clone();
         if !intended.contains(&resource) {
             intended.push(resource);
         }

@@ -6,7 +6,7 @@ static META: RuleMeta = RuleMeta {
     name: "missing-execution-role",
     severity: Severity::Error,
     fix: FixAvailability::Never,
-    summary: "The task definition reads secrets or registry credentials but names no execution role",
+    summary: "The task definition reads secrets or registry credentials, or pulls ECR images or sends awslogs on Fargate, but names no execution role",
     doc: include_str!("../../rules/missing-execution-role.md"),
 };
 
@@ -32,29 +32,69 @@ impl Rule for MissingExecutionRole {
             .filter_map(|c| c.credentials_parameter.as_ref())
             .map(|p| p.loc)
             .collect();
-        let Some(&first) = secrets.first().or(credentials.first()) else {
+        // On Fargate the execution role also pulls ECR images and sends awslogs.
+        let (ecr, awslogs): (Vec<_>, Vec<_>) = if td.on_fargate() {
+            (
+                td.containers
+                    .iter()
+                    .filter(|c| c.credentials_parameter.is_none())
+                    .filter_map(|c| c.image.as_ref())
+                    .filter(|i| i.value.contains(".dkr.ecr."))
+                    .map(|i| i.loc)
+                    .collect(),
+                td.containers
+                    .iter()
+                    .filter_map(|c| c.log_configuration.as_ref())
+                    .filter(|l| l.driver.value == "awslogs")
+                    .map(|l| l.driver.loc)
+                    .collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let all: Vec<_> = secrets
+            .iter()
+            .chain(&credentials)
+            .chain(&ecr)
+            .chain(&awslogs)
+            .copied()
+            .collect();
+        let Some(&first) = all.first() else {
             return;
         };
-        let note = if secrets.is_empty() {
-            "the ECS agent reads `repositoryCredentials` with the execution role; without one it \
-             cannot authenticate to the registry and the task stops"
-        } else {
+        let note = if !secrets.is_empty() {
             "ECS rejects the registration: \"ClientException: When you are specifying container \
              secrets, you must also specify a value for 'executionRoleArn'.\""
+        } else if !ecr.is_empty() {
+            "ECS rejects the registration: \"ClientException: Fargate requires task definition to \
+             have execution role ARN to support ECR images.\""
+        } else if !awslogs.is_empty() {
+            "ECS rejects the registration: \"ClientException: Fargate requires task definition to \
+             have execution role ARN to support log driver awslogs.\""
+        } else {
+            "the ECS agent reads `repositoryCredentials` with the execution role; without one it \
+             cannot authenticate to the registry and the task stops"
+        };
+        let what = if !secrets.is_empty() || !credentials.is_empty() {
+            "reads secrets"
+        } else if !ecr.is_empty() {
+            "pulls an ECR image on Fargate"
+        } else {
+            "sends awslogs on Fargate"
         };
         let mut finding = Finding::new(
             &META,
             first,
-            "the task definition reads secrets but has no `executionRoleArn`",
+            format!("the task definition {what} but has no `executionRoleArn`"),
         )
-        .label("read with the execution role")
+        .label("done with the execution role")
         .note(note)
         .help(
             "add `\"executionRoleArn\": \"arn:aws:iam::ACCOUNT:role/ecsTaskExecutionRole\"` (a role \
              trusting ecs-tasks.amazonaws.com) and grant it what these references need",
         );
-        for &loc in secrets.iter().chain(&credentials).skip(1) {
-            finding = finding.related(loc, "also read with the execution role");
+        for &loc in all.iter().skip(1) {
+            finding = finding.related(loc, "also done with the execution role");
         }
         out.push(finding);
     }

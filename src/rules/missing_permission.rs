@@ -1,7 +1,7 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, describe_need};
-use crate::explain::{Cause, recommended_secret_resource};
+use crate::explain::Cause;
 use crate::fix::{Applicability, Fix, Grant, grant_edits};
-use crate::needs::{Need, Subject};
+use crate::needs::Need;
 
 pub struct MissingPermission;
 
@@ -13,15 +13,10 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/missing-permission.md"),
 };
 
-/// The `Resource` entry to grant a need with: a secret by name and `-??????`, anything else exactly.
 fn grant_for(need: &Need) -> Grant {
-    let resource = match &need.subject {
-        Subject::Secret { arn, .. } => recommended_secret_resource(&arn.to_string()),
-        Subject::SecretKey { .. } => need.request.resource.clone(),
-    };
     Grant {
         action: need.request.action.clone(),
-        resource,
+        resource: need.grant.clone(),
     }
 }
 
@@ -31,102 +26,119 @@ impl Rule for MissingPermission {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let missing: Vec<usize> = cx
+        // Needs of one role share its policies; the fix for each role goes into the first of its
+        // policies that is a file of its own.
+        let mut roles: Vec<crate::needs::RoleKind> = Vec::new();
+        for a in cx
             .assessments
             .iter()
-            .enumerate()
-            .filter(|(_, a)| a.cause == Cause::NotGranted)
-            .map(|(i, _)| i)
-            .collect();
-        let Some(&first) = missing.first() else {
-            return;
-        };
-        let grants: Vec<Grant> = missing
-            .iter()
-            .map(|&a| grant_for(cx.need(&cx.assessments[a])))
-            .collect();
-        // All needs so far are the execution role's, so they share one set of policies; the fix
-        // goes into the first of them that is a file.
-        let policies = &cx.assessments[first].policies;
-        let target = policies
-            .iter()
-            .map(|&p| &cx.inventory.policies[p])
-            .find(|p| p.editable && p.kind == crate::iam::PolicyType::Identity);
-        let edits =
-            target.map(|p| grant_edits(&p.document, cx.sources.get(p.document.source), &grants));
-        for (i, &a) in missing.iter().enumerate() {
-            let need = cx.need(&cx.assessments[a]);
-            let Some(origin) = need.origins.first() else {
-                continue;
-            };
-            let role = need.role.describe();
-            let message = if policies.is_empty() {
-                format!(
-                    "the {role} needs {}, and no readable policy was given for it",
-                    describe_need(need)
-                )
-            } else {
-                format!(
-                    "no statement of the {role}'s policies allows {}",
-                    describe_need(need)
-                )
-            };
-            let fix = match (&edits, target) {
-                (Some(edits), Some(target)) if !edits[i].is_empty() => {
-                    let sharing = edits
-                        .iter()
-                        .enumerate()
-                        .filter(|(j, e)| *j != i && e.iter().any(|x| edits[i].contains(x)))
-                        .count();
-                    let together = match sharing {
-                        0 => String::new(),
-                        n => format!(
-                            " (in one new statement with the {n} other missing grant{} of this action)",
-                            if n == 1 { "" } else { "s" }
-                        ),
-                    };
-                    Some(Fix {
-                        applicability: Applicability::Safe,
-                        message: format!(
-                            "grant `{}` on `{}` in {}{together}",
-                            grants[i].action,
-                            grants[i].resource,
-                            cx.sources.get(target.document.source).name
-                        ),
-                        edits: edits[i].clone(),
-                    })
-                }
-                _ => None,
-            };
-            let help = if fix.is_some() {
-                format!("allow `{}` on `{}`", grants[i].action, grants[i].resource)
-            } else {
-                format!(
-                    "attach a policy like this to the {role}:\n{}",
-                    standalone_policy(&grants)
-                )
-            };
-            let mut finding = Finding::new(&META, origin.loc, message)
-                .label(format!("{} needs this", origin.what))
-                .note(format!(
-                    "the ECS agent calls `{}` with the {role} before the containers start; \
-                     without an allow the call is denied and the task stops",
-                    need.request.action
-                ))
-                .help(help)
-                .fix(fix);
-            for other in &need.origins[1..] {
-                finding = finding.related(other.loc, format!("{} needs it too", other.what));
+            .filter(|a| a.cause == Cause::NotGranted)
+        {
+            let role = cx.need(a).role;
+            if !roles.contains(&role) {
+                roles.push(role);
             }
-            // A policy that could not be read may be the one meant to grant it.
-            for &loc in cx.unreadable_policies {
-                finding = finding.related(
-                    loc,
-                    "this policy could not be read, so it was not evaluated: fix it first",
-                );
-            }
-            out.push(finding);
         }
+        for role in roles {
+            let missing: Vec<usize> = cx
+                .assessments
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.cause == Cause::NotGranted && cx.need(a).role == role)
+                .map(|(i, _)| i)
+                .collect();
+            role_findings(cx, &missing, out);
+        }
+    }
+}
+
+fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
+    let Some(&first) = missing.first() else {
+        return;
+    };
+    let grants: Vec<Grant> = missing
+        .iter()
+        .map(|&a| grant_for(cx.need(&cx.assessments[a])))
+        .collect();
+    let policies = &cx.assessments[first].policies;
+    let target = policies
+        .iter()
+        .map(|&p| &cx.inventory.policies[p])
+        .find(|p| p.editable && p.kind == crate::iam::PolicyType::Identity);
+    let edits =
+        target.map(|p| grant_edits(&p.document, cx.sources.get(p.document.source), &grants));
+    for (i, &a) in missing.iter().enumerate() {
+        let need = cx.need(&cx.assessments[a]);
+        let Some(origin) = need.origins.first() else {
+            continue;
+        };
+        let role = need.role.describe();
+        let message = if policies.is_empty() {
+            format!(
+                "the {role} needs {}, and no readable policy was given for it",
+                describe_need(need)
+            )
+        } else {
+            format!(
+                "no statement of the {role}'s policies allows {}",
+                describe_need(need)
+            )
+        };
+        let fix = match (&edits, target) {
+            (Some(edits), Some(target)) if !edits[i].is_empty() => {
+                let sharing = edits
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, e)| *j != i && e.iter().any(|x| edits[i].contains(x)))
+                    .count();
+                let together = match sharing {
+                    0 => String::new(),
+                    n => format!(
+                        " (in one new statement with the {n} other missing grant{} of this action)",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                };
+                Some(Fix {
+                    applicability: Applicability::Safe,
+                    message: format!(
+                        "grant `{}` on `{}` in {}{together}",
+                        grants[i].action,
+                        grants[i].resource,
+                        cx.sources.get(target.document.source).name
+                    ),
+                    edits: edits[i].clone(),
+                })
+            }
+            _ => None,
+        };
+        let help = if fix.is_some() {
+            format!("allow `{}` on `{}`", grants[i].action, grants[i].resource)
+        } else {
+            format!(
+                "attach a policy like this to the {role}:\n{}",
+                standalone_policy(&grants)
+            )
+        };
+        let mut finding = Finding::new(&META, origin.loc, message)
+            .label(format!("{} needs this", origin.what))
+            .note(format!(
+                "the ECS agent calls `{}` with the {role} before the containers start; \
+                     without an allow the call is denied and the task stops",
+                need.request.action
+            ))
+            .help(help)
+            .fix(fix);
+        for other in &need.origins[1..] {
+            finding = finding.related(other.loc, format!("{} needs it too", other.what));
+        }
+        // A policy that could not be read may be the one meant to grant it.
+        for &loc in cx.unreadable_policies {
+            finding = finding.related(
+                loc,
+                "this policy could not be read, so it was not evaluated: fix it first",
+            );
+        }
+        out.push(finding);
     }
 }
 
