@@ -29,6 +29,80 @@ pub enum EntryDefect {
     Placeholder,
     /// `…:key:ID` where AWS writes `…:key/ID`.
     KmsKeyColon,
+    /// The `:json-key:version-stage:version-id` tail of a `valueFrom`, copied into the ARN.
+    JsonKeyTail,
+    /// Right but for the region.
+    WrongRegion,
+    /// Right but for the account.
+    WrongAccount,
+    /// Right but for the partition.
+    WrongPartition,
+    /// Right but for letter case: ARNs match case-sensitively.
+    CaseMismatch,
+}
+
+impl EntryDefect {
+    /// What is wrong with an entry meant to grant `resource`, as a clause after "its Resource".
+    pub fn describe(&self, resource: &str) -> String {
+        let r = Arn::parse(resource);
+        let field = |f: fn(&Arn) -> &str| r.as_ref().map(f).unwrap_or_default().to_string();
+        match self {
+            EntryDefect::DisplayName => {
+                format!("names the secret by its display name; its ARN is `{resource}`")
+            }
+            EntryDefect::Placeholder => "still holds placeholder text".to_string(),
+            EntryDefect::KmsKeyColon => {
+                "writes the key ARN with `key:` where AWS writes `key/`".to_string()
+            }
+            EntryDefect::JsonKeyTail => format!(
+                "carries the `:json-key:version-stage:version-id` tail of a `valueFrom`; the secret's ARN is `{resource}`"
+            ),
+            EntryDefect::WrongRegion => format!(
+                "names another region; the resource is in `{}`",
+                field(|a| &a.region)
+            ),
+            EntryDefect::WrongAccount => format!(
+                "names another account; the resource is in `{}`",
+                field(|a| &a.account)
+            ),
+            EntryDefect::WrongPartition => format!(
+                "names another partition; the resource is in `{}`",
+                field(|a| &a.partition)
+            ),
+            EntryDefect::CaseMismatch => format!(
+                "differs from `{resource}` only in letter case, and ARNs match case-sensitively"
+            ),
+        }
+    }
+}
+
+/// The entry as it was meant, for the defects that a single field explains.
+pub fn corrected_entry(entry: &str, resource: &str, defect: &EntryDefect) -> Option<String> {
+    let (e, r) = (Arn::parse(entry)?, Arn::parse(resource)?);
+    let fixed = match defect {
+        EntryDefect::JsonKeyTail => {
+            let base: Vec<&str> = e.resource.splitn(3, ':').take(2).collect();
+            Arn {
+                resource: base.join(":"),
+                ..e
+            }
+        }
+        EntryDefect::WrongRegion => Arn {
+            region: r.region,
+            ..e
+        },
+        EntryDefect::WrongAccount => Arn {
+            account: r.account,
+            ..e
+        },
+        EntryDefect::WrongPartition => Arn {
+            partition: r.partition,
+            ..e
+        },
+        EntryDefect::CaseMismatch => return Some(resource.to_string()),
+        _ => return None,
+    };
+    Some(fixed.to_string())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,6 +335,33 @@ pub fn entry_defect(entry: &str, resource: &str) -> Option<EntryDefect> {
     }
     if corrected.is_some() && resource_matches(candidate, resource) {
         return Some(EntryDefect::KmsKeyColon);
+    }
+    let (Some(e), Some(r)) = (Arn::parse(entry), Arn::parse(resource)) else {
+        return None;
+    };
+    if e.service == "secretsmanager"
+        && e.resource.starts_with("secret:")
+        && e.resource.split(':').count() == 5
+    {
+        let base = corrected_entry(entry, resource, &EntryDefect::JsonKeyTail)?;
+        if resource_matches(&base, resource) {
+            return Some(EntryDefect::JsonKeyTail);
+        }
+    }
+    for (defect, differs) in [
+        (EntryDefect::WrongRegion, e.region != r.region),
+        (EntryDefect::WrongAccount, e.account != r.account),
+        (EntryDefect::WrongPartition, e.partition != r.partition),
+    ] {
+        if differs
+            && let Some(fixed) = corrected_entry(entry, resource, &defect)
+            && resource_matches(&fixed, resource)
+        {
+            return Some(defect);
+        }
+    }
+    if crate::iam::pattern::wildcard_match(entry, resource, true) {
+        return Some(EntryDefect::CaseMismatch);
     }
     None
 }

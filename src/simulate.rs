@@ -2,7 +2,7 @@
 //! statements that decided it and the ones that almost applied.
 
 use crate::arn::Arn;
-use crate::explain::{EntryDefect, entry_defect, request_context};
+use crate::explain::{entry_defect, request_context};
 use crate::iam::{
     Decision, Evaluation, PolicyType, Principal, Request, RequestContext, StatementRef,
     StatementTrace, Tri, evaluate,
@@ -227,30 +227,14 @@ impl Simulation {
         let statement = &self.inventory.policies[t.at.policy].document.statements[t.at.statement];
         if t.resource.is_false() {
             for entry in &statement.resource.values {
-                match entry_defect(&entry.value, &self.request.resource) {
-                    Some(EntryDefect::DisplayName) => {
-                        return (
-                            format!(
-                                "would allow it, but its Resource names the secret by its display name; the secret's ARN is `{}`",
-                                self.request.resource
-                            ),
-                            Some(entry.loc),
-                        );
-                    }
-                    Some(EntryDefect::KmsKeyColon) => {
-                        return (
-                            "would allow it, but its Resource writes the key ARN with `key:` where AWS writes `key/`".to_string(),
-                            Some(entry.loc),
-                        );
-                    }
-                    Some(EntryDefect::Placeholder) => {
-                        return (
-                            "would allow it, but its Resource still holds placeholder text"
-                                .to_string(),
-                            Some(entry.loc),
-                        );
-                    }
-                    None => {}
+                if let Some(defect) = entry_defect(&entry.value, &self.request.resource) {
+                    return (
+                        format!(
+                            "would allow it, but its Resource {}",
+                            defect.describe(&self.request.resource)
+                        ),
+                        Some(entry.loc),
+                    );
                 }
             }
             let word = if statement.resource.negated {

@@ -2,7 +2,7 @@
 //! once, and with the files of "Use instead" (the others kept from the example) not at all.
 
 use ecslint::inventory::files::{Inputs, PolicyArg};
-use ecslint::rules::ALL;
+use ecslint::rules::{ALL, FixAvailability};
 use std::collections::BTreeMap;
 
 /// The `json ROLE` code blocks of one section, by role.
@@ -35,6 +35,12 @@ fn blocks(doc: &str, section: &str) -> BTreeMap<String, String> {
 }
 
 fn count(rule: &str, files: &BTreeMap<String, String>) -> usize {
+    run(rule, files).0
+}
+
+/// Runs the check on the files; returns how often `rule` fired and the files with its fixes
+/// applied (`None` when it offered none).
+fn run(rule: &str, files: &BTreeMap<String, String>) -> (usize, Option<BTreeMap<String, String>>) {
     let dir = tempfile::tempdir().unwrap();
     let mut inputs = Inputs::default();
     for (role, text) in files {
@@ -49,7 +55,28 @@ fn count(rule: &str, files: &BTreeMap<String, String>) -> usize {
         }
     }
     let checked = ecslint::check(&inputs, &Default::default()).unwrap();
-    checked.findings.iter().filter(|f| f.rule == rule).count()
+    let mine: Vec<_> = checked.findings.iter().filter(|f| f.rule == rule).collect();
+    let edits: Vec<&ecslint::fix::Edit> = mine
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .flat_map(|f| &f.edits)
+        .collect();
+    if edits.is_empty() {
+        return (mine.len(), None);
+    }
+    let mut fixed = files.clone();
+    for (role, text) in fixed.iter_mut() {
+        let path = dir.path().join(format!("{role}.json"));
+        let here: Vec<&ecslint::fix::Edit> = edits
+            .iter()
+            .copied()
+            .filter(|e| checked.sources.get(e.loc.source).name == path.to_string_lossy())
+            .collect();
+        if !here.is_empty() {
+            *text = ecslint::fix::apply_edits(text, &here).unwrap();
+        }
+    }
+    (mine.len(), Some(fixed))
 }
 
 #[test]
@@ -58,12 +85,27 @@ fn rule_doc_examples_raise_their_rule_and_the_corrections_do_not() {
         let meta = rule.meta();
         let example = blocks(meta.doc, "Example");
         assert!(!example.is_empty(), "{} has no example files", meta.name);
+        let (fired, fixed) = run(meta.name, &example);
         assert_eq!(
-            count(meta.name, &example),
-            1,
+            fired, 1,
             "the example of {} must raise it exactly once",
             meta.name
         );
+        match (meta.fix, fixed) {
+            (FixAvailability::Never, Some(_)) => {
+                panic!("{} declares no fix but offered one", meta.name)
+            }
+            (FixAvailability::Always, None) => {
+                panic!("{} declares a fix but offered none", meta.name)
+            }
+            (_, Some(fixed)) => assert_eq!(
+                count(meta.name, &fixed),
+                0,
+                "{}'s fix must make it go away",
+                meta.name
+            ),
+            (_, None) => {}
+        }
         let mut corrected = example.clone();
         corrected.extend(blocks(meta.doc, "Use instead"));
         assert_eq!(

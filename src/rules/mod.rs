@@ -1,7 +1,11 @@
 //! The rules. Each file holds one rule: its metadata, declared once, and its check. This module is
 //! the registry: one line per rule in `ALL`.
 
+mod arn_case_mismatch;
 mod arn_placeholder;
+mod arn_wrong_account;
+mod arn_wrong_partition;
+mod arn_wrong_region;
 mod condition_dependent;
 mod condition_not_met;
 mod explicit_deny;
@@ -13,6 +17,7 @@ mod kms_key_arn_colon;
 mod missing_execution_role;
 mod missing_permission;
 mod secret_display_name;
+mod secret_json_key_tail;
 mod unresolved_reference;
 
 use crate::explain::{Assessment, EntryRef};
@@ -32,6 +37,11 @@ pub static ALL: &[&dyn Rule] = &[
     &invalid_value_from::InvalidValueFrom,
     &missing_execution_role::MissingExecutionRole,
     &secret_display_name::SecretDisplayName,
+    &secret_json_key_tail::SecretJsonKeyTail,
+    &arn_wrong_region::ArnWrongRegion,
+    &arn_wrong_account::ArnWrongAccount,
+    &arn_wrong_partition::ArnWrongPartition,
+    &arn_case_mismatch::ArnCaseMismatch,
     &arn_placeholder::ArnPlaceholder,
     &kms_key_arn_colon::KmsKeyArnColon,
     &explicit_deny::ExplicitDeny,
@@ -227,6 +237,60 @@ fn problem_findings(
             finding = finding.related(*loc, message.clone());
         }
         out.push(finding);
+    }
+}
+
+/// Findings for `Resource` entries that were meant to grant a need but got one field wrong: one
+/// per entry, located on it, with the corrected entry as the fix.
+fn field_defect_findings(
+    meta: &RuleMeta,
+    defect: crate::explain::EntryDefect,
+    note: &str,
+    cx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
+    use crate::explain::{Cause, corrected_entry};
+    use crate::fix::{Applicability, Edit, Fix};
+    let mut seen: Vec<EntryRef> = Vec::new();
+    for assessment in cx.assessments {
+        let Cause::DefectiveEntries(entries) = &assessment.cause else {
+            continue;
+        };
+        let need = cx.need(assessment);
+        let resource = &need.request.resource;
+        for (entry_ref, d) in entries {
+            if *d != defect || seen.contains(entry_ref) {
+                continue;
+            }
+            seen.push(*entry_ref);
+            let entry = cx.entry(*entry_ref);
+            let fix = corrected_entry(&entry.value, resource, &defect).map(|fixed| Fix {
+                // A corrected entry with wildcards may grant more than the reference.
+                applicability: if fixed.contains('*') {
+                    Applicability::Unsafe
+                } else {
+                    Applicability::Safe
+                },
+                message: format!("replace with `{fixed}`"),
+                edits: vec![Edit::replace(entry.loc, crate::json::quote(&fixed))],
+            });
+            let mut finding = Finding::new(
+                meta,
+                entry.loc,
+                format!(
+                    "`Resource` {}, so it does not grant {}",
+                    defect.describe(resource),
+                    describe_need(need)
+                ),
+            )
+            .label("meant for the referenced resource, but matches another")
+            .note(note)
+            .fix(fix);
+            for origin in &need.origins {
+                finding = finding.related(origin.loc, format!("{} needs it", origin.what));
+            }
+            out.push(finding);
+        }
     }
 }
 
