@@ -39,6 +39,10 @@ pub enum EntryDefect {
     WrongPartition,
     /// Right but for letter case: ARNs match case-sensitively.
     CaseMismatch,
+    /// A KMS alias ARN where IAM needs the key ARN.
+    KmsAlias,
+    /// A resource-scoped grant of an action that takes no resource (only `*`).
+    StarOnlyScoped,
 }
 
 impl EntryDefect {
@@ -72,6 +76,12 @@ impl EntryDefect {
             EntryDefect::CaseMismatch => format!(
                 "differs from `{resource}` only in letter case, and ARNs match case-sensitively"
             ),
+            EntryDefect::KmsAlias => format!(
+                "names a KMS alias, which covers only alias operations; `kms:Decrypt` is evaluated on the key `{resource}`"
+            ),
+            EntryDefect::StarOnlyScoped => {
+                "names a resource for an action that takes none: it applies only to `\"Resource\": \"*\"`".to_string()
+            }
         }
     }
 }
@@ -99,7 +109,7 @@ pub fn corrected_entry(entry: &str, resource: &str, defect: &EntryDefect) -> Opt
             partition: r.partition,
             ..e
         },
-        EntryDefect::CaseMismatch => return Some(resource.to_string()),
+        EntryDefect::CaseMismatch | EntryDefect::KmsAlias => return Some(resource.to_string()),
         _ => return None,
     };
     Some(fixed.to_string())
@@ -115,6 +125,11 @@ pub enum Cause {
     /// Allow statements name the action and resource, but a `Condition` does not hold for the
     /// request.
     ConditionNotMet(Vec<StatementRef>),
+    /// The other role's policies grant it: the grant sits on the wrong role.
+    WrongRole {
+        granted_by: Vec<StatementRef>,
+        role: RoleKind,
+    },
     /// The answer turns on `Condition` blocks reading these context keys.
     Conditional(Vec<StatementRef>, Vec<String>),
     /// No statement grants it and none was meant to.
@@ -210,9 +225,8 @@ pub fn assess(
         .enumerate()
         .map(|(index, need)| {
             let policies = role_policies(td, inventory, need.role);
-            let role_name = role_name(td, need.role);
             let set = inventory.policy_set(
-                role_name,
+                role_name(td, need.role),
                 need.role == RoleKind::Execution,
                 &need.request.resource,
             );
@@ -228,7 +242,23 @@ pub fn assess(
                 given,
             );
             let evaluation = evaluate(&need.request, &set, principal.as_ref(), &context);
-            let cause = cause(need, &evaluation, inventory);
+            // Would the task's other role have been allowed? Then the grant sits on the wrong one.
+            let other_role = match need.role {
+                RoleKind::Execution => RoleKind::Task,
+                RoleKind::Task => RoleKind::Execution,
+            };
+            let other = role_name(td, other_role).map(|name| {
+                let set = inventory.policy_set(
+                    Some(name),
+                    other_role == RoleKind::Execution,
+                    &need.request.resource,
+                );
+                (
+                    other_role,
+                    evaluate(&need.request, &set, principal.as_ref(), &context),
+                )
+            });
+            let cause = cause(need, &evaluation, inventory, other);
             Assessment {
                 need: index,
                 policies,
@@ -240,7 +270,12 @@ pub fn assess(
         .collect()
 }
 
-fn cause(need: &Need, evaluation: &Evaluation, inventory: &Inventory) -> Cause {
+fn cause(
+    need: &Need,
+    evaluation: &Evaluation,
+    inventory: &Inventory,
+    other: Option<(RoleKind, Evaluation)>,
+) -> Cause {
     match &evaluation.decision {
         Decision::Allowed { .. } => Cause::Granted,
         Decision::Depends { on, keys } => Cause::Conditional(on.clone(), keys.clone()),
@@ -285,10 +320,21 @@ fn cause(need: &Need, evaluation: &Evaluation, inventory: &Inventory) -> Cause {
                 })
                 .map(|t| t.at)
                 .collect();
-            if unmet.is_empty() {
-                Cause::NotGranted
-            } else {
-                Cause::ConditionNotMet(unmet)
+            if !unmet.is_empty() {
+                return Cause::ConditionNotMet(unmet);
+            }
+            match other {
+                Some((
+                    role,
+                    Evaluation {
+                        decision: Decision::Allowed { by },
+                        ..
+                    },
+                )) => Cause::WrongRole {
+                    granted_by: by,
+                    role,
+                },
+                _ => Cause::NotGranted,
             }
         }
     }
@@ -318,6 +364,20 @@ pub fn recommended_secret_resource(secret_arn: &str) -> String {
 pub fn entry_defect(entry: &str, resource: &str) -> Option<EntryDefect> {
     if display_name_arn(resource) == Some(entry) {
         return Some(EntryDefect::DisplayName);
+    }
+    if resource == "*" {
+        return (entry != "*").then_some(EntryDefect::StarOnlyScoped);
+    }
+    if let (Some(e), Some(r)) = (Arn::parse(entry), Arn::parse(resource))
+        && e.service == "kms"
+        && r.service == "kms"
+        && e.resource.starts_with("alias/")
+        && r.resource.starts_with("key/")
+        && [(&e.region, &r.region), (&e.account, &r.account)]
+            .iter()
+            .all(|(a, b)| a == b || a.as_str() == "*")
+    {
+        return Some(EntryDefect::KmsAlias);
     }
     let corrected = kms_key_colon_corrected(entry);
     let candidate = corrected.as_deref().unwrap_or(entry);

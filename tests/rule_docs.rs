@@ -44,12 +44,16 @@ fn run(rule: &str, files: &BTreeMap<String, String>) -> (usize, Option<BTreeMap<
     let dir = tempfile::tempdir().unwrap();
     let mut inputs = Inputs::default();
     for (role, text) in files {
-        let path = dir.path().join(format!("{role}.json"));
+        let path = dir.path().join(format!("{}.json", role.replace(' ', "-")));
         std::fs::write(&path, text).unwrap();
         let path = path.to_string_lossy().into_owned();
         match role.as_str() {
             "task-definition" => inputs.task_definition = Some(path),
             "policy" => inputs.policies.push(PolicyArg { role: None, path }),
+            other if other.starts_with("policy ") => inputs.policies.push(PolicyArg {
+                role: Some(other["policy ".len()..].to_string()),
+                path,
+            }),
             "secrets" => inputs.secrets.push(path),
             other => panic!("unknown block role {other}"),
         }
@@ -66,7 +70,7 @@ fn run(rule: &str, files: &BTreeMap<String, String>) -> (usize, Option<BTreeMap<
     }
     let mut fixed = files.clone();
     for (role, text) in fixed.iter_mut() {
-        let path = dir.path().join(format!("{role}.json"));
+        let path = dir.path().join(format!("{}.json", role.replace(' ', "-")));
         let here: Vec<&ecslint::fix::Edit> = edits
             .iter()
             .copied()

@@ -9,16 +9,22 @@ mod arn_wrong_region;
 mod condition_dependent;
 mod condition_not_met;
 mod explicit_deny;
+mod grant_on_wrong_role;
 mod invalid_input;
 mod invalid_json;
 mod invalid_policy;
 mod invalid_value_from;
+mod kms_alias_resource;
 mod kms_key_arn_colon;
 mod missing_execution_role;
 mod missing_permission;
+mod resource_star_reads;
 mod secret_display_name;
 mod secret_json_key_tail;
+mod secret_wildcard_broad;
+mod star_only_action_scoped;
 mod unresolved_reference;
+mod value_from_in_environment;
 
 use crate::explain::{Assessment, EntryRef};
 use crate::fix::Fix;
@@ -44,10 +50,16 @@ pub static ALL: &[&dyn Rule] = &[
     &arn_case_mismatch::ArnCaseMismatch,
     &arn_placeholder::ArnPlaceholder,
     &kms_key_arn_colon::KmsKeyArnColon,
+    &kms_alias_resource::KmsAliasResource,
+    &star_only_action_scoped::StarOnlyActionScoped,
+    &grant_on_wrong_role::GrantOnWrongRole,
     &explicit_deny::ExplicitDeny,
     &condition_not_met::ConditionNotMet,
     &missing_permission::MissingPermission,
     &condition_dependent::ConditionDependent,
+    &value_from_in_environment::ValueFromInEnvironment,
+    &secret_wildcard_broad::SecretWildcardBroad,
+    &resource_star_reads::ResourceStarReads,
     &unresolved_reference::UnresolvedReference,
 ];
 
@@ -249,6 +261,18 @@ fn field_defect_findings(
     cx: &Context<'_>,
     out: &mut Vec<Finding>,
 ) {
+    entry_defect_findings(meta, defect, note, crate::fix::Applicability::Safe, cx, out)
+}
+
+/// Like `field_defect_findings`, with the applicability an exact correction gets.
+fn entry_defect_findings(
+    meta: &RuleMeta,
+    defect: crate::explain::EntryDefect,
+    note: &str,
+    exact: crate::fix::Applicability,
+    cx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
     use crate::explain::{Cause, corrected_entry};
     use crate::fix::{Applicability, Edit, Fix};
     let mut seen: Vec<EntryRef> = Vec::new();
@@ -269,7 +293,7 @@ fn field_defect_findings(
                 applicability: if fixed.contains('*') {
                     Applicability::Unsafe
                 } else {
-                    Applicability::Safe
+                    exact
                 },
                 message: format!("replace with `{fixed}`"),
                 edits: vec![Edit::replace(entry.loc, crate::json::quote(&fixed))],

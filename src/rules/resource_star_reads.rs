@@ -1,0 +1,106 @@
+use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::policy::Effect;
+
+pub struct ResourceStarReads;
+
+static META: RuleMeta = RuleMeta {
+    name: "resource-star-reads",
+    severity: Severity::Warning,
+    fix: FixAvailability::Sometimes,
+    summary: "Secret or parameter reads are granted on \"Resource\": \"*\": every secret in the account",
+    doc: include_str!("../../rules/resource-star-reads.md"),
+};
+
+/// Read actions whose `*` grant reaches every secret or parameter.
+const READS: &[&str] = &[
+    "secretsmanager:GetSecretValue",
+    "ssm:GetParameters",
+    "ssm:GetParameter",
+    "ssm:GetParametersByPath",
+];
+
+impl Rule for ResourceStarReads {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for policy in &cx.inventory.policies {
+            if policy.kind != crate::iam::PolicyType::Identity {
+                continue;
+            }
+            for statement in &policy.document.statements {
+                if statement.effect.value != Effect::Allow
+                    || statement.action.negated
+                    || statement.resource.negated
+                    || statement.condition.is_some()
+                {
+                    continue;
+                }
+                // Only actions named outright: `*` or `secretsmanager:*` is another conversation.
+                let reads: Vec<&str> = statement
+                    .action
+                    .values
+                    .iter()
+                    .filter_map(|a| READS.iter().find(|r| r.eq_ignore_ascii_case(&a.value)))
+                    .copied()
+                    .collect();
+                let Some(star) = statement.resource.values.iter().find(|r| r.value == "*") else {
+                    continue;
+                };
+                if reads.is_empty() || statement.action.values.len() != reads.len() {
+                    continue;
+                }
+                // The resources the task definition references for these actions.
+                let mut wanted: Vec<String> = Vec::new();
+                for need in &cx.needs.needs {
+                    if reads
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(&need.request.action))
+                        && !wanted.contains(&need.grant)
+                    {
+                        wanted.push(need.grant.clone());
+                    }
+                }
+                let fix = (!wanted.is_empty() && statement.resource.values.len() == 1).then(|| {
+                    let quoted: Vec<String> =
+                        wanted.iter().map(|w| crate::json::quote(w)).collect();
+                    Fix {
+                        applicability: Applicability::Unsafe,
+                        message: format!(
+                            "grant only {}",
+                            wanted
+                                .iter()
+                                .map(|w| format!("`{w}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        edits: vec![Edit::replace(
+                            star.loc,
+                            if quoted.len() == 1 {
+                                quoted[0].clone()
+                            } else {
+                                format!("[{}]", quoted.join(", "))
+                            },
+                        )],
+                    }
+                });
+                out.push(
+                    Finding::new(
+                        &META,
+                        star.loc,
+                        format!(
+                            "{} on `*` reads every secret or parameter the account has",
+                            reads.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .label("every secret")
+                    .note("the task works, but a leaked task role or a compromised agent can read all of them")
+                    .help("name the resources the task definition references (secrets as `NAME-??????`)")
+                    .fix(fix),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use crate::arn::Arn;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::iam::statement_covers_action;
+use crate::policy::Effect;
+
+pub struct SecretWildcardBroad;
+
+static META: RuleMeta = RuleMeta {
+    name: "secret-wildcard-broad",
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    summary: "A secret granted as NAME-* or NAME* also matches other secrets; NAME-?????? matches only it",
+    doc: include_str!("../../rules/secret-wildcard-broad.md"),
+};
+
+impl Rule for SecretWildcardBroad {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for policy in &cx.inventory.policies {
+            for statement in &policy.document.statements {
+                if statement.effect.value != Effect::Allow
+                    || statement.resource.negated
+                    || !statement_covers_action(statement, "secretsmanager:GetSecretValue")
+                {
+                    continue;
+                }
+                for entry in &statement.resource.values {
+                    let Some(arn) = Arn::parse(&entry.value) else {
+                        continue;
+                    };
+                    let Some(name) = arn
+                        .resource
+                        .strip_prefix("secret:")
+                        .and_then(|r| r.strip_suffix('*'))
+                    else {
+                        continue;
+                    };
+                    // `prod/*` means "everything under prod/": a deliberate prefix, not a name.
+                    let base = name.strip_suffix('-').unwrap_or(name);
+                    if base.is_empty() || base.ends_with('/') || base.contains(['*', '?']) {
+                        continue;
+                    }
+                    let exact = Arn {
+                        resource: format!("secret:{base}-??????"),
+                        ..arn.clone()
+                    }
+                    .to_string();
+                    out.push(
+                        Finding::new(
+                            &META,
+                            entry.loc,
+                            format!(
+                                "`{}` matches every secret whose name starts with `{}`, not only `{base}`",
+                                entry.value,
+                                if name.ends_with('-') { format!("{base}-") } else { base.to_string() }
+                            ),
+                        )
+                        .label("broader than one secret")
+                        .note(format!(
+                            "`{base}-*` also matches `{base}-staging-AbCdEf`, a different secret; `{base}*` matches `{base}2`. A Deny written this way has the mirror problem."
+                        ))
+                        .help(format!(
+                            "write `{exact}`: each `?` matches one character, exactly the random suffix of `{base}`"
+                        ))
+                        .fix(Some(Fix {
+                            // Narrowing may remove access someone relies on.
+                            applicability: Applicability::Unsafe,
+                            message: format!("replace with `{exact}`"),
+                            edits: vec![Edit::replace(entry.loc, crate::json::quote(&exact))],
+                        })),
+                    );
+                }
+            }
+        }
+    }
+}
