@@ -55,6 +55,7 @@ fn run(rule: &str, files: &BTreeMap<String, String>) -> (usize, Option<BTreeMap<
                 path,
             }),
             "secrets" => inputs.secrets.push(path),
+            "account-details" => inputs.account_details.push(path),
             other => panic!("unknown block role {other}"),
         }
     }

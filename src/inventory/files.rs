@@ -371,7 +371,10 @@ impl Loaded {
             }
             _ => (id, node),
         };
-        let (document, problems) = policy::parse(doc_node, doc_source);
+        let (document, problems) = match attachment {
+            Attachment::Trust(_) => policy::parse_trust(doc_node, doc_source),
+            _ => policy::parse(doc_node, doc_source),
+        };
         self.push_problems(ProblemKind::InvalidPolicy, problems);
         let document = document?;
         self.inventory.policies.push(AttachedPolicy {
@@ -430,6 +433,17 @@ impl Loaded {
                 tags,
                 loc: loc(role.span),
             });
+            if let Some(trust) = role.get("AssumeRolePolicyDocument") {
+                self.add_document(
+                    id,
+                    path,
+                    "AssumeRolePolicyDocument",
+                    trust,
+                    Attachment::Trust(name.clone()),
+                    PolicyType::ResourceBased,
+                    format!("trust policy of {name}"),
+                );
+            }
             let attachment = Attachment::Role(name.clone());
             for inline in role
                 .get("RolePolicyList")

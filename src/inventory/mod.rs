@@ -23,6 +23,8 @@ pub enum Attachment {
     Resource(String),
     /// The organization: service control policies.
     Organization,
+    /// A role's trust policy (who may assume it), by role name.
+    Trust(String),
 }
 
 #[derive(Clone, Debug)]
@@ -123,6 +125,13 @@ impl Inventory {
 
     pub fn parameter_by_name(&self, name: &str) -> Option<usize> {
         self.parameters.iter().position(|p| p.name == name)
+    }
+
+    /// The trust policy of the role named `name`, when the inputs include it.
+    pub fn trust_policy(&self, name: &str) -> Option<&AttachedPolicy> {
+        self.policies
+            .iter()
+            .find(|p| p.attachment == Attachment::Trust(name.to_string()))
     }
 
     pub fn role(&self, name: &str) -> Option<&RoleInfo> {

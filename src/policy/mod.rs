@@ -110,6 +110,19 @@ pub struct Problem {
 /// Reads a policy document from its JSON tree. Returns the statements it could read and the
 /// problems it found; `None` when the value is not a policy document at all.
 pub fn parse(node: &Node, source: SourceId) -> (Option<PolicyDocument>, Vec<Problem>) {
+    parse_as(node, source, true)
+}
+
+/// Reads a trust policy: its statements name a `Principal` and no `Resource` (the role itself).
+pub fn parse_trust(node: &Node, source: SourceId) -> (Option<PolicyDocument>, Vec<Problem>) {
+    parse_as(node, source, false)
+}
+
+fn parse_as(
+    node: &Node,
+    source: SourceId,
+    resource_required: bool,
+) -> (Option<PolicyDocument>, Vec<Problem>) {
     let mut problems = Vec::new();
     let loc = |span: Span| Loc::new(source, span);
     let Kind::Object(_) = node.kind else {
@@ -170,7 +183,9 @@ pub fn parse(node: &Node, source: SourceId) -> (Option<PolicyDocument>, Vec<Prob
                 }
             };
             for (index, item) in items.into_iter().enumerate() {
-                if let Some(statement) = parse_statement(item, index, source, &mut problems) {
+                if let Some(statement) =
+                    parse_statement(item, index, source, resource_required, &mut problems)
+                {
                     statements.push(statement);
                 }
             }
@@ -194,6 +209,7 @@ fn parse_statement(
     node: &Node,
     index: usize,
     source: SourceId,
+    resource_required: bool,
     problems: &mut Vec<Problem>,
 ) -> Option<Statement> {
     let loc = |span: Span| Loc::new(source, span);
@@ -238,7 +254,20 @@ fn parse_statement(
         },
     };
     let action = value_list(node, "Action", "NotAction", source, problems);
-    let resource = value_list(node, "Resource", "NotResource", source, problems);
+    let resource = if !resource_required
+        && node.get("Resource").is_none()
+        && node.get("NotResource").is_none()
+    {
+        // The resource of a trust policy is the role it is attached to.
+        Some(ValueList {
+            negated: false,
+            loc: loc(node.span),
+            is_array: false,
+            values: vec![Spanned::new("*".to_string(), loc(node.span))],
+        })
+    } else {
+        value_list(node, "Resource", "NotResource", source, problems)
+    };
     let mut conditions = Vec::new();
     let condition = match node.get("Condition") {
         Some(c) if matches!(c.kind, Kind::Object(_)) => {

@@ -19,6 +19,8 @@ mod kms_key_arn_colon;
 mod missing_execution_role;
 mod missing_permission;
 mod resource_star_reads;
+mod role_trust;
+mod role_trust_confused_deputy;
 mod secret_display_name;
 mod secret_json_key_tail;
 mod secret_wildcard_broad;
@@ -56,7 +58,9 @@ pub static ALL: &[&dyn Rule] = &[
     &explicit_deny::ExplicitDeny,
     &condition_not_met::ConditionNotMet,
     &missing_permission::MissingPermission,
+    &role_trust::RoleTrust,
     &condition_dependent::ConditionDependent,
+    &role_trust_confused_deputy::RoleTrustConfusedDeputy,
     &value_from_in_environment::ValueFromInEnvironment,
     &secret_wildcard_broad::SecretWildcardBroad,
     &resource_star_reads::ResourceStarReads,

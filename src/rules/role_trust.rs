@@ -1,0 +1,83 @@
+use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use crate::iam::statement_covers_action;
+use crate::inventory::AttachedPolicy;
+use crate::policy::{Effect, Statement};
+
+pub struct RoleTrust;
+
+static META: RuleMeta = RuleMeta {
+    name: "role-trust",
+    severity: Severity::Error,
+    fix: FixAvailability::Never,
+    summary: "The execution or task role does not trust ecs-tasks.amazonaws.com to assume it",
+    doc: include_str!("../../rules/role-trust.md"),
+};
+
+pub const ECS_TASKS: &str = "ecs-tasks.amazonaws.com";
+
+/// The statements of a trust policy that let ECS tasks assume the role.
+pub fn trusting_statements(trust: &AttachedPolicy) -> Vec<&Statement> {
+    trust
+        .document
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+        .filter(|s| statement_covers_action(s, "sts:AssumeRole"))
+        .filter(|s| {
+            s.principal.as_ref().is_some_and(|p| {
+                !p.negated
+                    && (p.anyone
+                        || p.entries.iter().any(|(kind, v)| {
+                            (kind == "Service" && v.value.eq_ignore_ascii_case(ECS_TASKS))
+                                || (kind == "AWS" && v.value == "*")
+                        }))
+            })
+        })
+        .collect()
+}
+
+/// The task definition's roles whose trust policy the inputs include: (which, name, policy).
+pub fn roles_with_trust<'a>(cx: &Context<'a>) -> Vec<(&'static str, String, &'a AttachedPolicy)> {
+    let Some(td) = cx.task_definition else {
+        return Vec::new();
+    };
+    [
+        ("execution role", &td.execution_role_arn),
+        ("task role", &td.task_role_arn),
+    ]
+    .into_iter()
+    .filter_map(|(which, arn)| {
+        let name = crate::arn::role_name(&arn.as_ref()?.value).to_string();
+        let trust = cx.inventory.trust_policy(&name)?;
+        Some((which, name, trust))
+    })
+    .collect()
+}
+
+impl Rule for RoleTrust {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (which, name, trust) in roles_with_trust(cx) {
+            if !trusting_statements(trust).is_empty() {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    &META,
+                    trust.document.loc,
+                    format!(
+                        "the {which} \"{name}\" does not trust `{ECS_TASKS}` to assume it"
+                    ),
+                )
+                .label("no statement allows ecs-tasks.amazonaws.com sts:AssumeRole")
+                .note("ECS cannot assume the role: the task fails to start (\"ECS was unable to assume the role … Please verify that the ECS service principal has permissions to assume this role\")")
+                .help(format!(
+                    "add a statement: {{\"Effect\": \"Allow\", \"Principal\": {{\"Service\": \"{ECS_TASKS}\"}}, \"Action\": \"sts:AssumeRole\"}}"
+                )),
+            );
+        }
+    }
+}
