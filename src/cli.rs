@@ -35,6 +35,8 @@ pub enum Command {
         /// The rule's name, e.g. secret-display-name. Omit to list all rules.
         name: Option<String>,
     },
+    /// List every rule: name, default severity, fix, summary.
+    Rules,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -116,6 +118,32 @@ impl AccountArgs {
     }
 }
 
+/// Which findings count and what fails the run.
+#[derive(Debug, clap::Args)]
+pub struct PolicyArgs {
+    /// Settings file (default: the nearest ecslint.toml from the working directory upward).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// The lowest severity that makes the run exit 1 (default: error, or ecslint.toml's fail-on).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<crate::config::FailOn>,
+}
+
+impl PolicyArgs {
+    fn load(&self) -> Result<crate::config::Config, String> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        crate::config::Config::load(self.config.as_deref().map(std::path::Path::new), &cwd)
+            .map_err(|e| e.to_string())
+    }
+
+    fn threshold(&self, config: &crate::config::Config) -> Severity {
+        self.fail_on
+            .or(config.fail_on)
+            .unwrap_or(crate::config::FailOn::Error)
+            .threshold()
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct OutputArgs {
     /// Output format.
@@ -169,6 +197,8 @@ pub struct CheckArgs {
     pub task_definition: Option<String>,
     #[command(flatten)]
     pub account: AccountArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// The task's region, for bare secret and parameter names, when the task definition does not
     /// give it. Defaults to AWS_REGION, then AWS_DEFAULT_REGION, as the AWS CLI does.
     #[arg(long, value_name = "REGION")]
@@ -183,6 +213,7 @@ pub fn run(cli: Cli) -> (u8, String, String) {
         Command::Check(args) => check(args),
         Command::Simulate(args) => simulate(args),
         Command::Rule { name } => rule(name.as_deref()),
+        Command::Rules => rule(None),
     }
 }
 
@@ -198,6 +229,10 @@ fn check(args: CheckArgs) -> (u8, String, String) {
                 .to_string(),
         );
     }
+    let config = match args.policy.load() {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
     let inputs = args.account.inputs(args.task_definition.clone());
     let options = crate::CheckOptions {
         region: args.region.clone(),
@@ -219,15 +254,12 @@ fn check(args: CheckArgs) -> (u8, String, String) {
     };
     let report = Report {
         sources: &checked.sources,
-        findings: checked.findings,
+        findings: config.apply(checked.findings),
         needs_checked: checked.needs_checked,
         needs_granted: checked.needs_granted,
     };
-    let code = if report
-        .findings
-        .iter()
-        .any(|f| f.severity >= Severity::Error)
-    {
+    let threshold = args.policy.threshold(&config);
+    let code = if report.findings.iter().any(|f| f.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -277,6 +309,14 @@ fn simulate(args: SimulateArgs) -> (u8, String, String) {
         Format::Human => report::simulation::render_human(&sim, args.output.human_style()),
     };
     (code, stdout, String::new())
+}
+
+fn usage_error(message: &str) -> (u8, String, String) {
+    (
+        EXIT_ERROR,
+        String::new(),
+        report::terminal_safe(&format!("ecslint: {message}\n")),
+    )
 }
 
 /// `KEY=VALUE` for `--context`.

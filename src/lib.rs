@@ -6,6 +6,7 @@
 
 pub mod arn;
 pub mod cli;
+pub mod config;
 pub mod explain;
 pub mod fix;
 pub mod iam;

@@ -674,3 +674,75 @@ fn a_bare_parameter_name_needs_the_region() {
     let (code, _) = run(ecslint().args(["check", "--region", "us-east-1"]));
     assert_eq!(code, 1);
 }
+
+#[test]
+fn fail_on_and_ecslint_toml_decide_what_fails_the_run() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let fixture = |name: &str| format!("{root}/fixtures/condition/{name}");
+    let run = |dir: &Path, extra: &[&str]| {
+        let out = Command::cargo_bin("ecslint")
+            .unwrap()
+            .current_dir(dir)
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_DEFAULT_REGION")
+            .args(["check", "--format", "json", "--task-definition"])
+            .arg(fixture("task-definition.json"))
+            .arg("--policy")
+            .arg(fixture("execution-role-policy.json"))
+            .arg("--secrets")
+            .arg(fixture("secrets.json"))
+            .args(extra)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (
+            out.status.code().unwrap(),
+            report,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A warning alone passes by default, fails with --fail-on warning.
+    assert_eq!(run(dir.path(), &[]).0, 0);
+    assert_eq!(run(dir.path(), &["--fail-on", "warning"]).0, 1);
+    // ecslint.toml, found from a subfolder upward: raise it to an error.
+    std::fs::write(
+        dir.path().join("ecslint.toml"),
+        "[rules]\ncondition-dependent = \"error\"\n",
+    )
+    .unwrap();
+    let sub = dir.path().join("deploy");
+    std::fs::create_dir(&sub).unwrap();
+    let (code, report, _) = run(&sub, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["findings"][0]["severity"], "error");
+    // Or turn it off, through --config.
+    let off = dir.path().join("quiet.toml");
+    std::fs::write(
+        &off,
+        "fail-on = \"warning\"\n[rules]\ncondition-dependent = \"off\"\n",
+    )
+    .unwrap();
+    let (code, report, _) = run(&sub, &["--config", off.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(report["findings"], serde_json::json!([]));
+    // A bad setting is a usage error naming the file.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[rules]\nno-such-rule = \"off\"\n").unwrap();
+    let (code, _, stderr) = run(&sub, &["--config", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("no-such-rule"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let out = ecslint().arg("rules").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for rule in ecslint::rules::ALL {
+        assert!(text.contains(rule.meta().name));
+    }
+}
