@@ -133,6 +133,28 @@ pub struct Placeholder {
     pub text: String,
 }
 
+/// Cheap pre-checks: a real region (`eu-west-1`), account (12 digits), wildcard or empty field is
+/// never a placeholder, and a placeholder name always says "name" or "id".
+fn could_be_placeholder_field(field: &str) -> bool {
+    let real_region = field
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && field.bytes().last().is_some_and(|b| b.is_ascii_digit());
+    let real_account =
+        field.len() == 12 && field.bytes().all(|b| b.is_ascii_digit()) && field != "000000000000";
+    !(field.is_empty() || field == "*" || field == "aws" || real_region || real_account)
+}
+
+fn could_be_placeholder_name(segment: &str) -> bool {
+    let contains = |needle: &str| {
+        segment
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    segment.len() <= 40 && (contains("name") || contains("id"))
+}
+
 /// Whether a region or account field is a documentation placeholder.
 fn placeholder_field(field: &str) -> bool {
     static WORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -172,7 +194,9 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
     if !s.starts_with("arn:") {
         return found;
     }
-    for m in BRACKETED.captures_iter(s) {
+    // The regexes run only where a placeholder is possible at all: most ARNs are plainly real.
+    let bracketed = s.contains(['<', '{']);
+    for m in BRACKETED.captures_iter(if bracketed { s } else { "" }) {
         let Some(m) = m.get(1).or_else(|| m.get(0)) else {
             continue;
         };
@@ -182,31 +206,29 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
             text: m.as_str().to_string(),
         });
     }
-    // Whole fields: region, account, and the resource's name after its type prefix.
+    // Whole fields: region, account, and each segment of the resource after its type prefix.
     let mut offset = 0;
     for (i, field) in s.splitn(6, ':').enumerate() {
         let start = offset;
         offset += field.len() + 1;
-        let candidates: Vec<(usize, &str)> = match i {
-            3 | 4 => vec![(start, field)],
-            5 => field
-                .match_indices([':', '/'])
-                .map(|(j, _)| j + 1)
-                .chain(std::iter::once(0))
-                .map(|j| (start + j, &field[j..]))
-                .map(|(at, rest)| {
-                    let end = rest.find([':', '/']).unwrap_or(rest.len());
-                    (at, &rest[..end])
-                })
-                .collect(),
-            _ => Vec::new(),
+        if !(3..=5).contains(&i) {
+            continue;
+        }
+        let mut at = start;
+        let segments: &mut dyn Iterator<Item = &str> = if i == 5 {
+            &mut field.split([':', '/'])
+        } else {
+            &mut std::iter::once(field)
         };
-        for (at, text) in candidates {
+        for text in segments {
+            let here = at;
+            at += text.len() + 1;
             let is_placeholder = if i == 5 {
-                placeholder_name(text)
+                could_be_placeholder_name(text) && placeholder_name(text)
             } else {
-                placeholder_field(text)
+                could_be_placeholder_field(text) && placeholder_field(text)
             };
+            let at = here;
             if is_placeholder && !found.iter().any(|p| p.start <= at && at < p.end) {
                 found.push(Placeholder {
                     start: at,
@@ -223,6 +245,9 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
 
 /// For a KMS key ARN written `…:key:KEY-ID`, the form AWS uses: `…:key/KEY-ID`.
 pub fn kms_key_colon_corrected(s: &str) -> Option<String> {
+    if !s.contains(":kms:") || !s.contains(":key:") {
+        return None;
+    }
     let arn = Arn::parse(s)?;
     if arn.service != "kms" {
         return None;

@@ -37,6 +37,8 @@ pub enum Command {
     },
     /// List every rule: name, default severity, fix, summary.
     Rules,
+    /// Run the document rules over policy files on their own, without a task definition.
+    Lint(LintArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -191,6 +193,19 @@ pub struct SimulateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Policy files, or folders searched for *.json policy documents.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// An ECS task definition: register-task-definition input or describe-task-definition output.
     #[arg(long, value_name = "FILE")]
@@ -214,6 +229,7 @@ pub fn run(cli: Cli) -> (u8, String, String) {
         Command::Simulate(args) => simulate(args),
         Command::Rule { name } => rule(name.as_deref()),
         Command::Rules => rule(None),
+        Command::Lint(args) => lint(args),
     }
 }
 
@@ -309,6 +325,70 @@ fn simulate(args: SimulateArgs) -> (u8, String, String) {
         Format::Human => report::simulation::render_human(&sim, args.output.human_style()),
     };
     (code, stdout, String::new())
+}
+
+fn lint(args: LintArgs) -> (u8, String, String) {
+    let mut files = Vec::new();
+    for path in &args.paths {
+        let p = std::path::Path::new(path);
+        if p.is_dir() {
+            policy_files_in(p, &mut files);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let account = AccountArgs {
+        policies: [files, args.account.policies.clone()].concat(),
+        ..args.account
+    };
+    let check_args = CheckArgs {
+        task_definition: None,
+        account,
+        policy: args.policy,
+        region: None,
+        output: args.output,
+    };
+    if check_args.account.policies.is_empty() {
+        return usage_error("no policy files found in the paths given");
+    }
+    check(check_args)
+}
+
+/// The JSON files under `dir` that hold a policy document (or CLI output wrapping one), in a
+/// stable order. Hidden folders and `target` are skipped.
+fn policy_files_in(dir: &std::path::Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<std::path::PathBuf> =
+        entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_dir() {
+            if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                policy_files_in(&path, out);
+            }
+            continue;
+        }
+        if !name.ends_with(".json") {
+            continue;
+        }
+        // Read a little to tell a policy from a task definition or a listing.
+        let looks_like_policy = std::fs::read(&path).is_ok_and(|bytes| {
+            let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+            ["\"Statement\"", "\"PolicyDocument\"", "\"PolicyVersion\""]
+                .iter()
+                .any(|k| text.contains(k))
+                && !text.contains("\"RoleDetailList\"")
+        });
+        if looks_like_policy {
+            out.push(path.to_string_lossy().into_owned());
+        }
+    }
 }
 
 fn usage_error(message: &str) -> (u8, String, String) {

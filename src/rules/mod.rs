@@ -21,6 +21,7 @@ mod missing_permission;
 mod resource_star_reads;
 mod role_trust;
 mod role_trust_confused_deputy;
+mod secret_arn_without_suffix;
 mod secret_display_name;
 mod secret_json_key_tail;
 mod secret_wildcard_broad;
@@ -45,6 +46,7 @@ pub static ALL: &[&dyn Rule] = &[
     &invalid_value_from::InvalidValueFrom,
     &missing_execution_role::MissingExecutionRole,
     &secret_display_name::SecretDisplayName,
+    &secret_arn_without_suffix::SecretArnWithoutSuffix,
     &secret_json_key_tail::SecretJsonKeyTail,
     &arn_wrong_region::ArnWrongRegion,
     &arn_wrong_account::ArnWrongAccount,
@@ -230,10 +232,43 @@ impl<'a> Context<'a> {
 
 /// Runs every rule and orders the findings by file and position.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for rule in ALL {
-        rule.check(cx, &mut findings);
-    }
+    // Rules read the context and share nothing else: run them on every core, then put their
+    // findings back in registry order, so the output does not depend on scheduling.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_rule: Vec<Vec<Finding>> = if threads > 1 && cx.inventory.policies.len() > 64 {
+        let chunk = ALL.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = ALL
+                .chunks(chunk)
+                .map(|rules| {
+                    scope.spawn(move || {
+                        rules
+                            .iter()
+                            .map(|rule| {
+                                let mut out = Vec::new();
+                                rule.check(cx, &mut out);
+                                out
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                // A rule that panics panics the run, as it would on one thread.
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    } else {
+        ALL.iter()
+            .map(|rule| {
+                let mut out = Vec::new();
+                rule.check(cx, &mut out);
+                out
+            })
+            .collect()
+    };
+    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
     // Stable: findings at one place keep the registry's order.
     findings.sort_by_key(|f| f.loc.map(|l| (l.source, l.span.start)));
     findings

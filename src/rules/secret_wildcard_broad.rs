@@ -29,6 +29,9 @@ impl Rule for SecretWildcardBroad {
                     continue;
                 }
                 for entry in &statement.resource.values {
+                    if !entry.value.ends_with('*') || !entry.value.contains(":secret:") {
+                        continue;
+                    }
                     let Some(arn) = Arn::parse(&entry.value) else {
                         continue;
                     };
