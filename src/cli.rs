@@ -90,9 +90,9 @@ pub struct AccountArgs {
 }
 
 impl AccountArgs {
-    fn inputs(&self, task_definition: Option<String>) -> Inputs {
+    fn inputs(&self, task_definitions: Vec<String>) -> Inputs {
         Inputs {
-            task_definition,
+            task_definitions,
             policies: self.policies.iter().map(|p| PolicyArg::parse(p)).collect(),
             secrets: self.secrets.clone(),
             account_details: self.account_details.clone(),
@@ -207,9 +207,10 @@ pub struct LintArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// An ECS task definition: register-task-definition input or describe-task-definition output.
-    #[arg(long, value_name = "FILE")]
-    pub task_definition: Option<String>,
+    /// An ECS task definition: register-task-definition input or describe-task-definition output
+    /// (repeatable; a folder means every *.json task definition in it).
+    #[arg(long = "task-definition", value_name = "FILE|DIR")]
+    pub task_definitions: Vec<String>,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]
@@ -234,7 +235,7 @@ pub fn run(cli: Cli) -> (u8, String, String) {
 }
 
 fn check(args: CheckArgs) -> (u8, String, String) {
-    if args.task_definition.is_none()
+    if args.task_definitions.is_empty()
         && args.account.policies.is_empty()
         && args.account.account_details.is_empty()
     {
@@ -249,7 +250,22 @@ fn check(args: CheckArgs) -> (u8, String, String) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
-    let inputs = args.account.inputs(args.task_definition.clone());
+    let mut task_definitions = Vec::new();
+    for path in &args.task_definitions {
+        let p = std::path::Path::new(path);
+        if p.is_dir() {
+            json_files_in(p, &["\"containerDefinitions\""], &mut task_definitions);
+        } else {
+            task_definitions.push(path.clone());
+        }
+    }
+    if task_definitions.is_empty()
+        && args.account.policies.is_empty()
+        && args.account.account_details.is_empty()
+    {
+        return usage_error("no task definitions found in the paths given");
+    }
+    let inputs = args.account.inputs(task_definitions);
     let options = crate::CheckOptions {
         region: args.region.clone(),
         default_region: ["AWS_REGION", "AWS_DEFAULT_REGION"]
@@ -298,7 +314,7 @@ fn simulate(args: SimulateArgs) -> (u8, String, String) {
             )),
         );
     }
-    let inputs = args.account.inputs(None);
+    let inputs = args.account.inputs(Vec::new());
     let sim = match crate::simulate::simulate(
         &inputs,
         &args.principal,
@@ -332,7 +348,11 @@ fn lint(args: LintArgs) -> (u8, String, String) {
     for path in &args.paths {
         let p = std::path::Path::new(path);
         if p.is_dir() {
-            policy_files_in(p, &mut files);
+            json_files_in(
+                p,
+                &["\"Statement\"", "\"PolicyDocument\"", "\"PolicyVersion\""],
+                &mut files,
+            );
         } else {
             files.push(path.clone());
         }
@@ -342,7 +362,7 @@ fn lint(args: LintArgs) -> (u8, String, String) {
         ..args.account
     };
     let check_args = CheckArgs {
-        task_definition: None,
+        task_definitions: Vec::new(),
         account,
         policy: args.policy,
         region: None,
@@ -354,9 +374,9 @@ fn lint(args: LintArgs) -> (u8, String, String) {
     check(check_args)
 }
 
-/// The JSON files under `dir` that hold a policy document (or CLI output wrapping one), in a
-/// stable order. Hidden folders and `target` are skipped.
-fn policy_files_in(dir: &std::path::Path, out: &mut Vec<String>) {
+/// The JSON files under `dir` that hold one of `keys` (a policy document, a task definition), in a
+/// stable order. Hidden folders and `target` are skipped; account details are not policies.
+fn json_files_in(dir: &std::path::Path, keys: &[&str], out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -370,7 +390,7 @@ fn policy_files_in(dir: &std::path::Path, out: &mut Vec<String>) {
             .unwrap_or_default();
         if path.is_dir() {
             if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                policy_files_in(&path, out);
+                json_files_in(&path, keys, out);
             }
             continue;
         }
@@ -378,14 +398,11 @@ fn policy_files_in(dir: &std::path::Path, out: &mut Vec<String>) {
             continue;
         }
         // Read a little to tell a policy from a task definition or a listing.
-        let looks_like_policy = std::fs::read(&path).is_ok_and(|bytes| {
+        let wanted = std::fs::read(&path).is_ok_and(|bytes| {
             let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
-            ["\"Statement\"", "\"PolicyDocument\"", "\"PolicyVersion\""]
-                .iter()
-                .any(|k| text.contains(k))
-                && !text.contains("\"RoleDetailList\"")
+            keys.iter().any(|k| text.contains(k)) && !text.contains("\"RoleDetailList\"")
         });
-        if looks_like_policy {
+        if wanted {
             out.push(path.to_string_lossy().into_owned());
         }
     }

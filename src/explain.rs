@@ -9,7 +9,6 @@ use crate::iam::{Decision, Evaluation, Principal, RequestContext, StatementRef, 
 use crate::inventory::Inventory;
 use crate::needs::{Need, Needs, RoleKind, Subject};
 use crate::policy::Effect;
-use crate::taskdef::TaskDefinition;
 
 /// One entry of a statement's `Resource` list: `policies[policy].statements[statement]
 /// .resource.values[entry]`, with `policy` an index into the inventory's policies.
@@ -149,18 +148,10 @@ pub struct Assessment {
     pub cause: Cause,
 }
 
-/// The name of the task definition's role of this kind.
-fn role_name(td: &TaskDefinition, role: RoleKind) -> Option<&str> {
-    let arn = match role {
-        RoleKind::Execution => &td.execution_role_arn,
-        RoleKind::Task => &td.task_role_arn,
-    };
-    arn.as_ref().map(|a| crate::arn::role_name(&a.value))
-}
-
-/// The identity policies and boundary of the role a need belongs to.
-pub fn role_policies(td: &TaskDefinition, inventory: &Inventory, role: RoleKind) -> Vec<usize> {
-    inventory.policies_of(role_name(td, role), role == RoleKind::Execution)
+/// The identity policies and boundary of the role that makes a need's request.
+pub fn role_policies(need: &Need, inventory: &Inventory) -> Vec<usize> {
+    let name = need.role_arn.as_deref().map(crate::arn::role_name);
+    inventory.policies_of(name, need.role == RoleKind::Execution)
 }
 
 /// What is known offline about the ECS agent's request for a need: the principal's ARN and
@@ -209,24 +200,16 @@ pub fn request_context(
     context
 }
 
-pub fn assess(
-    td: &TaskDefinition,
-    inventory: &Inventory,
-    needs: &Needs,
-    given: &RequestContext,
-) -> Vec<Assessment> {
-    let principal = td
-        .execution_role_arn
-        .as_ref()
-        .and_then(|a| Principal::from_role_arn(&a.value));
+pub fn assess(inventory: &Inventory, needs: &Needs, given: &RequestContext) -> Vec<Assessment> {
     needs
         .needs
         .iter()
         .enumerate()
         .map(|(index, need)| {
-            let policies = role_policies(td, inventory, need.role);
+            let principal = need.role_arn.as_deref().and_then(Principal::from_role_arn);
+            let policies = role_policies(need, inventory);
             let set = inventory.policy_set(
-                role_name(td, need.role),
+                need.role_arn.as_deref().map(crate::arn::role_name),
                 need.role == RoleKind::Execution,
                 &need.request.resource,
             );
@@ -243,13 +226,10 @@ pub fn assess(
             );
             let evaluation = evaluate(&need.request, &set, principal.as_ref(), &context);
             // Would the task's other role have been allowed? Then the grant sits on the wrong one.
-            let other_role = match need.role {
-                RoleKind::Execution => RoleKind::Task,
-                RoleKind::Task => RoleKind::Execution,
-            };
-            let other = role_name(td, other_role).map(|name| {
+            let other_role = need.role.other();
+            let other = need.other_role_arn.as_deref().map(|arn| {
                 let set = inventory.policy_set(
-                    Some(name),
+                    Some(crate::arn::role_name(arn)),
                     other_role == RoleKind::Execution,
                     &need.request.resource,
                 );

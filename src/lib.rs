@@ -46,21 +46,18 @@ pub struct CheckOptions {
 /// Loads the inputs, works out what the task definition needs, evaluates it and runs every rule.
 pub fn check(inputs: &Inputs, options: &CheckOptions) -> Result<Checked, LoadError> {
     let loaded = Loaded::load(inputs)?;
-    let (needs, assessments) = match &loaded.task_definition {
-        Some(td) => {
-            let mut context = needs::TaskContext::of(td, options.region.as_deref());
-            if context.region.is_none() {
-                context.region.clone_from(&options.default_region);
-            }
-            let needs = needs::derive(td, &loaded.inventory, &context);
-            let assessments = explain::assess(td, &loaded.inventory, &needs, &options.context);
-            (needs, assessments)
+    let mut needs = needs::Needs::default();
+    for td in &loaded.task_definitions {
+        let mut context = needs::TaskContext::of(td, options.region.as_deref());
+        if context.region.is_none() {
+            context.region.clone_from(&options.default_region);
         }
-        None => (needs::Needs::default(), Vec::new()),
-    };
+        needs.merge(needs::derive(td, &loaded.inventory, &context));
+    }
+    let assessments = explain::assess(&loaded.inventory, &needs, &options.context);
     let cx = rules::Context {
         sources: &loaded.sources,
-        task_definition: loaded.task_definition.as_ref(),
+        task_definitions: &loaded.task_definitions,
         inventory: &loaded.inventory,
         problems: &loaded.problems,
         unreadable_policies: &loaded.unreadable_policies,

@@ -59,6 +59,50 @@ pub struct Need {
     /// The `Resource` entry a fix writes to grant it: exactly the resource, a secret by name and
     /// `-??????`, `*` for actions that take no resource, a log group with `:*`.
     pub grant: String,
+    /// The ARN of the role that makes the request, from the task definition.
+    pub role_arn: Option<String>,
+    /// The ARN of the task definition's other role, where a misplaced grant may sit.
+    pub other_role_arn: Option<String>,
+}
+
+impl RoleKind {
+    pub fn other(self) -> RoleKind {
+        match self {
+            RoleKind::Execution => RoleKind::Task,
+            RoleKind::Task => RoleKind::Execution,
+        }
+    }
+
+    fn arn_in(self, td: &TaskDefinition) -> Option<String> {
+        match self {
+            RoleKind::Execution => &td.execution_role_arn,
+            RoleKind::Task => &td.task_role_arn,
+        }
+        .as_ref()
+        .map(|a| a.value.clone())
+    }
+}
+
+impl Needs {
+    /// Adds another task definition's needs: the same request by the same role is one need with
+    /// the origins of both.
+    pub fn merge(&mut self, other: Needs) {
+        for need in other.needs {
+            match self.needs.iter_mut().find(|n| {
+                n.role == need.role && n.role_arn == need.role_arn && n.request == need.request
+            }) {
+                Some(existing) => {
+                    for origin in need.origins {
+                        if !existing.origins.contains(&origin) {
+                            existing.origins.push(origin);
+                        }
+                    }
+                }
+                None => self.needs.push(need),
+            }
+        }
+        self.problems.extend(other.problems);
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,6 +212,10 @@ pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext)
     }
     for volume in td.efs_volumes.iter().filter(|v| v.iam) {
         efs_volume(td, volume, context, &mut out);
+    }
+    for need in &mut out.needs {
+        need.role_arn = need.role.arn_in(td);
+        need.other_role_arn = need.role.other().arn_in(td);
     }
     out
 }
@@ -703,6 +751,8 @@ fn add_need(
         subject,
         origins: vec![origin],
         grant,
+        role_arn: None,
+        other_role_arn: None,
     });
 }
 

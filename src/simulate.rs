@@ -117,7 +117,7 @@ pub fn simulate(
     let needs = Needs::default();
     let cx = rules::Context {
         sources: &loaded.sources,
-        task_definition: None,
+        task_definitions: &[],
         inventory: &inventory,
         problems: &loaded.problems,
         unreadable_policies: &loaded.unreadable_policies,

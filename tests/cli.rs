@@ -369,7 +369,7 @@ fn usage_and_read_errors_exit_2_with_one_line() {
     for args in [
         vec!["check"],
         vec!["check", "--task-definition", "fixtures/nope.json"],
-        vec!["check", "--task-definition", "fixtures"],
+        vec!["check", "--task-definition", "fixtures/account"],
         vec!["check", "--no-such-flag"],
         vec!["rule", "no-such-rule"],
         vec![],
@@ -751,4 +751,61 @@ fn rules_lists_every_rule() {
     for rule in ecslint::rules::ALL {
         assert!(text.contains(rule.meta().name));
     }
+}
+
+#[test]
+fn several_task_definitions_share_one_run_and_one_need_per_access() {
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/seed/task-definition.json",
+        "--task-definition",
+        "fixtures/bare-name/task-definition.json",
+        "--policy",
+        "fixtures/seed/execution-role-policy.json",
+        "--secrets",
+        "fixtures/seed/secrets.json",
+    ]);
+    let (code, report) = json_of(&mut cmd);
+    assert_eq!(code, 1);
+    // Both read the same secret with the same role: one need, one finding, two places.
+    assert_eq!(report["summary"]["needs_checked"], 2);
+    assert_eq!(
+        rules_of(&report),
+        ["secret-display-name", "kms-key-arn-colon"]
+    );
+    let related: Vec<&str> = report["findings"][0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["location"]["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "fixtures/seed/task-definition.json",
+            "fixtures/bare-name/task-definition.json"
+        ]
+    );
+    // A folder means every task definition in it.
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/fargate-app",
+        "--policy",
+        "fixtures/fargate-app/execution-role-policy.json",
+        "--policy",
+        "orders-task=fixtures/fargate-app/task-role-policy.json",
+        "--secrets",
+        "fixtures/fargate-app/secrets.json",
+        "--parameters",
+        "fixtures/fargate-app/parameters.json",
+    ]);
+    let (code, report) = json_of(&mut cmd);
+    assert_eq!(
+        (code, report["summary"]["needs_granted"].as_u64()),
+        (0, Some(16))
+    );
 }

@@ -48,7 +48,7 @@ fn run(rule: &str, files: &BTreeMap<String, String>) -> (usize, Option<BTreeMap<
         std::fs::write(&path, text).unwrap();
         let path = path.to_string_lossy().into_owned();
         match role.as_str() {
-            "task-definition" => inputs.task_definition = Some(path),
+            "task-definition" => inputs.task_definitions.push(path),
             "policy" => inputs.policies.push(PolicyArg { role: None, path }),
             other if other.starts_with("policy ") => inputs.policies.push(PolicyArg {
                 role: Some(other["policy ".len()..].to_string()),

@@ -19,7 +19,7 @@ fn run(task: &str, policies: &[&str], secrets: &[&str]) -> Run {
         path.to_string_lossy().into_owned()
     };
     let inputs = Inputs {
-        task_definition: Some(write("task.json".into(), task)),
+        task_definitions: vec![write("task.json".into(), task)],
         policies: policies
             .iter()
             .enumerate()

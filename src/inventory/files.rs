@@ -105,7 +105,7 @@ impl Prepared {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub sources: SourceMap,
-    pub task_definition: Option<TaskDefinition>,
+    pub task_definitions: Vec<TaskDefinition>,
     pub inventory: Inventory,
     pub problems: Vec<InputProblem>,
     /// Where each policy that could not be read failed: its grants are unknown.
@@ -117,7 +117,8 @@ pub struct Loaded {
 /// The files of one run.
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
-    pub task_definition: Option<String>,
+    /// `--task-definition FILE` (repeatable).
+    pub task_definitions: Vec<String>,
     /// `--policy [ROLE=]FILE`.
     pub policies: Vec<PolicyArg>,
     /// `--secrets FILE`.
@@ -197,7 +198,7 @@ fn locate(node: &Node) -> Located<'_> {
 impl Loaded {
     pub fn load(inputs: &Inputs) -> Result<Loaded, LoadError> {
         let mut loaded = Loaded::default();
-        if let Some(path) = &inputs.task_definition {
+        for path in &inputs.task_definitions {
             loaded.load_task_definition(path)?;
         }
         let paths: Vec<&str> = inputs.policies.iter().map(|a| a.path.as_str()).collect();
@@ -334,7 +335,7 @@ impl Loaded {
         if let Some(node) = node {
             let (td, problems) = taskdef::parse(&node, id);
             self.push_problems(ProblemKind::InvalidInput, problems);
-            self.task_definition = td;
+            self.task_definitions.extend(td);
         }
         Ok(())
     }

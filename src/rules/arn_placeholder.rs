@@ -35,30 +35,33 @@ impl Rule for ArnPlaceholder {
                 }
             }
         }
-        let Some(td) = cx.task_definition else {
-            return;
-        };
-        let mut references: Vec<(&Spanned<String>, &str)> = Vec::new();
-        for (field, value) in [
-            ("`executionRoleArn`", &td.execution_role_arn),
-            ("`taskRoleArn`", &td.task_role_arn),
-        ] {
-            if let Some(v) = value {
-                references.push((v, field));
-            }
+        for td in cx.task_definitions {
+            references_of(cx, td, out);
         }
-        for c in &td.containers {
-            for entry in c.secrets.iter().chain(&c.log_secret_options) {
-                references.push((&entry.value_from, "`valueFrom`"));
-            }
-            if let Some(v) = &c.credentials_parameter {
-                references.push((v, "`credentialsParameter`"));
-            }
+    }
+}
+
+fn references_of(cx: &Context<'_>, td: &crate::taskdef::TaskDefinition, out: &mut Vec<Finding>) {
+    let mut references: Vec<(&Spanned<String>, &str)> = Vec::new();
+    for (field, value) in [
+        ("`executionRoleArn`", &td.execution_role_arn),
+        ("`taskRoleArn`", &td.task_role_arn),
+    ] {
+        if let Some(v) = value {
+            references.push((v, field));
         }
-        for (value, field) in references {
-            if let Some(finding) = finding(cx, value, field) {
-                out.push(finding);
-            }
+    }
+    for c in &td.containers {
+        for entry in c.secrets.iter().chain(&c.log_secret_options) {
+            references.push((&entry.value_from, "`valueFrom`"));
+        }
+        if let Some(v) = &c.credentials_parameter {
+            references.push((v, "`credentialsParameter`"));
+        }
+    }
+    for (value, field) in references {
+        if let Some(finding) = finding(cx, value, field) {
+            out.push(finding);
         }
     }
 }

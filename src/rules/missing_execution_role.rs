@@ -16,7 +16,14 @@ impl Rule for MissingExecutionRole {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let Some(td) = cx.task_definition else { return };
+        for td in cx.task_definitions {
+            check_one(td, out);
+        }
+    }
+}
+
+fn check_one(td: &crate::taskdef::TaskDefinition, out: &mut Vec<Finding>) {
+    {
         if td.execution_role_arn.is_some() {
             return;
         }

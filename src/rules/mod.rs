@@ -199,7 +199,7 @@ impl Finding {
 /// Everything a rule may read.
 pub struct Context<'a> {
     pub sources: &'a SourceMap,
-    pub task_definition: Option<&'a TaskDefinition>,
+    pub task_definitions: &'a [TaskDefinition],
     pub inventory: &'a Inventory,
     pub problems: &'a [InputProblem],
     /// Policies given but unreadable: their grants are unknown.

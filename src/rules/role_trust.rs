@@ -38,20 +38,23 @@ pub fn trusting_statements(trust: &AttachedPolicy) -> Vec<&Statement> {
 
 /// The task definition's roles whose trust policy the inputs include: (which, name, policy).
 pub fn roles_with_trust<'a>(cx: &Context<'a>) -> Vec<(&'static str, String, &'a AttachedPolicy)> {
-    let Some(td) = cx.task_definition else {
-        return Vec::new();
-    };
-    [
-        ("execution role", &td.execution_role_arn),
-        ("task role", &td.task_role_arn),
-    ]
-    .into_iter()
-    .filter_map(|(which, arn)| {
-        let name = crate::arn::role_name(&arn.as_ref()?.value).to_string();
-        let trust = cx.inventory.trust_policy(&name)?;
-        Some((which, name, trust))
-    })
-    .collect()
+    let mut out: Vec<(&'static str, String, &'a AttachedPolicy)> = Vec::new();
+    for td in cx.task_definitions {
+        for (which, arn) in [
+            ("execution role", &td.execution_role_arn),
+            ("task role", &td.task_role_arn),
+        ] {
+            let Some(arn) = arn else { continue };
+            let name = crate::arn::role_name(&arn.value).to_string();
+            if out.iter().any(|(_, n, _)| *n == name) {
+                continue;
+            }
+            if let Some(trust) = cx.inventory.trust_policy(&name) {
+                out.push((which, name, trust));
+            }
+        }
+    }
+    out
 }
 
 impl Rule for RoleTrust {

@@ -16,10 +16,10 @@ impl Rule for ValueFromInEnvironment {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let Some(td) = cx.task_definition else { return };
-        for (i, container) in td.containers.iter().enumerate() {
-            for (name, loc) in &container.environment_value_from {
-                out.push(
+        for td in cx.task_definitions {
+            for (i, container) in td.containers.iter().enumerate() {
+                for (name, loc) in &container.environment_value_from {
+                    out.push(
                     Finding::new(
                         &META,
                         *loc,
@@ -33,6 +33,7 @@ impl Rule for ValueFromInEnvironment {
                     .note("`environment` entries take `name` and `value`; the AWS CLI rejects the registration (\"Unknown parameter … valueFrom\"), and where a tool drops the key the variable is simply missing")
                     .help("move the entry to the container's `secrets` list: `{\"name\": …, \"valueFrom\": ARN}`"),
                 );
+                }
             }
         }
     }
