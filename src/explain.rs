@@ -124,6 +124,9 @@ pub enum Cause {
     /// Allow statements name the action and resource, but a `Condition` does not hold for the
     /// request.
     ConditionNotMet(Vec<StatementRef>),
+    /// Allow statements name the resource but an action one or two letters off, or a sibling
+    /// (`ssm:GetParameter` for `ssm:GetParameters`): `(statement, index in its Action list)`.
+    ActionNearMiss(Vec<(StatementRef, usize)>),
     /// The other role's policies grant it: the grant sits on the wrong role.
     WrongRole {
         granted_by: Vec<StatementRef>,
@@ -303,6 +306,10 @@ fn cause(
             if !unmet.is_empty() {
                 return Cause::ConditionNotMet(unmet);
             }
+            let near = action_near_misses(need, inventory);
+            if !near.is_empty() {
+                return Cause::ActionNearMiss(near);
+            }
             match other {
                 Some((
                     role,
@@ -318,6 +325,50 @@ fn cause(
             }
         }
     }
+}
+
+/// Allow statements of the need's role whose resources cover it and whose actions miss it by a
+/// letter or two.
+fn action_near_misses(need: &Need, inventory: &Inventory) -> Vec<(StatementRef, usize)> {
+    let mut out = Vec::new();
+    for p in role_policies(need, inventory) {
+        let policy = &inventory.policies[p];
+        if policy.kind != crate::iam::PolicyType::Identity {
+            continue;
+        }
+        for (s, statement) in policy.document.statements.iter().enumerate() {
+            if statement.effect.value != Effect::Allow
+                || statement.action.negated
+                || statement.resource.negated
+                || !statement
+                    .resource
+                    .values
+                    .iter()
+                    .any(|r| resource_matches(&r.value, &need.request.resource))
+            {
+                continue;
+            }
+            for (a, action) in statement.action.values.iter().enumerate() {
+                let close = crate::catalog::distance(&action.value, &need.request.action)
+                    .is_some_and(|d| (1..=2).contains(&d));
+                let misspelled_service = matches!(
+                    crate::catalog::check(&action.value),
+                    crate::catalog::ActionCheck::UnknownService { ref suggestion }
+                        if suggestion.eq_ignore_ascii_case(&need.request.action)
+                );
+                if close || misspelled_service {
+                    out.push((
+                        StatementRef {
+                            policy: p,
+                            statement: s,
+                        },
+                        a,
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The display-name form of a secret ARN: the ARN without its random suffix.

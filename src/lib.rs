@@ -5,6 +5,7 @@
 //! (see DESIGN.md). `check` runs the whole line on files.
 
 pub mod arn;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod explain;

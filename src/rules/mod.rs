@@ -1,6 +1,7 @@
 //! The rules. Each file holds one rule: its metadata, declared once, and its check. This module is
 //! the registry: one line per rule in `ALL`.
 
+mod action_near_miss;
 mod arn_case_mismatch;
 mod arn_placeholder;
 mod arn_wrong_account;
@@ -26,6 +27,7 @@ mod secret_display_name;
 mod secret_json_key_tail;
 mod secret_wildcard_broad;
 mod star_only_action_scoped;
+mod unknown_action;
 mod unresolved_reference;
 mod value_from_in_environment;
 
@@ -59,6 +61,8 @@ pub static ALL: &[&dyn Rule] = &[
     &grant_on_wrong_role::GrantOnWrongRole,
     &explicit_deny::ExplicitDeny,
     &condition_not_met::ConditionNotMet,
+    &action_near_miss::ActionNearMiss,
+    &unknown_action::UnknownAction,
     &missing_permission::MissingPermission,
     &role_trust::RoleTrust,
     &condition_dependent::ConditionDependent,
