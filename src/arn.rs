@@ -69,6 +69,8 @@ pub struct SecretReference {
     pub id: String,
     /// Whether the `:json-key:version-stage:version-id` tail was present.
     pub has_tail: bool,
+    /// That tail, with its leading colon; empty without one.
+    pub tail: String,
 }
 
 /// Why a `valueFrom` that names Secrets Manager cannot be used.
@@ -94,7 +96,13 @@ impl SecretReference {
             return Err(SecretReferenceError::WrongFieldCount(fields.len()));
         }
         let id = fields[1].to_string();
+        let tail = if fields.len() == 5 {
+            format!(":{}", fields[2..].join(":"))
+        } else {
+            String::new()
+        };
         Ok(SecretReference {
+            tail,
             arn: Arn {
                 resource: format!("secret:{id}"),
                 ..arn.clone()

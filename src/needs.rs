@@ -111,6 +111,8 @@ pub enum ReferenceProblemKind {
     Malformed,
     /// The reference cannot be resolved from what was given.
     Unresolved,
+    /// The reference resolves here, but Secrets Manager may read it differently.
+    Ambiguous,
 }
 
 #[derive(Clone, Debug)]
@@ -119,6 +121,8 @@ pub struct ReferenceProblem {
     pub loc: Loc,
     pub message: String,
     pub help: Option<String>,
+    /// The reference as it should be written, where that is known.
+    pub corrected: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -289,6 +293,7 @@ fn awslogs(log: &LogConfiguration, who: &str, context: &TaskContext, out: &mut N
     let (Some(region), Some(account)) = (region, context.account.clone()) else {
         out.problems.push(ReferenceProblem {
             kind: ReferenceProblemKind::Unresolved,
+            corrected: None,
             loc: group.loc,
             message: format!(
                 "cannot tell the ARN of log group \"{}\": the task's region or account is unknown, so its log permissions were not checked",
@@ -385,6 +390,7 @@ fn efs_volume(td: &TaskDefinition, volume: &EfsVolume, context: &TaskContext, ou
     let (Some(region), Some(account)) = (context.region.clone(), context.account.clone()) else {
         out.problems.push(ReferenceProblem {
             kind: ReferenceProblemKind::Unresolved,
+            corrected: None,
             loc: volume.file_system_id.loc,
             message: "cannot tell the ARN of this file system: the task's region or account is unknown, so the EFS permissions were not checked".to_string(),
             help: Some("pass --region; the account comes from the task definition's role ARNs".to_string()),
@@ -447,6 +453,7 @@ fn ssm_parameter(
             let (Some(region), Some(account)) = (&context.region, &context.account) else {
                 out.problems.push(ReferenceProblem {
                     kind: ReferenceProblemKind::Unresolved,
+                    corrected: None,
                     loc: value.loc,
                     message: format!(
                         "cannot tell the ARN of SSM parameter \"{}\": the task's region or account is unknown, so its access was not checked",
@@ -553,6 +560,7 @@ fn secret_value_from(
         Ok(reference) => secret_reference(&reference, value.loc, what, inventory, out),
         Err(SecretReferenceError::WrongFieldCount(n)) => out.problems.push(ReferenceProblem {
             kind: ReferenceProblemKind::Malformed,
+            corrected: None,
             loc: value.loc,
             message: format!(
                 "this Secrets Manager `valueFrom` has {n} fields after the service's ARN prefix; \
@@ -568,6 +576,7 @@ fn secret_value_from(
         }),
         Err(SecretReferenceError::NotASecret) => out.problems.push(ReferenceProblem {
             kind: ReferenceProblemKind::Malformed,
+            corrected: None,
             loc: value.loc,
             message: "this Secrets Manager ARN does not name a secret (expected `…:secret:NAME`)"
                 .to_string(),
@@ -592,6 +601,7 @@ fn credentials_parameter(
             }
             _ => out.problems.push(ReferenceProblem {
                 kind: ReferenceProblemKind::Malformed,
+                corrected: None,
                 loc: value.loc,
                 message: "`credentialsParameter` must be the ARN (or name) of a Secrets Manager \
                           secret"
@@ -621,6 +631,7 @@ fn credentials_parameter(
 fn unresolved(loc: Loc, reference: &str, out: &mut Needs) {
     out.problems.push(ReferenceProblem {
         kind: ReferenceProblemKind::Unresolved,
+        corrected: None,
         loc,
         message: format!(
             "cannot tell the real ARN of secret \"{reference}\": it is not in the secrets given \
@@ -656,6 +667,24 @@ fn secret_reference(
     if let Some(index) = inventory.secret_by_partial_arn(&written)
         && let Some(arn) = Arn::parse(&inventory.secrets[index].arn.value)
     {
+        if has_secret_suffix(&reference.id) {
+            // The name itself ends like a suffix: Secrets Manager may take the partial ARN for a
+            // full one and find nothing (Secrets Manager troubleshooting guide).
+            let full = &inventory.secrets[index].arn.value;
+            out.problems.push(ReferenceProblem {
+                kind: ReferenceProblemKind::Ambiguous,
+                corrected: Some(format!("{full}{}", reference.tail)),
+                loc,
+                message: format!(
+                    "secret \"{}\" is referenced by partial ARN, and its name ends in `-` and six characters, like the random suffix",
+                    reference.id
+                ),
+                help: Some(format!(
+                    "use the full ARN `{}`; Secrets Manager cannot reliably tell this name from a full ARN",
+                    inventory.secrets[index].arn.value
+                )),
+            });
+        }
         return add_secret_need(Some(index), arn, loc, what, inventory, out);
     }
     if has_secret_suffix(&reference.id) {
@@ -715,6 +744,7 @@ fn alias_unresolved(key: &Spanned<String>, out: &mut Needs) {
     }
     out.problems.push(ReferenceProblem {
         kind: ReferenceProblemKind::Unresolved,
+        corrected: None,
         loc: key.loc,
         message: format!(
             "the value is encrypted with the key behind alias \"{}\"; without that key's ARN, `kms:Decrypt` was not checked",

@@ -103,21 +103,40 @@ fn a_name_that_itself_ends_like_a_suffix_is_not_mistaken_for_the_arn() {
 
 #[test]
 fn a_partial_arn_reference_is_evaluated_against_the_stored_arn() {
-    let task = task_with_credentials(&format!("{PREFIX}deploy-abcdef"));
-    let secrets = lookalike_secrets();
+    let secrets = format!(
+        r#"{{"SecretList": [{{"ARN": "{PREFIX}deploy-XyZ123", "Name": "deploy"}}, {{"ARN": "{PREFIX}deploy-abcdef-XyZ123", "Name": "deploy-abcdef"}}]}}"#
+    );
+    let task = task_with_credentials(&format!("{PREFIX}deploy"));
     let r = run(
         &task,
-        &[&policy_allowing(&format!("{PREFIX}deploy-abcdef-??????"))],
+        &[&policy_allowing(&format!("{PREFIX}deploy-??????"))],
         &[&secrets],
     );
     assert_eq!(r.rules, Vec::<&str>::new());
     assert_eq!(r.granted, 1);
     let r = run(
         &task,
-        &[&policy_allowing(&format!("{PREFIX}deploy-abcdef"))],
+        &[&policy_allowing(&format!("{PREFIX}deploy"))],
         &[&secrets],
     );
     assert_eq!(r.rules, ["secret-display-name"]);
+}
+
+#[test]
+fn a_partial_arn_of_a_name_that_looks_suffixed_is_flagged_and_fixed_to_the_full_arn() {
+    let task = task_with_credentials(&format!("{PREFIX}deploy-abcdef"));
+    let r = run(
+        &task,
+        &[&policy_allowing(&format!("{PREFIX}deploy-abcdef-??????"))],
+        &[&lookalike_secrets()],
+    );
+    assert_eq!(r.rules, ["secret-partial-arn-ambiguous"]);
+    let fix = r.findings[0].fix.as_ref().unwrap();
+    assert_eq!(
+        fix.edits[0].replacement,
+        format!("\"{PREFIX}deploy-abcdef-XyZ123\"")
+    );
+    assert_eq!(r.granted, 1, "the access itself is granted");
 }
 
 #[test]

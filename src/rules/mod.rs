@@ -25,6 +25,7 @@ mod role_trust_confused_deputy;
 mod secret_arn_without_suffix;
 mod secret_display_name;
 mod secret_json_key_tail;
+mod secret_partial_arn_ambiguous;
 mod secret_wildcard_broad;
 mod star_only_action_scoped;
 mod unknown_action;
@@ -46,6 +47,7 @@ pub static ALL: &[&dyn Rule] = &[
     &invalid_policy::InvalidPolicy,
     &invalid_input::InvalidInput,
     &invalid_value_from::InvalidValueFrom,
+    &secret_partial_arn_ambiguous::SecretPartialArnAmbiguous,
     &missing_execution_role::MissingExecutionRole,
     &secret_display_name::SecretDisplayName,
     &secret_arn_without_suffix::SecretArnWithoutSuffix,

@@ -1,0 +1,42 @@
+use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::needs::ReferenceProblemKind;
+
+pub struct SecretPartialArnAmbiguous;
+
+static META: RuleMeta = RuleMeta {
+    name: "secret-partial-arn-ambiguous",
+    severity: Severity::Error,
+    fix: FixAvailability::Always,
+    summary: "A secret whose name ends in - and six characters is referenced by partial ARN, which Secrets Manager may take for a full ARN",
+    doc: include_str!("../../rules/secret-partial-arn-ambiguous.md"),
+};
+
+impl Rule for SecretPartialArnAmbiguous {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for problem in cx
+            .needs
+            .problems
+            .iter()
+            .filter(|p| p.kind == ReferenceProblemKind::Ambiguous)
+        {
+            let fix = problem.corrected.as_ref().map(|corrected| Fix {
+                applicability: Applicability::Safe,
+                message: format!("reference the secret by its full ARN `{corrected}`"),
+                edits: vec![Edit::replace(problem.loc, crate::json::quote(corrected))],
+            });
+            let mut finding = Finding::new(&META, problem.loc, problem.message.clone())
+                .label("partial ARN of a name that looks suffixed")
+                .note("Secrets Manager reads `NAME-AbCdEf` at the end of an ARN as the random suffix; for a secret named like that, a partial ARN can be taken for a full one that does not exist, and the task stops")
+                .fix(fix);
+            if let Some(help) = &problem.help {
+                finding = finding.help(help.clone());
+            }
+            out.push(finding);
+        }
+    }
+}
