@@ -17,12 +17,7 @@ impl Rule for InvalidValueFrom {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for problem in cx
-            .needs
-            .problems
-            .iter()
-            .filter(|p| p.kind == ReferenceProblemKind::Malformed)
-        {
+        for problem in super::reference_problems(cx, ReferenceProblemKind::Malformed) {
             let mut finding = Finding::new(&META, problem.loc, problem.message.clone())
                 .note("the task stops before its containers start");
             if let Some(help) = &problem.help {

@@ -363,6 +363,14 @@ fn entry_defect_findings(
     }
 }
 
+/// The task definition references of one kind of problem, as the needs stage found them.
+fn reference_problems<'a>(
+    cx: &Context<'a>,
+    kind: crate::needs::ReferenceProblemKind,
+) -> impl Iterator<Item = &'a crate::needs::ReferenceProblem> {
+    cx.needs.problems.iter().filter(move |p| p.kind == kind)
+}
+
 /// How a need is described in messages: "secretsmanager:GetSecretValue on arn:…".
 pub fn describe_need(need: &Need) -> String {
     format!("`{}` on `{}`", need.request.action, need.request.resource)

@@ -18,12 +18,7 @@ impl Rule for SecretPartialArnAmbiguous {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for problem in cx
-            .needs
-            .problems
-            .iter()
-            .filter(|p| p.kind == ReferenceProblemKind::Ambiguous)
-        {
+        for problem in super::reference_problems(cx, ReferenceProblemKind::Ambiguous) {
             let fix = problem.corrected.as_ref().map(|corrected| Fix {
                 applicability: Applicability::Safe,
                 message: format!("reference the secret by its full ARN `{corrected}`"),

@@ -24,12 +24,7 @@ impl Rule for UnresolvedReference {
             cx,
             out,
         );
-        for problem in cx
-            .needs
-            .problems
-            .iter()
-            .filter(|p| p.kind == ReferenceProblemKind::Unresolved)
-        {
+        for problem in super::reference_problems(cx, ReferenceProblemKind::Unresolved) {
             let mut finding = Finding::new(&META, problem.loc, problem.message.clone());
             if let Some(help) = &problem.help {
                 finding = finding.help(help.clone());
