@@ -227,11 +227,10 @@ pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext)
 /// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG|@DIGEST]`.
 fn ecr_image(image: &Spanned<String>, who: &str, out: &mut Needs) {
     static ECR: LazyLock<Regex> = LazyLock::new(|| {
-        // ok: a constant pattern, exercised by the tests
         Regex::new(
             r"^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/([^:@]+)(?::[^@]*)?(?:@.+)?$",
         )
-        .expect("valid ECR image pattern")
+        .expect("valid ECR image pattern") // ok: a constant pattern
     });
     let Some(c) = ECR.captures(&image.value) else {
         return;
