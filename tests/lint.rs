@@ -110,3 +110,54 @@ fn nothing_to_lint_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Many files are read and parsed on every core; a few are read one by one. Both must find the
+/// same things in the same places.
+#[test]
+fn many_files_at_once_give_the_same_findings_as_one_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/seed/execution-role-policy.json"
+    ))
+    .unwrap();
+    let variants = [
+        seed.clone(),
+        "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"kms:Decrypt\" ]}".to_string(),
+        r#"{"Statement": [{"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}]}"#.to_string(),
+        r#"{"RoleName": "r", "PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "secretmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:x"}]}}"#.to_string(),
+        r#"{"PolicyDocument": "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22kms%3ADecrypt%22%2C%22Resource%22%3A%22arn%3Aaws%3Akms%3Aus-east-1%3A1%3Akey%3Aabc%22%7D%5D%7D"}"#.to_string(),
+        r#"{"PolicyVersion": {"Document": {"Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:region:aws_account_id:secret:secret_name"}]}}}"#.to_string(),
+    ];
+    let mut paths = Vec::new();
+    for i in 0..90 {
+        let path = dir.path().join(format!("p{i:03}.json"));
+        std::fs::write(&path, &variants[i % variants.len()]).unwrap();
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let findings = |files: &[String]| -> Vec<String> {
+        let (_, report) = lint(&files.iter().map(String::as_str).collect::<Vec<_>>());
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {} {}",
+                    f["rule"],
+                    f["location"]["file"],
+                    f["location"]["start"],
+                    f["location"]["end"],
+                    f["message"]
+                )
+            })
+            .collect()
+    };
+    let together = findings(&paths);
+    let mut apart: Vec<String> = paths.chunks(10).flat_map(findings).collect();
+    let mut together_sorted = together.clone();
+    together_sorted.sort();
+    apart.sort();
+    assert!(together.len() > 90, "{}", together.len());
+    assert_eq!(together_sorted, apart);
+}
