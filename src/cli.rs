@@ -39,6 +39,8 @@ pub enum Command {
     Rules,
     /// Run the document rules over policy files on their own, without a task definition.
     Lint(LintArgs),
+    /// Explain a pasted AccessDenied or stopped-task reason: the request, the cause, the fix.
+    Diagnose(DiagnoseArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -193,6 +195,23 @@ pub struct SimulateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct DiagnoseArgs {
+    /// The message, or `-` to read it from standard input.
+    #[arg(value_name = "MESSAGE", conflicts_with = "message_file")]
+    pub message: Option<String>,
+    /// Read the message from a file (a pasted log is fine: the relevant line is found).
+    #[arg(long, value_name = "FILE")]
+    pub message_file: Option<String>,
+    /// Task definitions, to trace the request back to the reference that made it.
+    #[arg(long = "task-definition", value_name = "FILE")]
+    pub task_definitions: Vec<String>,
+    #[command(flatten)]
+    pub account: AccountArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct LintArgs {
     /// Policy files, or folders searched for *.json policy documents.
     #[arg(required = true, value_name = "FILE|DIR")]
@@ -231,6 +250,7 @@ pub fn run(cli: Cli) -> (u8, String, String) {
         Command::Rule { name } => rule(name.as_deref()),
         Command::Rules => rule(None),
         Command::Lint(args) => lint(args),
+        Command::Diagnose(args) => diagnose(args),
     }
 }
 
@@ -406,6 +426,62 @@ fn json_files_in(dir: &std::path::Path, keys: &[&str], out: &mut Vec<String>) {
             out.push(path.to_string_lossy().into_owned());
         }
     }
+}
+
+/// The most a message may be: a pasted log, not a file system.
+const MAX_MESSAGE_BYTES: u64 = 4 * 1024 * 1024;
+
+fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
+    use std::io::Read;
+    let (text, name) = match (&args.message, &args.message_file) {
+        (Some(m), None) if m == "-" => {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin()
+                .take(MAX_MESSAGE_BYTES)
+                .read_to_end(&mut bytes)
+            {
+                return usage_error(&format!("cannot read the message from standard input: {e}"));
+            }
+            (
+                String::from_utf8_lossy(&bytes).into_owned(),
+                "<stdin>".to_string(),
+            )
+        }
+        (Some(m), None) => (m.clone(), "<message>".to_string()),
+        (None, Some(path)) => {
+            let mut bytes = Vec::new();
+            let read = std::fs::File::open(path)
+                .and_then(|f| f.take(MAX_MESSAGE_BYTES).read_to_end(&mut bytes));
+            if let Err(e) = read {
+                return usage_error(&format!(
+                    "cannot read {path}: {}",
+                    e.to_string().to_lowercase()
+                ));
+            }
+            (String::from_utf8_lossy(&bytes).into_owned(), path.clone())
+        }
+        _ => {
+            return usage_error(
+                "give the message as an argument, `-` for standard input, or --message-file FILE",
+            );
+        }
+    };
+    let inputs = args.account.inputs(args.task_definitions.clone());
+    let diagnosis = match crate::diagnose::diagnose(&text, &name, &inputs, &args.account.context())
+    {
+        Ok(d) => d,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let code = if diagnosis.verdict == crate::diagnose::Verdict::Allowed {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    };
+    let stdout = match args.output.format {
+        Format::Json => report::diagnosis::render_json(&diagnosis) + "\n",
+        Format::Human => report::diagnosis::render_human(&diagnosis, args.output.human_style()),
+    };
+    (code, stdout, String::new())
 }
 
 fn usage_error(message: &str) -> (u8, String, String) {

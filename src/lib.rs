@@ -8,6 +8,8 @@ pub mod arn;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod denial;
+pub mod diagnose;
 pub mod explain;
 pub mod fix;
 pub mod iam;

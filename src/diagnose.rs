@@ -1,0 +1,471 @@
+//! `ecslint diagnose`: from a pasted AccessDenied or stopped-task reason to its cause and fix.
+//!
+//! The message enters the line at *evaluate*: it becomes the request that was denied (the need),
+//! and from there the evaluator, the explainer and the rules are the ones `check` uses. With a
+//! task definition the request is traced back to the reference that made it, so a fix lands on
+//! the right side.
+
+use crate::arn::Arn;
+use crate::denial::{self, AwsReason, Denial, Failure};
+use crate::explain::{self, recommended_secret_resource};
+use crate::iam::{Decision, PolicyType, Request, RequestContext};
+use crate::inventory::Inventory;
+use crate::inventory::files::{Inputs, LoadError, Loaded};
+use crate::needs::{self, Need, Needs, Origin, RoleKind, Subject};
+use crate::rules::{self, Finding};
+use crate::source::{Loc, SourceId, SourceMap};
+
+/// The request the message reports, as ecslint evaluates it.
+#[derive(Clone, Debug)]
+pub struct DeniedRequest {
+    pub principal: Option<String>,
+    pub role: Option<String>,
+    pub action: String,
+    /// As evaluated: a secret's stored ARN, the account filled in where the paste redacted it.
+    pub resource: String,
+    /// As the message wrote it, when that differs.
+    pub resource_as_written: Option<String>,
+    pub reason: Option<AwsReason>,
+}
+
+/// The verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The policies given allow the request now.
+    Allowed,
+    Denied,
+    Depends,
+    /// Not an IAM failure: nothing to evaluate.
+    NotIam,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::Denied => "denied",
+            Verdict::Depends => "depends",
+            Verdict::NotIam => "not-iam",
+        }
+    }
+}
+
+pub struct Diagnosis {
+    pub sources: SourceMap,
+    pub denial: Denial,
+    pub message: SourceId,
+    pub request: Option<DeniedRequest>,
+    pub verdict: Verdict,
+    /// What the evaluator said, in AWS's words.
+    pub reason: Option<String>,
+    pub findings: Vec<Finding>,
+    /// The cause and what to do, a sentence each.
+    pub explanation: Vec<String>,
+    pub needs_checked: usize,
+    pub needs_granted: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiagnoseError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(
+        "the message holds no failure ecslint understands; expected an AccessDenied (\"User: ARN is not authorized to perform: ACTION on resource: ARN\"), an ECS stopped reason (\"ResourceInitializationError: unable to pull secrets or registry auth: …\"), or a Secrets Manager, SSM, KMS or ECR error"
+    )]
+    NotUnderstood,
+}
+
+/// The role name in a principal ARN: `assumed-role/NAME/SESSION` or `role/PATH/NAME`.
+fn role_of(principal: &str) -> Option<String> {
+    let arn = Arn::parse(principal)?;
+    if let Some(rest) = arn.resource.strip_prefix("assumed-role/") {
+        return rest.split('/').next().map(str::to_string);
+    }
+    arn.resource
+        .strip_prefix("role/")
+        .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+}
+
+/// Fills a redacted account (`xxxxxxxxxxxx`, `account_id`) in with one the inputs know.
+fn unredact(arn: &str, account: Option<&str>, inventory: &Inventory) -> String {
+    let Some(parsed) = Arn::parse(arn) else {
+        return arn.to_string();
+    };
+    if parsed.account.is_empty() || !denial::is_redacted_account(&parsed.account) {
+        return arn.to_string();
+    }
+    // A secret in the listing with the same service, region and name settles it.
+    for s in &inventory.secrets {
+        if let Some(known) = Arn::parse(&s.arn.value)
+            && known.service == parsed.service
+            && known.region == parsed.region
+            && known.resource == parsed.resource
+        {
+            return s.arn.value.clone();
+        }
+    }
+    match account {
+        Some(a) if !denial::is_redacted_account(a) => Arn {
+            account: a.to_string(),
+            ..parsed
+        }
+        .to_string(),
+        _ => arn.to_string(),
+    }
+}
+
+/// The account the inputs know for a role: its ARN in account details or a task definition.
+fn known_account(role: Option<&str>, inventory: &Inventory, loaded: &Loaded) -> Option<String> {
+    let from_roles = role
+        .and_then(|r| inventory.role(r))
+        .and_then(|r| Arn::parse(&r.arn))
+        .map(|a| a.account);
+    from_roles.or_else(|| {
+        loaded
+            .task_definitions
+            .iter()
+            .filter_map(|td| td.execution_role_arn.as_ref())
+            .filter_map(|a| Arn::parse(&a.value))
+            .map(|a| a.account)
+            .next()
+    })
+}
+
+pub fn diagnose(
+    message: &str,
+    message_name: &str,
+    inputs: &Inputs,
+    given: &RequestContext,
+) -> Result<Diagnosis, DiagnoseError> {
+    let denial = denial::parse(message).ok_or(DiagnoseError::NotUnderstood)?;
+    let mut loaded = Loaded::load(inputs)?;
+    let message_id = loaded.sources.add(message_name, message);
+    let origin_loc = Loc::new(message_id, denial.resource_span.unwrap_or(denial.span));
+    let policies_given = !loaded.inventory.policies.is_empty();
+
+    // The request: from an AccessDenied, or what a KMS denial implies.
+    let (principal, action, resource_written, reason) = match &denial.failure {
+        Failure::AccessDenied {
+            principal,
+            action,
+            resource,
+            reason,
+        } => (
+            Some(principal.clone()),
+            action.clone(),
+            resource.clone(),
+            *reason,
+        ),
+        Failure::KmsAccessDenied { secret } => match secret_key(&loaded, secret.as_deref()) {
+            // The request Secrets Manager made for the role: kms:Decrypt on the secret's key.
+            Some(key) => (
+                loaded
+                    .task_definitions
+                    .iter()
+                    .find_map(|td| td.execution_role_arn.as_ref().map(|a| a.value.clone())),
+                "kms:Decrypt".to_string(),
+                key,
+                None,
+            ),
+            None => {
+                return Ok(Diagnosis {
+                    sources: loaded.sources,
+                    explanation: vec![
+                        "Secrets Manager could not decrypt the secret: the role needs `kms:Decrypt` on the secret's customer managed key, and the key policy must allow it. Pass the secret's `describe-secret` output with --secrets to know which key.".to_string(),
+                    ],
+                    denial,
+                    message: message_id,
+                    request: None,
+                    verdict: Verdict::Denied,
+                    reason: None,
+                    findings: Vec::new(),
+                    needs_checked: 0,
+                    needs_granted: 0,
+                });
+            }
+        },
+        other => {
+            let explanation = not_iam(other, &denial);
+            return Ok(Diagnosis {
+                sources: loaded.sources,
+                denial,
+                message: message_id,
+                request: None,
+                verdict: Verdict::NotIam,
+                reason: None,
+                findings: Vec::new(),
+                explanation,
+                needs_checked: 0,
+                needs_granted: 0,
+            });
+        }
+    };
+    let role = principal.as_deref().and_then(role_of);
+    let principal_account = principal
+        .as_deref()
+        .and_then(Arn::parse)
+        .map(|a| a.account)
+        .filter(|a| !denial::is_redacted_account(a))
+        .or_else(|| known_account(role.as_deref(), &loaded.inventory, &loaded));
+    let resource_filled = unredact(
+        &resource_written,
+        principal_account.as_deref(),
+        &loaded.inventory,
+    );
+    // A secret named by partial ARN or name is authorized against its stored ARN.
+    let secret = loaded
+        .inventory
+        .secret_by_arn(&resource_filled)
+        .or_else(|| loaded.inventory.secret_by_partial_arn(&resource_filled));
+    let resource = secret
+        .map(|i| loaded.inventory.secrets[i].arn.value.clone())
+        .unwrap_or_else(|| resource_filled.clone());
+    // Where the paste redacted the principal's account, the resource's tells it (same account
+    // is by far the common case; a cross-account request names both in the message).
+    let account = principal_account.clone().or_else(|| {
+        Arn::parse(&resource)
+            .map(|a| a.account)
+            .filter(|a| !denial::is_redacted_account(a))
+    });
+    let role_arn = role.as_deref().and_then(|name| {
+        loaded
+            .inventory
+            .role(name)
+            .map(|r| r.arn.clone())
+            .or_else(|| {
+                account
+                    .as_ref()
+                    .map(|a| format!("arn:aws:iam::{a}:role/{name}"))
+            })
+    });
+    let request = Request {
+        action: action.clone(),
+        resource: resource.clone(),
+    };
+
+    // With task definitions: the needs that make this request, located where they are written.
+    let mut needs = Needs::default();
+    for td in &loaded.task_definitions {
+        let context = needs::TaskContext::of(td, None);
+        needs.merge(needs::derive(td, &loaded.inventory, &context));
+    }
+    needs.needs.retain(|n| {
+        n.request.action.eq_ignore_ascii_case(&request.action) && n.request.resource == resource
+    });
+    let traced = !needs.needs.is_empty();
+    if !traced {
+        let subject = match Arn::parse(&resource) {
+            Some(a) if a.service == "secretsmanager" && a.resource.starts_with("secret:") => {
+                Subject::Secret { secret, arn: a }
+            }
+            _ => Subject::Other,
+        };
+        let grant = match &subject {
+            Subject::Secret { .. } => recommended_secret_resource(&resource),
+            _ => resource.clone(),
+        };
+        needs.needs.push(Need {
+            role: if action.starts_with("elasticfilesystem:") {
+                RoleKind::Task
+            } else {
+                RoleKind::Execution
+            },
+            request,
+            subject,
+            origins: vec![Origin {
+                loc: origin_loc,
+                what: "the denied request".to_string(),
+            }],
+            grant,
+            role_arn: role_arn.clone(),
+            other_role_arn: None,
+        });
+    } else {
+        for n in &mut needs.needs {
+            n.origins.push(Origin {
+                loc: origin_loc,
+                what: "the denied request".to_string(),
+            });
+        }
+    }
+    // Policies given without ROLE= belong to the principal named in the message.
+    if let Some(name) = &role {
+        for p in &mut loaded.inventory.policies {
+            if p.attachment == crate::inventory::Attachment::DefaultRole {
+                p.attachment = crate::inventory::Attachment::Role(name.clone());
+            }
+        }
+        for n in &mut needs.needs {
+            if n.role_arn.is_none() {
+                n.role_arn.clone_from(&role_arn);
+            }
+        }
+    }
+    let assessments = explain::assess(&loaded.inventory, &needs, given);
+    let findings = {
+        let cx = rules::Context {
+            sources: &loaded.sources,
+            task_definitions: &loaded.task_definitions,
+            inventory: &loaded.inventory,
+            problems: &loaded.problems,
+            unreadable_policies: &loaded.unreadable_policies,
+            needs: &needs,
+            assessments: &assessments,
+        };
+        rules::check(&cx)
+    };
+    let evaluation = assessments.first().map(|a| &a.evaluation);
+    let verdict = match evaluation.map(|e| &e.decision) {
+        Some(Decision::Allowed { .. }) => Verdict::Allowed,
+        Some(Decision::Depends { .. }) => Verdict::Depends,
+        _ => Verdict::Denied,
+    };
+    let mut explanation = Vec::new();
+    if resource_written != resource {
+        explanation.push(format!(
+            "The message names `{resource_written}`; IAM evaluated `{resource}`{}.",
+            if secret.is_some() {
+                ", the secret's stored ARN"
+            } else {
+                " (the redacted account filled in)"
+            }
+        ));
+    }
+    if !policies_given {
+        explanation.extend(message_alone(&resource, &action, role.as_deref()));
+    } else if verdict == Verdict::Allowed {
+        explanation.push(
+            "The policies given allow this request now: they were probably changed since the failure, or the denial came from a policy that was not given (an SCP, a permissions boundary, a session policy, or the resource's own policy).".to_string(),
+        );
+    }
+    if let Some(r) = reason {
+        let given_kinds: Vec<PolicyType> =
+            loaded.inventory.policies.iter().map(|p| p.kind).collect();
+        let missing_kind = match r {
+            AwsReason::ExplicitDeny(k) | AwsReason::NoAllow(k) => {
+                (!given_kinds.contains(&k)).then_some(k)
+            }
+            _ => None,
+        };
+        explanation.push(format!("AWS says: {}.", r.describe()));
+        if let Some(k) = missing_kind
+            && k != PolicyType::Identity
+        {
+            explanation.push(format!(
+                "No {} was given, so ecslint could not check that part; pass it to see the statement.",
+                k.describe()
+            ));
+        }
+    }
+    if traced {
+        explanation.push(
+            "The request comes from the task definition reference shown; findings point at it and at the policy."
+                .to_string(),
+        );
+    }
+    let needs_granted = assessments
+        .iter()
+        .filter(|a| a.evaluation.is_allowed())
+        .count();
+    Ok(Diagnosis {
+        reason: evaluation.map(|e| e.reason()),
+        request: Some(DeniedRequest {
+            principal,
+            role,
+            action,
+            resource: resource.clone(),
+            resource_as_written: (resource_written != resource).then_some(resource_written),
+            reason,
+        }),
+        sources: loaded.sources,
+        denial,
+        message: message_id,
+        verdict,
+        findings,
+        explanation,
+        needs_checked: assessments.len(),
+        needs_granted,
+    })
+}
+
+/// What a denial proves without any policy, and how to fetch the policies.
+fn message_alone(resource: &str, action: &str, role: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(base) = explain::display_name_arn(resource) {
+        let suffix = &resource[base.len()..];
+        out.push(format!(
+            "The secret's ARN ends in `{suffix}`: a Resource naming `{base}` (the display name) cannot match it. Grant `{base}-??????`, which matches this secret whatever its suffix."
+        ));
+    } else {
+        out.push(format!(
+            "Grant `{action}` on `{}` to the role.",
+            recommended_secret_resource(resource)
+        ));
+    }
+    let role = role.unwrap_or("ROLE");
+    out.push(format!(
+        "No policy was given. Fetch the role's policies and run again with them: `aws iam list-role-policies --role-name {role}` and `aws iam get-role-policy --role-name {role} --policy-name NAME` (inline), `aws iam list-attached-role-policies --role-name {role}` (managed), or all at once `aws iam get-account-authorization-details --filter Role` (pass it with --account-details)."
+    ));
+    out
+}
+
+/// The key ARN of the secret a KMS denial names, from the secrets listing.
+fn secret_key(loaded: &Loaded, secret: Option<&str>) -> Option<String> {
+    let inventory = &loaded.inventory;
+    let secret = secret?;
+    let index = inventory
+        .secret_by_arn(secret)
+        .or_else(|| inventory.secret_by_partial_arn(secret))
+        .or_else(|| inventory.secret_by_arn(&unredact(secret, None, inventory)))?;
+    let meta = &inventory.secrets[index];
+    let key = &meta.kms_key_id.as_ref()?.value;
+    if Arn::parse(key).is_some_and(|a| a.resource.starts_with("key/")) {
+        return Some(key.clone());
+    }
+    if key.starts_with("alias/") || key.contains(":alias/") {
+        return None;
+    }
+    let owner = Arn::parse(&meta.arn.value)?;
+    Some(
+        Arn::new(
+            &owner.partition,
+            "kms",
+            &owner.region,
+            &owner.account,
+            &format!("key/{key}"),
+        )
+        .to_string(),
+    )
+}
+
+/// Failures that no policy change fixes.
+fn not_iam(failure: &Failure, denial: &Denial) -> Vec<String> {
+    let service = match denial.fetching {
+        Some("asm") => "Secrets Manager",
+        Some("ssm") => "SSM Parameter Store",
+        Some("ecr") => "ECR",
+        Some("logs") => "CloudWatch Logs",
+        _ => "the AWS service",
+    };
+    let line = match failure {
+        Failure::Network { .. } => format!(
+            "Not an IAM problem: the task never reached {service}. Give the task's subnets a route to it — a NAT gateway, or VPC interface endpoints (secretsmanager, ssm, ecr.api, ecr.dkr, logs, and the S3 gateway endpoint for ECR layers) — and let its security group send HTTPS (443) out. On Fargate with a public subnet, turn on assignPublicIp."
+        ),
+        Failure::SecretNotFound { secret } => format!(
+            "Not an IAM problem: Secrets Manager has no secret {}. Check the name or ARN in the task definition (the random suffix changes when a secret is deleted and created again) and its region.",
+            secret.as_deref().map(|s| format!("`{s}`")).unwrap_or_else(|| "by that name".to_string())
+        ),
+        Failure::ParameterNotFound { parameters } => format!(
+            "Not an IAM problem: SSM has no parameter {}. A bare name means the task's own region; another region needs the full ARN.",
+            parameters.as_deref().map(|s| format!("`{s}`")).unwrap_or_else(|| "by that name".to_string())
+        ),
+        Failure::KmsKeyNotFound => "The key that encrypted the value no longer exists (or is in another account or region the role cannot use): re-encrypt the secret or parameter with a key that exists, and grant kms:Decrypt on it.".to_string(),
+        Failure::JsonKeyMissing { key } => format!(
+            "Not an IAM problem: the secret's JSON has no key {}. Check the `:json-key:` part of valueFrom against the secret's keys.",
+            key.as_deref().map(|k| format!("`{k}`")).unwrap_or_default()
+        ),
+        Failure::ImageNotFound => "Not an IAM problem: the image or tag does not exist in the repository. Check the image name and tag in the task definition.".to_string(),
+        Failure::AccessDenied { .. } | Failure::KmsAccessDenied { .. } => String::new(),
+    };
+    vec![line]
+}

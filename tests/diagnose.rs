@@ -1,0 +1,237 @@
+//! `ecslint diagnose` on real-format messages.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const SEED: &str = "Asm fetching secret from the service for ARN: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/8f2a6c is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU status code: 400, request id: 1f2e3d4c";
+
+fn diagnose(message: &str, args: &[&str]) -> (i32, Value, String) {
+    let out = Command::cargo_bin("ecslint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("diagnose")
+        .arg(message)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap(), value, stderr)
+}
+
+fn rules(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn text(v: &Value) -> String {
+    v["explanation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn seed_message_with_the_policy_points_at_the_display_name() {
+    let (code, v, _) = diagnose(
+        SEED,
+        &[
+            "--policy",
+            "fixtures/seed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(v["failure"], "access-denied");
+    assert_eq!(v["decision"], "denied");
+    assert_eq!(v["request"]["role"], "ecsTaskExecutionRole");
+    assert_eq!(v["request"]["action"], "secretsmanager:GetSecretValue");
+    let found = rules(&v);
+    assert_eq!(found[0], "secret-display-name");
+    assert_eq!(
+        v["findings"][0]["location"]["file"],
+        "fixtures/seed/execution-role-policy.json"
+    );
+    assert_eq!(v["findings"][0]["fix"]["applicability"], "safe");
+}
+
+#[test]
+fn seed_message_alone_says_what_it_proves_and_how_to_fetch_the_policies() {
+    let (code, v, _) = diagnose(SEED, &[]);
+    assert_eq!(code, 1);
+    let t = text(&v);
+    assert!(t.contains("ends in `-y54JnU`"), "{t}");
+    assert!(t.contains("gitlab-sample-registry-??????"), "{t}");
+    assert!(
+        t.contains("aws iam get-role-policy --role-name ecsTaskExecutionRole"),
+        "{t}"
+    );
+}
+
+#[test]
+fn an_already_fixed_policy_is_allowed_with_exit_0() {
+    let (code, v, _) = diagnose(
+        SEED,
+        &[
+            "--policy",
+            "fixtures/fixed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v["decision"], "allowed");
+    assert!(text(&v).contains("changed since"));
+}
+
+#[test]
+fn redacted_accounts_and_a_wrapped_arn_in_a_pasted_log() {
+    let log = "2026-11-27T01:02:03Z deploying service\nStopped reason: ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to get registry auth from asm: service call has been retried 1 time(s): asm fetching secret from the service for arn:aws:secretsmanager:ap-northeast-1:xxxxxxxxxxxx:secret:gitlab-sample-registry-y54JnU: AccessDeniedException: User: arn:aws:sts::xxxxxxxxxxxx:assumed-role/ecsTaskExecutionRole/8f2a6c is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:ap-northeast-1:xxxxxxxxxxxx:secret:gitlab-sample-\nregistry-y54JnU because no identity-based policy allows the secretsmanager:GetSecretValue action\nJob failed: exit code 1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ci.log");
+    std::fs::write(&file, log).unwrap();
+    let out = Command::cargo_bin("ecslint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["diagnose", "--message-file"])
+        .arg(&file)
+        .args([
+            "--policy",
+            "fixtures/seed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["request"]["resource"],
+        "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU"
+    );
+    assert_eq!(v["request"]["reason"], "no identity-based policy allows it");
+    assert_eq!(rules(&v)[0], "secret-display-name");
+}
+
+#[test]
+fn stdin_works_and_nonsense_is_exit_2() {
+    let out = Command::cargo_bin("ecslint")
+        .unwrap()
+        .args(["diagnose", "-", "--format", "json"])
+        .write_stdin(SEED)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (code, _, stderr) = diagnose("Essential container in task exited", &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("expected an AccessDenied"), "{stderr}");
+}
+
+#[test]
+fn kms_access_denied_finds_the_secret_key() {
+    let message = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api/stripe-Pq34Rs from secrets manager: AccessDeniedException: Access to KMS is not allowed status code: 400, request id: a87a66d9";
+    let (code, v, _) = diagnose(
+        message,
+        &[
+            "--policy",
+            "fixtures/missing-grant/execution-role-policy.json",
+            "--secrets",
+            "fixtures/missing-grant/secrets.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(v["failure"], "kms-access-denied");
+    assert_eq!(v["request"]["action"], "kms:Decrypt");
+    assert_eq!(
+        v["request"]["resource"],
+        "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+    );
+    assert_eq!(rules(&v), ["missing-permission"]);
+    // With the grant in place, it is allowed.
+    let (code, v, _) = diagnose(
+        message,
+        &[
+            "--policy",
+            "fixtures/explicit-deny/execution-role-policy.json",
+            "--secrets",
+            "fixtures/missing-grant/secrets.json",
+        ],
+    );
+    assert_eq!((code, v["decision"].as_str()), (0, Some("allowed")));
+}
+
+#[test]
+fn ssm_singular_action_and_explicit_deny() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:eu-west-1:123456789012:parameter/api/*"}]}"#,
+    )
+    .unwrap();
+    let message = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/api-execution/abc is not authorized to perform: ssm:GetParameters on resource: arn:aws:ssm:eu-west-1:123456789012:parameter/api/db-url because no identity-based policy allows the ssm:GetParameters action";
+    let (code, v, _) = diagnose(message, &["--policy", policy.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&v), ["action-near-miss"]);
+
+    let deny = "User: arn:aws:sts::123456789012:assumed-role/api-execution/abc is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api/db-Xy12Ab with an explicit deny in an identity-based policy";
+    let (code, v, _) = diagnose(
+        deny,
+        &[
+            "--policy",
+            "fixtures/explicit-deny/execution-role-policy.json",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(rules(&v), ["explicit-deny"]);
+    assert_eq!(
+        v["request"]["reason"],
+        "an explicit deny in an identity-based policy"
+    );
+}
+
+#[test]
+fn network_failures_are_not_iam() {
+    let message = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 5 time(s): RequestCanceled: request context canceled caused by: context deadline exceeded. Please check your task network configuration.";
+    let (code, v, _) = diagnose(message, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["decision"], "not-iam");
+    assert_eq!(v["failure"], "network");
+    assert!(text(&v).contains("NAT gateway"));
+    assert_eq!(v["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn a_task_definition_traces_the_request_to_its_reference() {
+    let (_, v, _) = diagnose(
+        SEED,
+        &[
+            "--task-definition",
+            "fixtures/seed/task-definition.json",
+            "--policy",
+            "fixtures/seed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+        ],
+    );
+    let related: Vec<&str> = v["findings"][0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["location"]["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        related.contains(&"fixtures/seed/task-definition.json"),
+        "{related:?}"
+    );
+}
