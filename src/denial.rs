@@ -67,6 +67,8 @@ pub enum Failure {
     Network { service: Option<&'static str> },
     /// The image or tag does not exist.
     ImageNotFound,
+    /// The awslogs log group does not exist (and the driver may not create it).
+    LogGroupNotFound,
 }
 
 /// A message understood.
@@ -251,6 +253,11 @@ fn understand(line: &str) -> Option<(Failure, Option<(usize, usize)>)> {
             },
             None,
         ));
+    }
+    if lower.contains("log group does not exist")
+        || (lower.contains("resourcenotfoundexception") && lower.contains("log group"))
+    {
+        return Some((Failure::LogGroupNotFound, None));
     }
     if lower.contains("cannotpullcontainererror")
         && (lower.contains("not found") || lower.contains("manifest unknown"))
@@ -448,6 +455,8 @@ mod tests {
         );
         let cmk = "AccessDeniedException: The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.";
         assert_eq!(parse(cmk).unwrap().failure, Failure::KmsKeyNotFound);
+        let logs = "CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.";
+        assert_eq!(parse(logs).unwrap().failure, Failure::LogGroupNotFound);
         let image = "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v9: not found";
         assert_eq!(parse(image).unwrap().failure, Failure::ImageNotFound);
     }

@@ -185,7 +185,14 @@ pub fn diagnose(
             }
         },
         other => {
-            let explanation = not_iam(other, &denial);
+            let mut explanation = not_iam(other, &denial);
+            if let Failure::SecretNotFound { secret: Some(s) } = other
+                && let Some(now) = recreated(s, &loaded.inventory)
+            {
+                explanation.push(format!(
+                    "A secret of that name exists with another suffix: `{now}`. It was probably deleted and created again; reference it by that ARN (and grant `NAME-??????` so the next re-creation does not break it)."
+                ));
+            }
             return Ok(Diagnosis {
                 sources: loaded.sources,
                 denial,
@@ -438,6 +445,16 @@ fn secret_key(loaded: &Loaded, secret: Option<&str>) -> Option<String> {
     )
 }
 
+/// The listed secret with the same name as `arn` but another random suffix.
+fn recreated(arn: &str, inventory: &Inventory) -> Option<String> {
+    let base = explain::display_name_arn(arn).unwrap_or(arn);
+    let parsed = Arn::parse(base)?;
+    let name = parsed.resource.strip_prefix("secret:")?;
+    let index = inventory.secret_by_name(name, Some(&parsed.region))?;
+    let now = &inventory.secrets[index].arn.value;
+    (now != arn).then(|| now.clone())
+}
+
 /// Failures that no policy change fixes.
 fn not_iam(failure: &Failure, denial: &Denial) -> Vec<String> {
     let service = match denial.fetching {
@@ -465,6 +482,7 @@ fn not_iam(failure: &Failure, denial: &Denial) -> Vec<String> {
             key.as_deref().map(|k| format!("`{k}`")).unwrap_or_default()
         ),
         Failure::ImageNotFound => "Not an IAM problem: the image or tag does not exist in the repository. Check the image name and tag in the task definition.".to_string(),
+        Failure::LogGroupNotFound => "The awslogs log group does not exist: create it, or set `\"awslogs-create-group\": \"true\"` in the log options and grant the execution role `logs:CreateLogGroup` on it.".to_string(),
         Failure::AccessDenied { .. } | Failure::KmsAccessDenied { .. } => String::new(),
     };
     vec![line]

@@ -235,3 +235,17 @@ fn a_task_definition_traces_the_request_to_its_reference() {
         "{related:?}"
     );
 }
+
+#[test]
+fn a_secret_not_found_that_was_recreated_names_its_new_arn() {
+    let message = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-Ab12Cd from secrets manager: ResourceNotFoundException: Secrets Manager can't find the specified secret.";
+    let (code, v, _) = diagnose(message, &["--secrets", "fixtures/seed/secrets.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["failure"], "secret-not-found");
+    assert_eq!(v["decision"], "not-iam");
+    assert!(
+        text(&v).contains("gitlab-sample-registry-y54JnU"),
+        "{}",
+        text(&v)
+    );
+}

@@ -17,6 +17,7 @@ fn failure_kind(f: &Failure) -> &'static str {
         Failure::JsonKeyMissing { .. } => "json-key-missing",
         Failure::Network { .. } => "network",
         Failure::ImageNotFound => "image-not-found",
+        Failure::LogGroupNotFound => "log-group-not-found",
     }
 }
 
