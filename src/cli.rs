@@ -222,6 +222,8 @@ pub struct LintArgs {
     pub policy: PolicyArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub fixing: FixArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -240,6 +242,26 @@ pub struct CheckArgs {
     pub region: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub fixing: FixArgs,
+}
+
+#[derive(Debug, Default, clap::Args)]
+pub struct FixArgs {
+    /// Apply every safe fix to the files read (policy files and task definitions), writing each
+    /// file atomically; then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix, --diff or --print-corrected: include unsafe fixes.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is a diff.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// Print each document the fixes change, corrected and whole — including documents inside
+    /// account details or URL-encoded strings, which --fix does not write.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub print_corrected: bool,
 }
 
 /// Runs a parsed command line; returns the exit code and what to print on stdout and stderr.
@@ -294,16 +316,76 @@ fn check(args: CheckArgs) -> (u8, String, String) {
             .find(|r| !r.is_empty()),
         context: args.account.context(),
     };
-    let checked = match crate::check(&inputs, &options) {
+    let mut checked = match crate::check(&inputs, &options) {
         Ok(c) => c,
-        Err(e) => {
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let mut stderr = String::new();
+    let fixing = &args.fixing;
+    if fixing.fix || fixing.diff || fixing.print_corrected {
+        let findings = config.apply(std::mem::take(&mut checked.findings));
+        let fixes: Vec<Option<&crate::fix::Fix>> =
+            findings.iter().map(|f| f.fix.as_ref()).collect();
+        let writable = checked.writable.clone();
+        let all = |_| true;
+        let only_files = |id| writable.contains(&id);
+        let plan = crate::fix::plan(
+            &checked.sources,
+            &fixes,
+            fixing.unsafe_fixes,
+            if fixing.print_corrected {
+                &all
+            } else {
+                &only_files
+            },
+        );
+        if fixing.diff || fixing.print_corrected {
+            let mut out = String::new();
+            for (id, text) in &plan.files {
+                let source = checked.sources.get(*id);
+                if fixing.diff {
+                    out.push_str(&crate::fix::unified_diff(&source.name, &source.text, text));
+                } else if checked.writable.contains(id) {
+                    out.push_str(&format!("== {} ==\n{text}", source.name));
+                    if !text.ends_with('\n') {
+                        out.push('\n');
+                    }
+                } else {
+                    // A document inside another file: print each changed policy on its own.
+                    out.push_str(&corrected_documents(&checked, &findings, &plan, *id));
+                }
+            }
+            let code = if fixing.diff && !plan.files.is_empty() {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            };
             return (
-                EXIT_ERROR,
-                String::new(),
-                report::terminal_safe(&format!("ecslint: {e}\n")),
+                code,
+                report::terminal_safe(&out),
+                skipped_note(&findings, &plan),
             );
         }
-    };
+        for (id, text) in &plan.files {
+            let path = checked.sources.get(*id).name.clone();
+            if let Err(e) = crate::fix::write_atomically(std::path::Path::new(&path), text) {
+                return usage_error(&format!("cannot write {path}: {e}; the file is unchanged"));
+            }
+        }
+        stderr.push_str(&format!(
+            "ecslint: fixed {} finding{} in {} file{}\n",
+            plan.applied.len(),
+            if plan.applied.len() == 1 { "" } else { "s" },
+            plan.files.len(),
+            if plan.files.len() == 1 { "" } else { "s" },
+        ));
+        stderr.push_str(&skipped_note(&findings, &plan));
+        // Report what is left, from the files as they are now.
+        checked = match crate::check(&inputs, &options) {
+            Ok(c) => c,
+            Err(e) => return usage_error(&e.to_string()),
+        };
+    }
     let report = Report {
         sources: &checked.sources,
         findings: config.apply(checked.findings),
@@ -320,7 +402,62 @@ fn check(args: CheckArgs) -> (u8, String, String) {
         Format::Json => report::json::render(&report) + "\n",
         Format::Human => report::human::render(&report, args.output.human_style()),
     };
-    (code, stdout, String::new())
+    (code, stdout, report::terminal_safe(&stderr))
+}
+
+/// The corrected text of each policy document in `id` that the plan's fixes edit.
+fn corrected_documents(
+    checked: &crate::Checked,
+    findings: &[crate::rules::Finding],
+    plan: &crate::fix::Plan,
+    id: crate::source::SourceId,
+) -> String {
+    let edits: Vec<&crate::fix::Edit> = plan
+        .applied
+        .iter()
+        .filter_map(|&i| findings[i].fix.as_ref())
+        .flat_map(|f| &f.edits)
+        .filter(|e| e.loc.source == id)
+        .collect();
+    let text = &checked.sources.get(id).text;
+    let mut out = String::new();
+    for (name, loc) in checked.documents.iter().filter(|(_, l)| l.source == id) {
+        let inside: Vec<crate::fix::Edit> = edits
+            .iter()
+            .filter(|e| e.loc.span.start >= loc.span.start && e.loc.span.end <= loc.span.end)
+            .map(|e| {
+                let mut shifted = (*e).clone();
+                shifted.loc.span.start -= loc.span.start;
+                shifted.loc.span.end -= loc.span.start;
+                shifted
+            })
+            .collect();
+        if inside.is_empty() {
+            continue;
+        }
+        let refs: Vec<&crate::fix::Edit> = inside.iter().collect();
+        let document = text.get(loc.span.start..loc.span.end).unwrap_or("");
+        if let Ok(fixed) = crate::fix::apply_edits(document, &refs) {
+            // Laid out on its own, ready to paste into `aws iam put-role-policy`.
+            let pretty = serde_json::from_str::<serde_json::Value>(&fixed)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or(fixed);
+            out.push_str(&format!(
+                "== {} ({name}) ==\n{pretty}\n",
+                checked.sources.get(id).name
+            ));
+        }
+    }
+    out
+}
+
+/// One line per fix that was not applied, and why.
+fn skipped_note(findings: &[crate::rules::Finding], plan: &crate::fix::Plan) -> String {
+    plan.skipped
+        .iter()
+        .map(|(i, why)| format!("ecslint: not applied: {} ({why})\n", findings[*i].rule))
+        .collect::<String>()
 }
 
 fn simulate(args: SimulateArgs) -> (u8, String, String) {
@@ -387,6 +524,7 @@ fn lint(args: LintArgs) -> (u8, String, String) {
         policy: args.policy,
         region: None,
         output: args.output,
+        fixing: args.fixing,
     };
     if check_args.account.policies.is_empty() {
         return usage_error("no policy files found in the paths given");

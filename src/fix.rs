@@ -123,6 +123,108 @@ pub fn preview(sources: &SourceMap, fix: &Fix) -> Result<String, ApplyError> {
     Ok(out)
 }
 
+/// The fixes chosen to apply, and the text of each file after them.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// `(source, corrected text)` for every source a chosen fix edits.
+    pub files: Vec<(SourceId, String)>,
+    /// Indices of the findings whose fixes were chosen.
+    pub applied: Vec<usize>,
+    /// Findings with a fix that was left out, and why.
+    pub skipped: Vec<(usize, String)>,
+}
+
+/// Chooses the fixes to apply: safe ones (and unsafe ones when asked), only into sources for
+/// which `writable` holds, and never two that edit the same bytes (the later one waits for a
+/// re-run).
+pub fn plan(
+    sources: &SourceMap,
+    fixes: &[Option<&Fix>],
+    include_unsafe: bool,
+    writable: &dyn Fn(SourceId) -> bool,
+) -> Plan {
+    let mut plan = Plan::default();
+    let mut edits: Vec<&Edit> = Vec::new();
+    for (i, fix) in fixes.iter().enumerate() {
+        let Some(fix) = fix else { continue };
+        if fix.applicability == Applicability::Unsafe && !include_unsafe {
+            plan.skipped.push((
+                i,
+                "unsafe: apply with --unsafe-fixes after review".to_string(),
+            ));
+            continue;
+        }
+        if let Some(e) = fix.edits.iter().find(|e| !writable(e.loc.source)) {
+            plan.skipped.push((
+                i,
+                format!(
+                    "{} is not a policy file of its own: use --print-corrected",
+                    sources.get(e.loc.source).name
+                ),
+            ));
+            continue;
+        }
+        let mut trial = edits.clone();
+        trial.extend(fix.edits.iter());
+        let conflict = fix.edits.iter().any(|e| {
+            let here: Vec<&Edit> = trial
+                .iter()
+                .copied()
+                .filter(|x| x.loc.source == e.loc.source)
+                .collect();
+            apply_edits(&sources.get(e.loc.source).text, &here).is_err()
+        });
+        if conflict {
+            plan.skipped
+                .push((i, "overlaps another fix: run again to apply it".to_string()));
+            continue;
+        }
+        edits = trial;
+        plan.applied.push(i);
+    }
+    let mut ids: Vec<SourceId> = edits.iter().map(|e| e.loc.source).collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        let here: Vec<&Edit> = edits
+            .iter()
+            .copied()
+            .filter(|e| e.loc.source == id)
+            .collect();
+        if let Ok(text) = apply_edits(&sources.get(id).text, &here) {
+            plan.files.push((id, text));
+        }
+    }
+    plan
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, flushed, given the
+/// original's permissions, then renamed over it. If anything fails, the original is untouched.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A unified diff of one file, as `diff -u` prints it.
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
 /// A permission to add: `action` on `resource`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grant {
@@ -499,6 +601,45 @@ mod tests {
             &[grant("kms:Decrypt", "arn:aws:kms:us-east-1:1:key/k")],
         );
         assert!(fixed.ends_with("}\n  ]\n}\n"), "{fixed}");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_original_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.json");
+        std::fs::write(&path, "original").unwrap();
+        write_atomically(&path, "fixed").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "fixed");
+        // A folder that cannot take the temporary file: the write fails, the file stays.
+        let missing = dir.path().join("no-such-dir").join("p.json");
+        assert!(write_atomically(&missing, "x").is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "fixed");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file left behind");
+    }
+
+    #[test]
+    fn plans_skip_unsafe_unwritable_and_overlapping_fixes() {
+        let mut map = SourceMap::new();
+        let a = map.add("a.json", "abcdef");
+        let safe = |s: usize, e: usize, r: &str| Fix {
+            applicability: Applicability::Safe,
+            message: String::new(),
+            edits: vec![Edit::replace(Loc::new(a, Span::new(s, e)), r)],
+        };
+        let one = safe(0, 2, "X");
+        let overlapping = safe(1, 3, "Y");
+        let mut unsafe_fix = safe(4, 5, "Z");
+        unsafe_fix.applicability = Applicability::Unsafe;
+        let fixes = [Some(&one), Some(&overlapping), Some(&unsafe_fix), None];
+        let p = plan(&map, &fixes, false, &|_| true);
+        assert_eq!(p.applied, [0]);
+        assert_eq!(p.skipped.len(), 2);
+        assert_eq!(p.files, [(a, "Xcdef".to_string())]);
+        let p = plan(&map, &fixes, true, &|_| true);
+        assert_eq!(p.files, [(a, "XcdZf".to_string())]);
+        let p = plan(&map, &fixes, true, &|_| false);
+        assert!(p.files.is_empty());
     }
 
     #[test]

@@ -33,6 +33,11 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     pub needs_checked: usize,
     pub needs_granted: usize,
+    /// The files `--fix` may write: policy files of their own and task definitions (not account
+    /// details, not documents embedded in strings).
+    pub writable: Vec<source::SourceId>,
+    /// Every policy document read: `(name, where it is)`, to print one corrected on its own.
+    pub documents: Vec<(String, source::Loc)>,
 }
 
 /// What a `check` run knows beyond its files.
@@ -72,7 +77,25 @@ pub fn check(inputs: &Inputs, options: &CheckOptions) -> Result<Checked, LoadErr
         .iter()
         .filter(|a| a.evaluation.is_allowed())
         .count();
+    let mut writable: Vec<source::SourceId> = loaded
+        .inventory
+        .policies
+        .iter()
+        .filter(|p| p.editable)
+        .map(|p| p.document.source)
+        .chain(loaded.task_definitions.iter().map(|td| td.source))
+        .collect();
+    writable.sort();
+    writable.dedup();
+    let documents = loaded
+        .inventory
+        .policies
+        .iter()
+        .map(|p| (p.name.clone(), p.document.loc))
+        .collect();
     Ok(Checked {
+        documents,
+        writable,
         findings,
         needs_checked: assessments.len(),
         needs_granted,

@@ -809,3 +809,137 @@ fn several_task_definitions_share_one_run_and_one_need_per_access() {
         (0, Some(16))
     );
 }
+
+/// A copy of the seed folder to fix in place.
+fn seed_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in [
+        "task-definition.json",
+        "execution-role-policy.json",
+        "secrets.json",
+    ] {
+        std::fs::write(dir.path().join(f), read(&format!("fixtures/seed/{f}"))).unwrap();
+    }
+    dir
+}
+
+fn in_dir(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("ecslint")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .args([
+            "check",
+            "--task-definition",
+            "task-definition.json",
+            "--policy",
+            "execution-role-policy.json",
+            "--secrets",
+            "secrets.json",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn fix_writes_the_seed_policy_and_a_second_run_has_nothing_left() {
+    let dir = seed_copy();
+    let diff = in_dir(dir.path(), &["--diff"]);
+    assert_eq!(diff.status.code(), Some(1));
+    let diff_text = String::from_utf8(diff.stdout).unwrap();
+    assert!(diff_text.contains("--- a/execution-role-policy.json"));
+    assert!(diff_text.contains("+        \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\","));
+    // --diff writes nothing.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("execution-role-policy.json")).unwrap(),
+        read("fixtures/seed/execution-role-policy.json")
+    );
+    let fixed = in_dir(dir.path(), &["--fix"]);
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stdout)
+    );
+    assert!(String::from_utf8_lossy(&fixed.stderr).contains("fixed 2 findings in 1 file"));
+    let policy = std::fs::read_to_string(dir.path().join("execution-role-policy.json")).unwrap();
+    assert!(policy.contains("gitlab-sample-registry-??????"));
+    assert!(policy.contains(":key/5c2a6f0e"));
+    serde_json::from_str::<Value>(&policy).unwrap();
+    // Idempotent: nothing left to fix, no diff.
+    let again = in_dir(dir.path(), &["--fix"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("fixed 0 findings"));
+    let diff = in_dir(dir.path(), &["--diff"]);
+    assert_eq!(diff.status.code(), Some(0));
+    assert!(diff.stdout.is_empty());
+}
+
+#[test]
+fn unsafe_fixes_wait_for_the_flag() {
+    let dir = seed_copy();
+    // Without the task definition the key is referenced by nothing: its fix is unsafe.
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("ecslint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["lint", "execution-role-policy.json"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--fix"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not applied: kms-key-arn-colon (unsafe")
+    );
+    let policy = std::fs::read_to_string(dir.path().join("execution-role-policy.json")).unwrap();
+    assert!(policy.contains("gitlab-sample-registry-??????") && policy.contains(":key:5c2a"));
+    let out = run(&["--fix", "--unsafe-fixes"]);
+    assert_eq!(out.status.code(), Some(0));
+    let policy = std::fs::read_to_string(dir.path().join("execution-role-policy.json")).unwrap();
+    assert!(policy.contains(":key/5c2a"));
+}
+
+#[test]
+fn account_details_are_not_written_but_the_corrected_document_is_printed() {
+    let dir = seed_copy();
+    std::fs::write(
+        dir.path().join("account-details.json"),
+        read("fixtures/seed/account-details.json"),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("ecslint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "--task-definition",
+                "task-definition.json",
+                "--account-details",
+                "account-details.json",
+                "--secrets",
+                "secrets.json",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--fix"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use --print-corrected"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("account-details.json")).unwrap(),
+        read("fixtures/seed/account-details.json")
+    );
+    let out = run(&["--print-corrected"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    assert_eq!(header, "== account-details.json (registry-credentials) ==");
+    let doc: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        doc["Statement"][0]["Resource"][0],
+        "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????"
+    );
+}
