@@ -47,6 +47,14 @@ pub enum Command {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// GitHub workflow annotations.
+    Github,
+    /// A merge-request comment.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -156,9 +164,30 @@ pub struct OutputArgs {
     /// Colours in human output (auto: only on a terminal, and never with NO_COLOR set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Suggestion blocks in --format markdown: GitLab's `suggestion:-0+0` or GitHub's.
+    #[arg(long, value_enum, default_value_t = report::ci::Flavor::Gitlab)]
+    pub markdown_flavor: report::ci::Flavor,
+    /// Print only the findings: no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 impl OutputArgs {
+    /// Renders a check report in the chosen format.
+    fn render(&self, report: &Report<'_>) -> String {
+        match self.format {
+            Format::Json => report::json::render(report) + "\n",
+            Format::Sarif => report::ci::render_sarif(report) + "\n",
+            Format::Gitlab => report::ci::render_gitlab(report) + "\n",
+            Format::Github => report::ci::render_github(report),
+            Format::Markdown => report::ci::render_markdown(report, self.markdown_flavor),
+            Format::Human if self.quiet => {
+                report::human::render_findings(report.sources, &report.findings, self.human_style())
+            }
+            Format::Human => report::human::render(report, self.human_style()),
+        }
+    }
+
     pub fn human_style(&self) -> report::human::Style {
         let is_tty = std::io::stdout().is_terminal();
         let color = match self.color {
@@ -398,10 +427,7 @@ fn check(args: CheckArgs) -> (u8, String, String) {
     } else {
         EXIT_CLEAN
     };
-    let stdout = match args.output.format {
-        Format::Json => report::json::render(&report) + "\n",
-        Format::Human => report::human::render(&report, args.output.human_style()),
-    };
+    let stdout = args.output.render(&report);
     (code, stdout, report::terminal_safe(&stderr))
 }
 
@@ -496,6 +522,12 @@ fn simulate(args: SimulateArgs) -> (u8, String, String) {
     let stdout = match args.output.format {
         Format::Json => report::simulation::render_json(&sim) + "\n",
         Format::Human => report::simulation::render_human(&sim, args.output.human_style()),
+        _ => args.output.render(&Report {
+            sources: &sim.sources,
+            findings: sim.findings.clone(),
+            needs_checked: 0,
+            needs_granted: 0,
+        }),
     };
     (code, stdout, String::new())
 }
@@ -618,6 +650,12 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
     let stdout = match args.output.format {
         Format::Json => report::diagnosis::render_json(&diagnosis) + "\n",
         Format::Human => report::diagnosis::render_human(&diagnosis, args.output.human_style()),
+        _ => args.output.render(&Report {
+            sources: &diagnosis.sources,
+            findings: diagnosis.findings.clone(),
+            needs_checked: diagnosis.needs_checked,
+            needs_granted: diagnosis.needs_granted,
+        }),
     };
     (code, stdout, String::new())
 }

@@ -1,5 +1,6 @@
 //! Reports are views of one `Report`: the findings and the sources they point into.
 
+pub mod ci;
 pub mod diagnosis;
 pub mod human;
 pub mod json;

@@ -1,0 +1,378 @@
+//! Where CI reads findings: SARIF 2.1.0 (code scanning), GitLab Code Quality, GitHub workflow
+//! annotations, and Markdown for merge-request comments.
+
+use super::Report;
+use crate::fix;
+use crate::rules::{self, Finding, Severity};
+use crate::source::{Loc, SourceMap};
+use serde_json::{Value, json};
+
+/// A stable 64-bit FNV-1a hash, in hex: fingerprints must not change with the toolchain.
+fn fnv1a(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// A finding's identity across runs: its rule, file, the text it points at and the message —
+/// not its line, so findings survive edits elsewhere in the file.
+fn fingerprint(sources: &SourceMap, f: &Finding) -> String {
+    match f.loc {
+        Some(loc) => fnv1a(&[
+            f.rule,
+            &sources.get(loc.source).name,
+            sources.slice(loc),
+            &f.message,
+        ]),
+        None => fnv1a(&[f.rule, &f.message]),
+    }
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn sarif_region(sources: &SourceMap, loc: Loc) -> Value {
+    let source = sources.get(loc.source);
+    let (line, column) = source.line_col(loc.span.start);
+    let (end_line, end_column) = source.line_col(loc.span.end);
+    json!({
+        "startLine": line,
+        "startColumn": column,
+        "endLine": end_line,
+        "endColumn": end_column,
+        "byteOffset": loc.span.start,
+        "byteLength": loc.span.len(),
+    })
+}
+
+fn sarif_location(sources: &SourceMap, loc: Loc, message: Option<&str>) -> Value {
+    let mut out = json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": sources.get(loc.source).name},
+            "region": sarif_region(sources, loc),
+        }
+    });
+    if let (Some(m), Value::Object(map)) = (message, &mut out) {
+        map.insert("message".into(), json!({"text": m}));
+    }
+    out
+}
+
+/// SARIF 2.1.0: the rules with their docs, results with regions, related places and fixes.
+pub fn render_sarif(report: &Report<'_>) -> String {
+    let rules: Vec<Value> = rules::ALL
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            json!({
+                "id": m.name,
+                "shortDescription": {"text": m.summary},
+                "fullDescription": {"text": m.summary},
+                "help": {"text": m.doc, "markdown": m.doc},
+                "defaultConfiguration": {"level": sarif_level(m.severity)},
+                "properties": {"fix": m.fix.as_str()},
+            })
+        })
+        .collect();
+    let index = |name: &str| rules::ALL.iter().position(|r| r.meta().name == name);
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": sarif_level(f.severity),
+                "message": {"text": match &f.help {
+                    Some(h) => format!("{} — {h}", f.message),
+                    None => f.message.clone(),
+                }},
+                "locations": f.loc.map(|l| vec![sarif_location(report.sources, l, None)]).unwrap_or_default(),
+                "relatedLocations": f.related.iter().enumerate().map(|(i, r)| {
+                    let mut v = sarif_location(report.sources, r.loc, Some(&r.message));
+                    if let Value::Object(m) = &mut v {
+                        m.insert("id".into(), json!(i + 1));
+                    }
+                    v
+                }).collect::<Vec<_>>(),
+                "partialFingerprints": {"ecslint/v1": fingerprint(report.sources, f)},
+            });
+            if let (Value::Object(map), Some(i)) = (&mut result, index(f.rule)) {
+                map.insert("ruleIndex".into(), json!(i));
+            }
+            if let (Value::Object(map), Some(fix)) = (&mut result, &f.fix) {
+                let mut files: Vec<&str> = Vec::new();
+                for e in &fix.edits {
+                    let name = report.sources.get(e.loc.source).name.as_str();
+                    if !files.contains(&name) {
+                        files.push(name);
+                    }
+                }
+                let changes: Vec<Value> = files
+                    .iter()
+                    .map(|file| {
+                        let replacements: Vec<Value> = fix
+                            .edits
+                            .iter()
+                            .filter(|e| report.sources.get(e.loc.source).name == *file)
+                            .map(|e| json!({
+                                "deletedRegion": {"byteOffset": e.loc.span.start, "byteLength": e.loc.span.len()},
+                                "insertedContent": {"text": e.replacement},
+                            }))
+                            .collect();
+                        json!({"artifactLocation": {"uri": file}, "replacements": replacements})
+                    })
+                    .collect();
+                map.insert(
+                    "fixes".into(),
+                    json!([{ "description": {"text": format!("{} ({})", fix.message, fix.applicability.as_str())}, "artifactChanges": changes }]),
+                );
+            }
+            result
+        })
+        .collect();
+    let out = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "ecslint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&out).unwrap_or_default()
+}
+
+/// GitLab Code Quality (the Code Climate subset GitLab reads), with stable fingerprints so the
+/// merge-request widget tells new findings from resolved ones.
+pub fn render_gitlab(report: &Report<'_>) -> String {
+    let issues: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let (path, line) = match f.loc {
+                Some(loc) => {
+                    let s = report.sources.get(loc.source);
+                    (s.name.clone(), s.line_col(loc.span.start).0)
+                }
+                None => (String::new(), 1),
+            };
+            json!({
+                "type": "issue",
+                "check_name": f.rule,
+                "description": f.message,
+                "categories": ["Security"],
+                "severity": match f.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                    Severity::Info => "info",
+                },
+                "fingerprint": fingerprint(report.sources, f),
+                "location": {"path": path, "lines": {"begin": line}},
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&issues).unwrap_or_default()
+}
+
+/// `%`, CR and LF in a workflow command's message; also `:` and `,` in its properties.
+fn github_escape(s: &str, property: bool) -> String {
+    let mut out = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+/// GitHub workflow commands: one `::error`/`::warning`/`::notice` annotation per finding.
+pub fn render_github(report: &Report<'_>) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut props = vec![format!("title={}", github_escape(f.rule, true))];
+        if let Some(loc) = f.loc {
+            let s = report.sources.get(loc.source);
+            let (line, col) = s.line_col(loc.span.start);
+            let (end_line, end_col) = s.line_col(loc.span.end);
+            props.insert(0, format!("file={}", github_escape(&s.name, true)));
+            props.insert(
+                1,
+                format!("line={line},col={col},endLine={end_line},endColumn={end_col}"),
+            );
+        }
+        let message = match &f.help {
+            Some(h) => format!("{}\n{h}", f.message),
+            None => f.message.clone(),
+        };
+        out.push_str(&format!(
+            "::{level} {}::{}\n",
+            props.join(","),
+            github_escape(&message, false)
+        ));
+    }
+    super::terminal_safe(&out)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Flavor {
+    Gitlab,
+    Github,
+}
+
+/// Text from input files, made inert in Markdown: no formatting, links, HTML or line breaks.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A code fence longer than any run of backticks in `content`, so it cannot be closed early.
+fn fence(content: &str) -> String {
+    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+/// The lines a fix replaces and their replacement, when its edits all fall on the finding's own
+/// lines: `(first line, last line, new text)`.
+fn suggestion(sources: &SourceMap, f: &Finding) -> Option<(usize, usize, String)> {
+    let fix = f.fix.as_ref()?;
+    let loc = f.loc?;
+    if fix.edits.iter().any(|e| e.loc.source != loc.source) {
+        return None;
+    }
+    let source = sources.get(loc.source);
+    let text = &*source.text;
+    let first = fix.edits.iter().map(|e| e.loc.span.start).min()?;
+    let last = fix.edits.iter().map(|e| e.loc.span.end).max()?;
+    let line_start = text.get(..first)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(last..)?
+        .find('\n')
+        .map_or(text.len(), |i| last + i);
+    let edits: Vec<&fix::Edit> = fix.edits.iter().collect();
+    let fixed = fix::apply_edits(text, &edits).ok()?;
+    let growth = fixed.len() as isize - text.len() as isize;
+    let new_end = (line_end as isize + growth) as usize;
+    let replacement = fixed.get(line_start..new_end)?.to_string();
+    Some((
+        source.line_col(line_start).0,
+        source.line_col(line_end).0,
+        replacement,
+    ))
+}
+
+/// A merge-request comment: a summary table, then each finding with its place, why, and the fix
+/// as a suggestion the reviewer can apply (or a fenced corrected snippet where one cannot).
+pub fn render_markdown(report: &Report<'_>, flavor: Flavor) -> String {
+    let s = report.summary();
+    let mut out = String::from("## ecslint\n\n");
+    if report.findings.is_empty() {
+        out.push_str(&format!(
+            "No findings: {} of {} needed accesses granted.\n",
+            s.needs_granted, s.needs_checked
+        ));
+        return out;
+    }
+    out.push_str("| | rule | where | finding |\n|---|---|---|---|\n");
+    for f in &report.findings {
+        let icon = match f.severity {
+            Severity::Error => "🔴",
+            Severity::Warning => "🟡",
+            Severity::Info => "🔵",
+        };
+        let place = f.loc.map_or(String::new(), |l| {
+            let src = report.sources.get(l.source);
+            format!("{}:{}", md_escape(&src.name), src.line_col(l.span.start).0)
+        });
+        out.push_str(&format!(
+            "| {icon} | `{}` | {place} | {} |\n",
+            f.rule,
+            md_escape(&f.message)
+        ));
+    }
+    out.push_str(&format!(
+        "\n{} errors, {} warnings, {} infos; {} of {} needed accesses granted.\n",
+        s.errors, s.warnings, s.infos, s.needs_granted, s.needs_checked
+    ));
+    for f in &report.findings {
+        out.push_str(&format!("\n### `{}` {}\n\n", f.rule, md_escape(&f.message)));
+        if let Some(l) = f.loc {
+            let src = report.sources.get(l.source);
+            out.push_str(&format!(
+                "{}, line {}\n\n",
+                md_escape(&src.name),
+                src.line_col(l.span.start).0
+            ));
+        }
+        if let Some(note) = &f.note {
+            out.push_str(&format!("Why: {}\n\n", md_escape(note)));
+        }
+        if let Some(help) = &f.help {
+            out.push_str(&format!("{}\n\n", md_escape(help)));
+        }
+        let Some(fx) = &f.fix else { continue };
+        out.push_str(&format!(
+            "Fix ({}): {}\n\n",
+            fx.applicability.as_str(),
+            md_escape(&fx.message)
+        ));
+        match suggestion(report.sources, f) {
+            Some((first, last, replacement)) => {
+                let fence = fence(&replacement);
+                let opener = match flavor {
+                    // The finding's line is the one commented on: -N+M widens to the lines fixed.
+                    Flavor::Gitlab => {
+                        let at = f
+                            .loc
+                            .map(|l| report.sources.get(l.source).line_col(l.span.start).0)
+                            .unwrap_or(first);
+                        format!("suggestion:-{}+{}", at - first, last - at)
+                    }
+                    Flavor::Github => "suggestion".to_string(),
+                };
+                out.push_str(&format!("{fence}{opener}\n{replacement}\n{fence}\n"));
+            }
+            None => {
+                if let Ok(preview) = fix::preview(report.sources, fx) {
+                    let fence = fence(&preview);
+                    out.push_str(&format!("{fence}diff\n{}{fence}\n", preview));
+                }
+            }
+        }
+    }
+    out
+}

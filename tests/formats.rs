@@ -1,0 +1,254 @@
+//! The CI formats on the seed scenario: SARIF, GitLab Code Quality, GitHub annotations, Markdown.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn seed(format: &str, extra: &[&str]) -> String {
+    let out = Command::cargo_bin("ecslint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "--task-definition",
+            "fixtures/seed/task-definition.json",
+            "--policy",
+            "fixtures/seed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+            "--format",
+            format,
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn sarif_has_rules_regions_and_fixes() {
+    let v: Value = serde_json::from_str(&seed("sarif", &[])).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), ecslint::rules::ALL.len());
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["help"]["markdown"].as_str().unwrap().starts_with("# "))
+    );
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let first = &results[0];
+    assert_eq!(first["ruleId"], "secret-display-name");
+    assert_eq!(first["level"], "error");
+    let index = first["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "secret-display-name");
+    let region = &first["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(11), Some(9))
+    );
+    let replacement = &first["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(
+        replacement["deletedRegion"]["byteOffset"],
+        region["byteOffset"]
+    );
+    assert!(
+        replacement["insertedContent"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("-??????\"")
+    );
+    assert_eq!(
+        first["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "fixtures/seed/task-definition.json"
+    );
+}
+
+#[test]
+fn gitlab_fingerprints_survive_edits_elsewhere_in_the_file() {
+    let before: Value = serde_json::from_str(&seed("gitlab", &[])).unwrap();
+    assert_eq!(before[0]["check_name"], "secret-display-name");
+    assert_eq!(before[0]["severity"], "major");
+    assert_eq!(before[0]["location"]["lines"]["begin"], 11);
+    // The same policy with two lines added at the top: lines move, fingerprints do not.
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let policy =
+        std::fs::read_to_string(root.join("fixtures/seed/execution-role-policy.json")).unwrap();
+    let moved = dir.path().join("execution-role-policy.json");
+    std::fs::write(&moved, format!("\n\n{policy}")).unwrap();
+    let out = Command::cargo_bin("ecslint")
+        .unwrap()
+        .current_dir(root)
+        .args([
+            "check",
+            "--task-definition",
+            "fixtures/seed/task-definition.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+            "--format",
+            "gitlab",
+            "--policy",
+        ])
+        .arg(&moved)
+        .output()
+        .unwrap();
+    let after: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(after[0]["location"]["lines"]["begin"], 13);
+    // The path differs, so compare against a run on the same path.
+    let fingerprints = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let again = Command::cargo_bin("ecslint")
+        .unwrap()
+        .current_dir(root)
+        .args([
+            "check",
+            "--task-definition",
+            "fixtures/seed/task-definition.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+            "--format",
+            "gitlab",
+            "--policy",
+        ])
+        .arg(&moved)
+        .output()
+        .unwrap();
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(fingerprints(&after), fingerprints(&again));
+    std::fs::write(&moved, &policy).unwrap();
+    let unmoved = Command::cargo_bin("ecslint")
+        .unwrap()
+        .current_dir(root)
+        .args([
+            "check",
+            "--task-definition",
+            "fixtures/seed/task-definition.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+            "--format",
+            "gitlab",
+            "--policy",
+        ])
+        .arg(&moved)
+        .output()
+        .unwrap();
+    let unmoved: Value = serde_json::from_slice(&unmoved.stdout).unwrap();
+    assert_eq!(fingerprints(&after), fingerprints(&unmoved));
+    assert_ne!(fingerprints(&after)[0], fingerprints(&after)[1]);
+}
+
+#[test]
+fn github_annotations_are_one_line_each() {
+    let text = seed("github", &[]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with(
+        "::error file=fixtures/seed/execution-role-policy.json,line=11,col=9,endLine=11,endColumn=91,title=secret-display-name::"
+    ));
+    assert!(
+        lines[0].contains("%0A"),
+        "the help is on an escaped second line"
+    );
+}
+
+#[test]
+fn markdown_suggestions_per_flavor() {
+    let gitlab = seed("markdown", &[]);
+    assert!(
+        gitlab.contains(
+            "| 🔴 | `secret-display-name` | fixtures/seed/execution-role-policy.json:11 |"
+        )
+    );
+    assert!(gitlab.contains("```suggestion:-0+0\n        \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\",\n```"));
+    let github = seed("markdown", &["--markdown-flavor", "github"]);
+    assert!(github.contains("```suggestion\n"));
+    assert!(!github.contains("suggestion:-0+0"));
+}
+
+#[test]
+fn markdown_and_annotations_cannot_be_steered_by_hostile_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hostile = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Sid": "x`<script>alert(1)</script>](javascript:alert(1)) | ```\n::error::pwned", "Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
+    let policy = dir.path().join("p.json");
+    std::fs::write(&policy, hostile).unwrap();
+    let run = |format: &str| {
+        let out = Command::cargo_bin("ecslint")
+            .unwrap()
+            .current_dir(root)
+            .args([
+                "check",
+                "--task-definition",
+                "fixtures/seed/task-definition.json",
+                "--secrets",
+                "fixtures/seed/secrets.json",
+                "--format",
+                format,
+                "--policy",
+            ])
+            .arg(&policy)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let md = run("markdown");
+    assert!(md.contains("explicit-deny"), "{md}");
+    assert!(!md.contains("<script>"), "{md}");
+    assert!(!md.contains("](javascript:"), "{md}");
+    assert!(!md.contains("\n::error"), "{md}");
+    // Every table row stays one row.
+    for line in md.lines().filter(|l| l.starts_with("| 🔴")) {
+        assert_eq!(line.matches(" | ").count(), 3, "{line}");
+    }
+    let gh = run("github");
+    assert!(gh.lines().all(|l| l.starts_with("::")), "{gh}");
+    assert_eq!(gh.lines().filter(|l| l.contains("pwned")).count(), 1);
+}
+
+#[test]
+fn every_format_snapshot() {
+    for format in ["sarif", "gitlab", "github", "markdown"] {
+        insta::assert_snapshot!(format!("format-{format}"), seed(format, &[]));
+    }
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/sarif-2.1.0-rtm.5.json"
+    ))
+    .unwrap();
+    // The published schema's `run.language` pattern has a stray `]` that strict regex engines
+    // reject when checking the schema itself; escape it (ecslint writes no `language`).
+    let text = text.replace(
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#,
+    );
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for extra in [&[][..], &["--fail-on", "warning"][..]] {
+        let sarif: Value = serde_json::from_str(&seed("sarif", extra)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+    // The schema is really checked: a broken document fails it.
+    let mut broken: Value = serde_json::from_str(&seed("sarif", &[])).unwrap();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&broken));
+}
