@@ -113,6 +113,8 @@ pub enum ReferenceProblemKind {
     Unresolved,
     /// The reference resolves here, but Secrets Manager may read it differently.
     Ambiguous,
+    /// A bare SSM name, read in the task's region, for a parameter that lives in another.
+    OtherRegion,
 }
 
 #[derive(Clone, Debug)]
@@ -464,6 +466,31 @@ fn ssm_parameter(
             };
             // A leading slash is not doubled: `/a/b` is `parameter/a/b`.
             let path = value.value.trim_start_matches('/');
+            let elsewhere = inventory.parameters.iter().find_map(|p| {
+                let arn = Arn::parse(p.arn.as_ref()?)?;
+                (p.name.trim_start_matches('/') == path && &arn.region != region)
+                    .then(|| p.arn.clone())
+                    .flatten()
+            });
+            let here = inventory.parameters.iter().any(|p| {
+                p.name.trim_start_matches('/') == path
+                    && p.arn
+                        .as_deref()
+                        .and_then(Arn::parse)
+                        .is_none_or(|a| &a.region == region)
+            });
+            if let (Some(full), false) = (elsewhere, here) {
+                out.problems.push(ReferenceProblem {
+                    kind: ReferenceProblemKind::OtherRegion,
+                    loc: value.loc,
+                    message: format!(
+                        "SSM parameter \"{}\" is named without an ARN, so ECS reads it in the task's region `{region}`, but it lives at `{full}`",
+                        value.value
+                    ),
+                    help: Some("a bare name means the task's own region: reference a parameter in another region by its full ARN".to_string()),
+                    corrected: Some(full),
+                });
+            }
             let arn = Arn::new(
                 &context.partition,
                 "ssm",

@@ -56,6 +56,7 @@ fn run(rule: &str, files: &BTreeMap<String, String>) -> (usize, Option<BTreeMap<
             }),
             "secrets" => inputs.secrets.push(path),
             "account-details" => inputs.account_details.push(path),
+            "parameters" => inputs.parameters.push(path),
             other => panic!("unknown block role {other}"),
         }
     }

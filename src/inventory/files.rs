@@ -670,6 +670,7 @@ impl Loaded {
             self.inventory.parameters.push(ParameterMeta {
                 name: name.to_string(),
                 kind: item.get("Type").and_then(Node::as_str).map(str::to_string),
+                arn: item.get("ARN").and_then(Node::as_str).map(str::to_string),
                 key_id: item
                     .get("KeyId")
                     .and_then(|k| k.as_str().map(|s| Spanned::new(s.to_string(), loc(k.span)))),

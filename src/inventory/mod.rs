@@ -71,6 +71,8 @@ pub struct ParameterMeta {
     pub kind: Option<String>,
     /// The key of a SecureString; `alias/aws/ssm` for the AWS managed key.
     pub key_id: Option<Spanned<String>>,
+    /// The parameter's ARN, where the listing gives it (it tells the region).
+    pub arn: Option<String>,
     pub loc: Loc,
 }
 

@@ -27,6 +27,7 @@ mod secret_display_name;
 mod secret_json_key_tail;
 mod secret_partial_arn_ambiguous;
 mod secret_wildcard_broad;
+mod ssm_parameter_other_region;
 mod star_only_action_scoped;
 mod unknown_action;
 mod unresolved_reference;
@@ -48,6 +49,7 @@ pub static ALL: &[&dyn Rule] = &[
     &invalid_input::InvalidInput,
     &invalid_value_from::InvalidValueFrom,
     &secret_partial_arn_ambiguous::SecretPartialArnAmbiguous,
+    &ssm_parameter_other_region::SsmParameterOtherRegion,
     &missing_execution_role::MissingExecutionRole,
     &secret_display_name::SecretDisplayName,
     &secret_arn_without_suffix::SecretArnWithoutSuffix,

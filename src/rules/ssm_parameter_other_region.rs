@@ -1,0 +1,37 @@
+use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::needs::ReferenceProblemKind;
+
+pub struct SsmParameterOtherRegion;
+
+static META: RuleMeta = RuleMeta {
+    name: "ssm-parameter-other-region",
+    severity: Severity::Error,
+    fix: FixAvailability::Always,
+    summary: "An SSM parameter named without its ARN lives in another region than the task",
+    doc: include_str!("../../rules/ssm-parameter-other-region.md"),
+};
+
+impl Rule for SsmParameterOtherRegion {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for problem in super::reference_problems(cx, ReferenceProblemKind::OtherRegion) {
+            let fix = problem.corrected.as_ref().map(|full| Fix {
+                applicability: Applicability::Safe,
+                message: format!("reference it by its ARN `{full}`"),
+                edits: vec![Edit::replace(problem.loc, crate::json::quote(full))],
+            });
+            let mut finding = Finding::new(&META, problem.loc, problem.message.clone())
+                .label("read in the task's region")
+                .note("the ECS agent asks SSM in the task's region, finds no such parameter, and the task stops with `invalid parameters` (ParameterNotFound)")
+                .fix(fix);
+            if let Some(help) = &problem.help {
+                finding = finding.help(help.clone());
+            }
+            out.push(finding);
+        }
+    }
+}
