@@ -104,12 +104,25 @@ fn rule_doc_examples_raise_their_rule_and_the_corrections_do_not() {
             (FixAvailability::Always, None) => {
                 panic!("{} declares a fix but offered none", meta.name)
             }
-            (_, Some(fixed)) => assert_eq!(
-                count(meta.name, &fixed),
-                0,
-                "{}'s fix must make it go away",
-                meta.name
-            ),
+            (_, Some(fixed)) => {
+                // Every fixed file is still valid JSON (unless the example is invalid JSON).
+                for (role, text) in &fixed {
+                    if example[role] != *text {
+                        serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| {
+                            panic!(
+                                "{}'s fix left invalid JSON in {role}: {e}\n{text}",
+                                meta.name
+                            )
+                        });
+                    }
+                }
+                assert_eq!(
+                    count(meta.name, &fixed),
+                    0,
+                    "{}'s fix must make it go away",
+                    meta.name
+                );
+            }
             (_, None) => {}
         }
         let mut corrected = example.clone();
