@@ -578,7 +578,9 @@ fn json_files_in(dir: &std::path::Path, keys: &[&str], out: &mut Vec<String>) {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if path.is_dir() {
+        // A linked folder is not followed: a link loop would never end.
+        let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if is_dir {
             if !name.starts_with('.') && name != "target" && name != "node_modules" {
                 json_files_in(&path, keys, out);
             }

@@ -161,3 +161,21 @@ fn many_files_at_once_give_the_same_findings_as_one_at_a_time() {
     assert!(together.len() > 90, "{}", together.len());
     assert_eq!(together_sorted, apart);
 }
+
+#[test]
+fn a_link_loop_in_a_folder_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.json"),
+        r#"{"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    let out = Command::cargo_bin("ecslint")
+        .unwrap()
+        .arg("lint")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
