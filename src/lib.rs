@@ -51,6 +51,27 @@ pub struct CheckOptions {
     pub context: iam::RequestContext,
 }
 
+/// A finding inside a document that is not a file of its own (a role's policy in account
+/// details, a URL-encoded document) says which role and policy it is in: the file alone does not.
+fn name_embedded_policies(findings: &mut [Finding], inventory: &inventory::Inventory) {
+    for finding in findings {
+        let Some(loc) = finding.loc else { continue };
+        let holder = inventory.policies.iter().find(|p| {
+            !p.editable
+                && p.document.loc.source == loc.source
+                && p.document.loc.span.start <= loc.span.start
+                && loc.span.end <= p.document.loc.span.end
+        });
+        let Some(policy) = holder else { continue };
+        let place = match &policy.attachment {
+            inventory::Attachment::Role(r) => format!("role {r}, policy {}", policy.name),
+            inventory::Attachment::Trust(r) => format!("trust policy of role {r}"),
+            _ => format!("policy {}", policy.name),
+        };
+        finding.message = format!("{} [{place}]", finding.message);
+    }
+}
+
 /// Loads the inputs, works out what the task definition needs, evaluates it and runs every rule.
 pub fn check(inputs: &Inputs, options: &CheckOptions) -> Result<Checked, LoadError> {
     let loaded = Loaded::load(inputs)?;
@@ -72,7 +93,8 @@ pub fn check(inputs: &Inputs, options: &CheckOptions) -> Result<Checked, LoadErr
         needs: &needs,
         assessments: &assessments,
     };
-    let findings = rules::check(&cx);
+    let mut findings = rules::check(&cx);
+    name_embedded_policies(&mut findings, &loaded.inventory);
     let needs_granted = assessments
         .iter()
         .filter(|a| a.evaluation.is_allowed())

@@ -943,3 +943,36 @@ fn account_details_are_not_written_but_the_corrected_document_is_printed() {
         "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????"
     );
 }
+
+#[test]
+fn findings_inside_account_details_name_the_role_and_policy() {
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/seed/task-definition.json",
+        "--account-details",
+        "fixtures/seed/account-details.json",
+        "--secrets",
+        "fixtures/seed/secrets.json",
+    ]);
+    let (_, report) = json_of(&mut cmd);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.ends_with("[role ecsTaskExecutionRole, policy registry-credentials]")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.ends_with("[trust policy of role ecsTaskExecutionRole]")),
+        "{messages:#?}"
+    );
+}
