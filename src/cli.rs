@@ -41,6 +41,9 @@ pub enum Command {
     Lint(LintArgs),
     /// Explain a pasted AccessDenied or stopped-task reason: the request, the cause, the fix.
     Diagnose(DiagnoseArgs),
+    /// Fetch what `check --aws` reads and write it as AWS CLI output files, to check offline or
+    /// attach to a bug report.
+    Snapshot(SnapshotArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -118,6 +121,7 @@ impl AccountArgs {
                 .map(|p| PolicyArg::parse(p))
                 .collect(),
             parameters: self.parameters.clone(),
+            memory: Default::default(),
         }
     }
 
@@ -255,6 +259,34 @@ pub struct LintArgs {
     pub fixing: FixArgs,
 }
 
+/// Reading from AWS instead of files.
+#[derive(Debug, Default, clap::Args)]
+pub struct LiveArgs {
+    /// Read the task definitions (by FAMILY[:REVISION] or ARN), their roles' policies and the
+    /// referenced secrets' metadata from AWS, with the AWS CLI's credentials, profile, region and
+    /// AWS_ENDPOINT_URL. Secret values are never read.
+    #[arg(long)]
+    pub aws: bool,
+    /// The AWS profile to use (default: AWS_PROFILE, then the default profile).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// Task definitions to fetch: FAMILY[:REVISION] or ARN.
+    #[arg(long = "task-definition", value_name = "NAME", required = true)]
+    pub task_definitions: Vec<String>,
+    /// The region (default: AWS_REGION, then the profile's).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The folder to write the files into (created if missing).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: String,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// An ECS task definition: register-task-definition input or describe-task-definition output
@@ -263,6 +295,8 @@ pub struct CheckArgs {
     pub task_definitions: Vec<String>,
     #[command(flatten)]
     pub account: AccountArgs,
+    #[command(flatten)]
+    pub live: LiveArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// The task's region, for bare secret and parameter names, when the task definition does not
@@ -302,6 +336,7 @@ pub fn run(cli: Cli) -> (u8, String, String) {
         Command::Rules => rule(None),
         Command::Lint(args) => lint(args),
         Command::Diagnose(args) => diagnose(args),
+        Command::Snapshot(args) => snapshot(args),
     }
 }
 
@@ -321,6 +356,9 @@ fn check(args: CheckArgs) -> (u8, String, String) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
+    if args.live.aws {
+        return check_live(args, config);
+    }
     let mut task_definitions = Vec::new();
     for path in &args.task_definitions {
         let p = std::path::Path::new(path);
@@ -551,6 +589,7 @@ fn lint(args: LintArgs) -> (u8, String, String) {
         ..args.account
     };
     let check_args = CheckArgs {
+        live: LiveArgs::default(),
         task_definitions: Vec::new(),
         account,
         policy: args.policy,
@@ -662,11 +701,140 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
     (code, stdout, String::new())
 }
 
+#[cfg(feature = "aws")]
+fn fetch(
+    live: &LiveArgs,
+    task_definitions: &[String],
+    region: Option<&str>,
+) -> Result<crate::inventory::aws::Snapshot, String> {
+    crate::inventory::aws::fetch_blocking(&crate::inventory::aws::LiveTarget {
+        task_definitions: task_definitions.to_vec(),
+        profile: live.profile.clone(),
+        region: region.map(str::to_string),
+    })
+    .map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "aws"))]
+fn fetch(_: &LiveArgs, _: &[String], _: Option<&str>) -> Result<NoSnapshot, String> {
+    Err("this ecslint was built without the `aws` feature: live mode is not available".to_string())
+}
+
+#[cfg(not(feature = "aws"))]
+struct NoSnapshot {
+    files: std::collections::BTreeMap<String, String>,
+    notes: Vec<String>,
+}
+
+/// `check --aws`: fetch, then check the fetched documents like files named `aws://FILE`.
+fn check_live(mut args: CheckArgs, config: crate::config::Config) -> (u8, String, String) {
+    if args.task_definitions.is_empty() {
+        return usage_error("--aws needs --task-definition FAMILY[:REVISION] or ARN");
+    }
+    if args.fixing.fix {
+        return usage_error(
+            "--fix does not write to AWS: use --print-corrected or --diff to see the corrected documents",
+        );
+    }
+    let snapshot = match fetch(&args.live, &args.task_definitions, args.region.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    let mut inputs = args.account.inputs(Vec::new());
+    for (file, text) in snapshot.files {
+        let name = format!("aws://{file}");
+        if file.starts_with("describe-task-definition") {
+            inputs.task_definitions.push(name.clone());
+        } else if file == "account-details.json" {
+            inputs.account_details.push(name.clone());
+        } else if file == "list-secrets.json" {
+            inputs.secrets.push(name.clone());
+        }
+        inputs.memory.insert(name, text);
+    }
+    let notes: String = snapshot
+        .notes
+        .iter()
+        .map(|n| format!("ecslint: {n}\n"))
+        .collect();
+    let options = crate::CheckOptions {
+        region: args.region.take(),
+        default_region: None,
+        context: args.account.context(),
+    };
+    let checked = match crate::check(&inputs, &options) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let report = Report {
+        sources: &checked.sources,
+        findings: config.apply(checked.findings),
+        needs_checked: checked.needs_checked,
+        needs_granted: checked.needs_granted,
+    };
+    let threshold = args.policy.threshold(&config);
+    let code = if report.findings.iter().any(|f| f.severity >= threshold) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    };
+    (
+        code,
+        args.output.render(&report),
+        report::terminal_safe(&notes),
+    )
+}
+
+fn snapshot(args: SnapshotArgs) -> (u8, String, String) {
+    if !args.live.aws {
+        return usage_error("snapshot reads from AWS: add --aws");
+    }
+    let snapshot = match fetch(&args.live, &args.task_definitions, args.region.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    let dir = std::path::Path::new(&args.output);
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return usage_error(&format!("cannot create {}: {e}", args.output));
+    }
+    let mut command = String::from("ecslint check");
+    for (file, text) in &snapshot.files {
+        let path = dir.join(file);
+        if let Err(e) = crate::fix::write_atomically(&path, text) {
+            return usage_error(&format!("cannot write {}: {e}", path.display()));
+        }
+        let flag = if file.starts_with("describe-task-definition") {
+            "--task-definition"
+        } else if file == "account-details.json" {
+            "--account-details"
+        } else {
+            "--secrets"
+        };
+        command.push_str(&format!(" {flag} {}", path.display()));
+    }
+    let notes: String = snapshot
+        .notes
+        .iter()
+        .map(|n| format!("ecslint: {n}\n"))
+        .collect();
+    (
+        EXIT_CLEAN,
+        report::terminal_safe(&format!(
+            "wrote {} files to {}; check them offline with:\n{command}\n",
+            snapshot.files.len(),
+            args.output
+        )),
+        report::terminal_safe(&notes),
+    )
+}
+
 fn usage_error(message: &str) -> (u8, String, String) {
+    // One line, whatever the cause chain looked like.
+    let line = message.split_whitespace().collect::<Vec<_>>().join(" ");
     (
         EXIT_ERROR,
         String::new(),
-        report::terminal_safe(&format!("ecslint: {message}\n")),
+        report::terminal_safe(&format!("ecslint: {line}\n")),
     )
 }
 

@@ -106,6 +106,8 @@ pub fn check(inputs: &Inputs, options: &CheckOptions) -> Result<Checked, LoadErr
         .filter(|p| p.editable)
         .map(|p| p.document.source)
         .chain(loaded.task_definitions.iter().map(|td| td.source))
+        // Documents fetched live are not files to write.
+        .filter(|id| !inputs.memory.contains_key(&loaded.sources.get(*id).name))
         .collect();
     writable.sort();
     writable.dedup();

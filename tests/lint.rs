@@ -179,3 +179,14 @@ fn a_link_loop_in_a_folder_does_not_hang() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn ecslint_passes_its_own_check_on_the_read_only_policy_it_publishes() {
+    let (code, report) = lint(&[
+        "examples/ecslint-read-only-policy.json",
+        "--fail-on",
+        "info",
+    ]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["findings"], serde_json::json!([]));
+}

@@ -112,6 +112,8 @@ pub struct Loaded {
     pub unreadable_policies: Vec<Loc>,
     /// Files read ahead, by path.
     prepared: std::collections::HashMap<String, Result<Prepared, LoadError>>,
+    /// Documents in memory, by name.
+    memory: std::collections::BTreeMap<String, String>,
 }
 
 /// The files of one run.
@@ -133,6 +135,8 @@ pub struct Inputs {
     pub key_policies: Vec<PolicyArg>,
     /// `--parameters FILE`: `aws ssm describe-parameters` output.
     pub parameters: Vec<String>,
+    /// Documents already in memory (fetched live), by the name the paths above use for them.
+    pub memory: std::collections::BTreeMap<String, String>,
 }
 
 /// Where a policy document sits in a file, and what the wrapper says about it.
@@ -197,11 +201,19 @@ fn locate(node: &Node) -> Located<'_> {
 
 impl Loaded {
     pub fn load(inputs: &Inputs) -> Result<Loaded, LoadError> {
-        let mut loaded = Loaded::default();
+        let mut loaded = Loaded {
+            memory: inputs.memory.clone(),
+            ..Loaded::default()
+        };
         for path in &inputs.task_definitions {
             loaded.load_task_definition(path)?;
         }
-        let paths: Vec<&str> = inputs.policies.iter().map(|a| a.path.as_str()).collect();
+        let paths: Vec<&str> = inputs
+            .policies
+            .iter()
+            .map(|a| a.path.as_str())
+            .filter(|p| !inputs.memory.contains_key(*p))
+            .collect();
         loaded.prepare_all(&paths);
         for arg in &inputs.policies {
             let attachment = match &arg.role {
@@ -235,9 +247,14 @@ impl Loaded {
 
     /// Reads a file into the source map and parses it as JSON; a parse failure becomes a problem.
     fn read_json(&mut self, path: &str) -> Result<(SourceId, Option<Node>), LoadError> {
-        let prepared = match self.prepared.remove(path) {
-            Some(p) => p?,
-            None => Prepared::read(path)?,
+        let prepared = match (self.prepared.remove(path), self.memory.get(path)) {
+            (Some(p), _) => p?,
+            (None, Some(text)) => Prepared {
+                parsed: Some(json::parse(text)),
+                text: text.clone(),
+                invalid_at: None,
+            },
+            (None, None) => Prepared::read(path)?,
         };
         let id = self.sources.add(path, prepared.text);
         if let Some(at) = prepared.invalid_at {
@@ -504,7 +521,7 @@ impl Loaded {
                 self.add_document(
                     id,
                     path,
-                    "AssumeRolePolicyDocument",
+                    &format!("role/{name}/trust"),
                     trust,
                     Attachment::Trust(name.clone()),
                     PolicyType::ResourceBased,
@@ -523,11 +540,11 @@ impl Loaded {
                         self.add_document(
                             id,
                             path,
-                            "PolicyDocument",
+                            &format!("role/{name}/inline/{policy_name}"),
                             doc,
                             attachment.clone(),
                             PolicyType::Identity,
-                            policy_name,
+                            policy_name.clone(),
                         );
                     }
                     None => self.problem(
@@ -605,7 +622,8 @@ impl Loaded {
                 });
             match version.and_then(|v| v.get("Document")) {
                 Some(doc) => {
-                    self.add_document(id, path, "Document", doc, attachment.clone(), kind, name);
+                    let field = format!("policy/{name}");
+                    self.add_document(id, path, &field, doc, attachment.clone(), kind, name);
                 }
                 None => self.problem(
                     ProblemKind::Unresolved,

@@ -4,6 +4,8 @@
 //! Rules never know whether an inventory came from files or from AWS; `files.rs` is the offline
 //! loader.
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod builtin;
 pub mod files;
 

@@ -1,0 +1,416 @@
+//! The live loader: reads the task definition, its roles' policies and the referenced secrets'
+//! metadata from AWS through the official SDK, and renders them as the AWS CLI prints them.
+//!
+//! The rendering is the point: a live run is a snapshot (`describe-task-definition.json`,
+//! `account-details.json`, `list-secrets.json`) read by the same offline loader, so findings,
+//! spans and fixes work the same, and `ecslint snapshot` can write the files for a bug report.
+//! Credentials, region, profile and `AWS_ENDPOINT_URL` resolve as in the AWS CLI (aws-config).
+//! Secrets are described, never read: no `GetSecretValue` call exists here.
+
+use crate::arn::{Arn, SecretReference};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// What to fetch.
+#[derive(Clone, Debug, Default)]
+pub struct LiveTarget {
+    /// `FAMILY`, `FAMILY:REVISION` or a task definition ARN.
+    pub task_definitions: Vec<String>,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+}
+
+/// What was fetched, as the AWS CLI would print it: file name → JSON text.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    pub files: BTreeMap<String, String>,
+    /// Things that could not be read (the tool's own missing permissions), one sentence each.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error(
+        "no AWS credentials or region: {0} (configure them as for the AWS CLI: AWS_PROFILE/--profile, AWS_REGION/--region, or environment credentials)"
+    )]
+    Credentials(String),
+    #[error("cannot read task definition {name}: {reason}")]
+    TaskDefinition { name: String, reason: String },
+    #[error("cannot start the AWS client: {0}")]
+    Runtime(String),
+}
+
+/// The SDK's error, with its cause chain, in one line.
+fn describe<E: std::error::Error>(e: &E) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// Runs the fetch on a runtime of its own: the rest of ecslint is synchronous.
+pub fn fetch_blocking(target: &LiveTarget) -> Result<Snapshot, LiveError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| LiveError::Runtime(e.to_string()))?;
+    runtime.block_on(fetch(target))
+}
+
+pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(p) = &target.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &target.region {
+        loader = loader.region(aws_config::Region::new(r.clone()));
+    }
+    let config = loader.load().await;
+    if config.region().is_none() {
+        return Err(LiveError::Credentials(
+            "no region is configured".to_string(),
+        ));
+    }
+    let sts = aws_sdk_sts::Client::new(&config);
+    sts.get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| LiveError::Credentials(describe(&e)))?;
+    let ecs = aws_sdk_ecs::Client::new(&config);
+    let iam = aws_sdk_iam::Client::new(&config);
+    let secrets = aws_sdk_secretsmanager::Client::new(&config);
+
+    let mut snapshot = Snapshot::default();
+    let mut roles: Vec<String> = Vec::new();
+    let mut secret_ids: Vec<String> = Vec::new();
+    for (i, name) in target.task_definitions.iter().enumerate() {
+        let out = ecs
+            .describe_task_definition()
+            .task_definition(name)
+            .send()
+            .await
+            .map_err(|e| LiveError::TaskDefinition {
+                name: name.clone(),
+                reason: describe(&e),
+            })?;
+        let Some(td) = out.task_definition() else {
+            return Err(LiveError::TaskDefinition {
+                name: name.clone(),
+                reason: "AWS returned no task definition".to_string(),
+            });
+        };
+        for arn in [td.execution_role_arn(), td.task_role_arn()]
+            .into_iter()
+            .flatten()
+        {
+            let role = crate::arn::role_name(arn).to_string();
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        for c in td.container_definitions() {
+            let refs = c
+                .secrets()
+                .iter()
+                .chain(
+                    c.log_configuration()
+                        .map(|l| l.secret_options())
+                        .unwrap_or_default(),
+                )
+                .map(|s| s.value_from());
+            for value in refs {
+                if let Some(id) = secret_id(value) {
+                    secret_ids.push(id);
+                }
+            }
+            if let Some(p) = c.repository_credentials() {
+                secret_ids.push(p.credentials_parameter().to_string());
+            }
+        }
+        let file = if target.task_definitions.len() == 1 {
+            "describe-task-definition.json".to_string()
+        } else {
+            format!("describe-task-definition-{}.json", i + 1)
+        };
+        snapshot.files.insert(
+            file,
+            pretty(&json!({"taskDefinition": render_task_definition(td), "tags": []})),
+        );
+    }
+    secret_ids.sort();
+    secret_ids.dedup();
+
+    let mut role_details = Vec::new();
+    let mut policies: BTreeMap<String, Value> = BTreeMap::new();
+    for role in &roles {
+        match fetch_role(&iam, role, &mut policies, &mut snapshot.notes).await {
+            Some(detail) => role_details.push(detail),
+            None => continue,
+        }
+    }
+    snapshot.files.insert(
+        "account-details.json".to_string(),
+        pretty(&json!({
+            "RoleDetailList": role_details,
+            "Policies": policies.into_values().collect::<Vec<_>>(),
+        })),
+    );
+
+    let mut listed = Vec::new();
+    for id in &secret_ids {
+        match secrets.describe_secret().secret_id(id).send().await {
+            Ok(s) => {
+                let mut entry = json!({"ARN": s.arn(), "Name": s.name()});
+                if let (Value::Object(map), Some(key)) = (&mut entry, s.kms_key_id()) {
+                    map.insert("KmsKeyId".into(), json!(key));
+                }
+                if let Value::Object(map) = &mut entry {
+                    let tags: Vec<Value> = s
+                        .tags()
+                        .iter()
+                        .map(|t| json!({"Key": t.key(), "Value": t.value()}))
+                        .collect();
+                    map.insert("Tags".into(), json!(tags));
+                }
+                listed.push(entry);
+            }
+            Err(e) => snapshot.notes.push(format!(
+                "could not describe secret {id} ({}): its real ARN and key were not checked",
+                short(&describe(&e))
+            )),
+        }
+    }
+    snapshot.files.insert(
+        "list-secrets.json".to_string(),
+        pretty(&json!({"SecretList": listed})),
+    );
+    Ok(snapshot)
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+}
+
+/// The first part of an SDK error chain, for notes.
+fn short(s: &str) -> String {
+    s.split(": ").take(2).collect::<Vec<_>>().join(": ")
+}
+
+/// The secret a `valueFrom` names, as Secrets Manager takes it (no json-key tail).
+fn secret_id(value: &str) -> Option<String> {
+    let arn = Arn::parse(value)?;
+    SecretReference::parse(&arn).ok().map(|r| r.arn.to_string())
+}
+
+/// The task definition fields ecslint reads, as `describe-task-definition` prints them.
+/// Environment values are left out: they may hold secrets, and no rule needs them.
+fn render_task_definition(td: &aws_sdk_ecs::types::TaskDefinition) -> Value {
+    let containers: Vec<Value> = td
+        .container_definitions()
+        .iter()
+        .map(|c| {
+            let secret = |s: &aws_sdk_ecs::types::Secret| json!({"name": s.name(), "valueFrom": s.value_from()});
+            let mut v = json!({
+                "name": c.name(),
+                "image": c.image(),
+                "secrets": c.secrets().iter().map(secret).collect::<Vec<_>>(),
+                "environmentFiles": c.environment_files().iter().map(|f| json!({"value": f.value(), "type": f.r#type().as_str()})).collect::<Vec<_>>(),
+                "mountPoints": c.mount_points().iter().map(|m| json!({"sourceVolume": m.source_volume(), "containerPath": m.container_path(), "readOnly": m.read_only().unwrap_or(false)})).collect::<Vec<_>>(),
+            });
+            if let Value::Object(map) = &mut v {
+                if let Some(p) = c.repository_credentials() {
+                    map.insert("repositoryCredentials".into(), json!({"credentialsParameter": p.credentials_parameter()}));
+                }
+                if let Some(l) = c.log_configuration() {
+                    map.insert(
+                        "logConfiguration".into(),
+                        json!({
+                            "logDriver": l.log_driver().as_str(),
+                            "options": l.options().cloned().unwrap_or_default().into_iter().collect::<BTreeMap<_, _>>(),
+                            "secretOptions": l.secret_options().iter().map(secret).collect::<Vec<_>>(),
+                        }),
+                    );
+                }
+            }
+            v
+        })
+        .collect();
+    let volumes: Vec<Value> = td
+        .volumes()
+        .iter()
+        .map(|v| {
+            let mut out = json!({"name": v.name()});
+            if let (Value::Object(map), Some(efs)) = (&mut out, v.efs_volume_configuration()) {
+                let mut conf = json!({"fileSystemId": efs.file_system_id()});
+                if let (Value::Object(c), Some(auth)) = (&mut conf, efs.authorization_config()) {
+                    c.insert(
+                        "authorizationConfig".into(),
+                        json!({"iam": auth.iam().map(|i| i.as_str()), "accessPointId": auth.access_point_id()}),
+                    );
+                }
+                map.insert("efsVolumeConfiguration".into(), conf);
+            }
+            out
+        })
+        .collect();
+    json!({
+        "taskDefinitionArn": td.task_definition_arn(),
+        "family": td.family(),
+        "revision": td.revision(),
+        "executionRoleArn": td.execution_role_arn(),
+        "taskRoleArn": td.task_role_arn(),
+        "requiresCompatibilities": td.requires_compatibilities().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "containerDefinitions": containers,
+        "volumes": volumes,
+    })
+}
+
+/// One role as `get-account-authorization-details` prints it, its managed policies added to
+/// `policies`. `None` (with a note) when the role cannot be read.
+async fn fetch_role(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+    policies: &mut BTreeMap<String, Value>,
+    notes: &mut Vec<String>,
+) -> Option<Value> {
+    let role = match iam.get_role().role_name(name).send().await {
+        Ok(out) => out.role()?.clone(),
+        Err(e) => {
+            notes.push(format!(
+                "could not read role {name} ({}): its policies were not checked",
+                short(&describe(&e))
+            ));
+            return None;
+        }
+    };
+    let mut inline = Vec::new();
+    let names: Vec<String> = match iam
+        .list_role_policies()
+        .role_name(name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(n) => n,
+        Err(e) => {
+            notes.push(format!(
+                "could not list the inline policies of {name} ({})",
+                short(&describe(&e))
+            ));
+            Vec::new()
+        }
+    };
+    for policy in names {
+        match iam
+            .get_role_policy()
+            .role_name(name)
+            .policy_name(&policy)
+            .send()
+            .await
+        {
+            // The API returns documents URL-encoded; the loader decodes them.
+            Ok(out) => {
+                inline.push(json!({"PolicyName": policy, "PolicyDocument": out.policy_document()}))
+            }
+            Err(e) => notes.push(format!(
+                "could not read inline policy {policy} of {name} ({})",
+                short(&describe(&e))
+            )),
+        }
+    }
+    let attached: Vec<(String, String)> = match iam
+        .list_attached_role_policies()
+        .role_name(name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(list) => list
+            .iter()
+            .filter_map(|p| Some((p.policy_name()?.to_string(), p.policy_arn()?.to_string())))
+            .collect(),
+        Err(e) => {
+            notes.push(format!(
+                "could not list the managed policies of {name} ({})",
+                short(&describe(&e))
+            ));
+            Vec::new()
+        }
+    };
+    let boundary = role
+        .permissions_boundary()
+        .and_then(|b| b.permissions_boundary_arn())
+        .map(str::to_string);
+    for arn in attached
+        .iter()
+        .map(|(_, a)| a.clone())
+        .chain(boundary.clone())
+    {
+        if policies.contains_key(&arn) || crate::inventory::builtin::managed_policy(&arn).is_some()
+        {
+            continue;
+        }
+        match fetch_managed(iam, &arn).await {
+            Ok(v) => {
+                policies.insert(arn, v);
+            }
+            Err(e) => notes.push(format!(
+                "could not read managed policy {arn} ({e}): what it grants was not checked"
+            )),
+        }
+    }
+    let mut detail = json!({
+        "Path": role.path(),
+        "RoleName": role.role_name(),
+        "Arn": role.arn(),
+        "AssumeRolePolicyDocument": role.assume_role_policy_document(),
+        "RolePolicyList": inline,
+        "AttachedManagedPolicies": attached.iter().map(|(n, a)| json!({"PolicyName": n, "PolicyArn": a})).collect::<Vec<_>>(),
+        "Tags": role.tags().iter().map(|t| json!({"Key": t.key(), "Value": t.value()})).collect::<Vec<_>>(),
+    });
+    if let (Value::Object(map), Some(b)) = (&mut detail, boundary) {
+        map.insert(
+            "PermissionsBoundary".into(),
+            json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": b}),
+        );
+    }
+    Some(detail)
+}
+
+/// A managed policy with its default version, as account details list it.
+async fn fetch_managed(iam: &aws_sdk_iam::Client, arn: &str) -> Result<Value, String> {
+    let policy = iam
+        .get_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .map_err(|e| short(&describe(&e)))?;
+    let policy = policy.policy().ok_or("no policy returned")?;
+    let version = policy.default_version_id().ok_or("no default version")?;
+    let document = iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version)
+        .send()
+        .await
+        .map_err(|e| short(&describe(&e)))?;
+    let document = document
+        .policy_version()
+        .and_then(|v| v.document())
+        .ok_or("no document returned")?
+        .to_string();
+    Ok(json!({
+        "PolicyName": policy.policy_name(),
+        "Arn": arn,
+        "DefaultVersionId": version,
+        "PolicyVersionList": [{"Document": document, "VersionId": version, "IsDefaultVersion": true}],
+    }))
+}

@@ -1,0 +1,257 @@
+//! Live mode against a real AWS API on this machine: moto's standalone server, installed from PyPI
+//! into a virtual environment under the target folder the first time, started on a free loopback
+//! port, stopped at the end. The scenario is created with boto3 (which moto brings), then read by
+//! ecslint through the official AWS SDK for Rust via AWS_ENDPOINT_URL. No test talks to real AWS.
+#![cfg(feature = "aws")]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The virtual environment with moto, made once per target folder.
+fn moto_venv() -> PathBuf {
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("moto-venv");
+    let server = venv.join("bin/moto_server");
+    if server.exists() {
+        return venv;
+    }
+    let ok = std::process::Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "python3 -m venv failed: live tests need Python 3 with venv"
+    );
+    let ok = std::process::Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "moto[server]>=5"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "pip install moto[server] failed: live tests need PyPI");
+    venv
+}
+
+/// A moto server on a free loopback port, stopped when dropped.
+struct Moto {
+    child: Child,
+    endpoint: String,
+    venv: PathBuf,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let venv = moto_venv();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap();
+        let child = std::process::Command::new(venv.join("bin/moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "moto did not start"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Moto {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            venv,
+        }
+    }
+
+    /// An AWS environment that reaches only this server.
+    fn env(&self, cmd: &mut std::process::Command) {
+        cmd.env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "ap-northeast-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN");
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ecslint(moto: &Moto, args: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecslint"));
+    moto.env(&mut cmd);
+    cmd.current_dir(ROOT).args(args).output().unwrap()
+}
+
+fn rules(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// One test, one server: the scenarios share it and run in order.
+#[test]
+fn live_mode_against_moto() {
+    let moto = Moto::start();
+    let mut setup = std::process::Command::new(moto.venv.join("bin/python"));
+    moto.env(&mut setup);
+    let out = setup
+        .arg(Path::new(ROOT).join("tests/live/setup_scenario.py"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secret_arn = String::from_utf8(out.stdout).unwrap().trim().to_string();
+
+    // check --aws finds the display name in the role's inline policy, as fetched.
+    let out = ecslint(
+        &moto,
+        &[
+            "check",
+            "--aws",
+            "--task-definition",
+            "nginx-web",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let live: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        rules(&live).contains(&"secret-display-name".to_string()),
+        "{live:#}"
+    );
+    let finding = live["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-display-name")
+        .unwrap();
+    assert_eq!(
+        finding["location"]["file"],
+        "aws://account-details.json#role/ecsTaskExecutionRole/inline/registry-credentials"
+    );
+    assert!(finding["message"].as_str().unwrap().contains(&secret_arn));
+    // The managed policy was fetched too (it grants the logs actions; nothing else needs it here).
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("not-read-by-ecslint") && !text.contains("must-not-be-printed"));
+
+    // --fix refuses to write to AWS; --print-corrected shows the corrected document.
+    let out = ecslint(
+        &moto,
+        &["check", "--aws", "--task-definition", "nginx-web", "--fix"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = ecslint(
+        &moto,
+        &[
+            "check",
+            "--aws",
+            "--task-definition",
+            "nginx-web",
+            "--print-corrected",
+        ],
+    );
+    let corrected = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        corrected.contains("gitlab-sample-registry-??????"),
+        "{corrected}"
+    );
+
+    // snapshot writes what was fetched; checking the folder offline gives the same findings.
+    let dir = tempfile::tempdir().unwrap();
+    let out = ecslint(
+        &moto,
+        &[
+            "snapshot",
+            "--aws",
+            "--task-definition",
+            "nginx-web",
+            "-o",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in [
+        "describe-task-definition.json",
+        "account-details.json",
+        "list-secrets.json",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(
+            !text.contains("not-read-by-ecslint"),
+            "a secret value in {file}"
+        );
+        assert!(
+            !text.contains("must-not-be-printed"),
+            "an environment value in {file}"
+        );
+    }
+    let offline = Command::cargo_bin("ecslint")
+        .unwrap()
+        .arg("check")
+        .arg("--task-definition")
+        .arg(dir.path().join("describe-task-definition.json"))
+        .arg("--account-details")
+        .arg(dir.path().join("account-details.json"))
+        .arg("--secrets")
+        .arg(dir.path().join("list-secrets.json"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
+    assert_eq!(rules(&offline), rules(&live));
+    assert_eq!(offline["summary"], live["summary"]);
+
+    // A task definition that does not exist, and no credentials at all: one line, exit 2.
+    let out = ecslint(
+        &moto,
+        &["check", "--aws", "--task-definition", "no-such-family"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-family"));
+    let mut bare = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecslint"));
+    moto.env(&mut bare);
+    let out = bare
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["check", "--aws", "--task-definition", "nginx-web"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("credentials"), "{stderr}");
+}

@@ -1,0 +1,61 @@
+"""Create the seed scenario in a moto server: the execution role with the display-name policy, the
+GitLab registry secret, and the nginx-web task definition that reads it. Run with the endpoint in
+AWS_ENDPOINT_URL; prints the secret's ARN."""
+import json
+import os
+
+import boto3
+
+REGION = os.environ.get("AWS_REGION", "ap-northeast-1")
+kw = {"region_name": REGION, "endpoint_url": os.environ["AWS_ENDPOINT_URL"]}
+iam = boto3.client("iam", **kw)
+sm = boto3.client("secretsmanager", **kw)
+ecs = boto3.client("ecs", **kw)
+sts = boto3.client("sts", **kw)
+account = sts.get_caller_identity()["Account"]
+
+secret = sm.create_secret(
+    Name="gitlab-sample-registry",
+    SecretString=json.dumps({"username": "deploy-token", "password": "not-read-by-ecslint"}),
+    Tags=[{"Key": "team", "Value": "web"}],
+)["ARN"]
+
+trust = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+role = iam.create_role(RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+display_name = secret.rsplit("-", 1)[0]
+iam.put_role_policy(
+    RoleName="ecsTaskExecutionRole",
+    PolicyName="registry-credentials",
+    PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": display_name}],
+    }),
+)
+managed = iam.create_policy(
+    PolicyName="web-logs",
+    PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}],
+    }),
+)["Policy"]["Arn"]
+iam.attach_role_policy(RoleName="ecsTaskExecutionRole", PolicyArn=managed)
+
+ecs.register_task_definition(
+    family="nginx-web",
+    executionRoleArn=role,
+    networkMode="awsvpc",
+    requiresCompatibilities=["FARGATE"],
+    cpu="256",
+    memory="512",
+    containerDefinitions=[{
+        "name": "nginx",
+        "image": "registry.gitlab.com/example-group/gitlab-sample/nginx:1.27",
+        "essential": True,
+        "repositoryCredentials": {"credentialsParameter": secret},
+        "environment": [{"name": "PASSWORD_IN_PLAIN_SIGHT", "value": "must-not-be-printed"}],
+    }],
+)
+print(secret)
