@@ -235,9 +235,15 @@ pub struct DiagnoseArgs {
     /// Read the message from a file (a pasted log is fine: the relevant line is found).
     #[arg(long, value_name = "FILE")]
     pub message_file: Option<String>,
-    /// Task definitions, to trace the request back to the reference that made it.
+    /// Task definitions, to trace the request back to the reference that made it (with --aws:
+    /// FAMILY[:REVISION] or ARN).
     #[arg(long = "task-definition", value_name = "FILE")]
     pub task_definitions: Vec<String>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// The region, with --aws (default: AWS_REGION, then the profile's).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]
@@ -270,6 +276,9 @@ pub struct LiveArgs {
     /// The AWS profile to use (default: AWS_PROFILE, then the default profile).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+    /// With --aws: check a service's current task definition (repeatable).
+    #[arg(long = "service", value_name = "CLUSTER/SERVICE")]
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -277,7 +286,11 @@ pub struct SnapshotArgs {
     #[command(flatten)]
     pub live: LiveArgs,
     /// Task definitions to fetch: FAMILY[:REVISION] or ARN.
-    #[arg(long = "task-definition", value_name = "NAME", required = true)]
+    #[arg(
+        long = "task-definition",
+        value_name = "NAME",
+        required_unless_present = "services"
+    )]
     pub task_definitions: Vec<String>,
     /// The region (default: AWS_REGION, then the profile's).
     #[arg(long, value_name = "REGION")]
@@ -341,7 +354,8 @@ pub fn run(cli: Cli) -> (u8, String, String) {
 }
 
 fn check(args: CheckArgs) -> (u8, String, String) {
-    if args.task_definitions.is_empty()
+    if !args.live.aws
+        && args.task_definitions.is_empty()
         && args.account.policies.is_empty()
         && args.account.account_details.is_empty()
     {
@@ -677,7 +691,42 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             );
         }
     };
-    let inputs = args.account.inputs(args.task_definitions.clone());
+    let mut inputs = args.account.inputs(args.task_definitions.clone());
+    let mut notes = String::new();
+    if args.live.aws {
+        // Fetch the role named in the message, the secret it names, and any task definitions.
+        let Some(denial) = crate::denial::parse(&text) else {
+            return usage_error(&crate::diagnose::DiagnoseError::NotUnderstood.to_string());
+        };
+        let (roles, secrets) = crate::diagnose::live_subjects(&denial);
+        let snapshot = match fetch_more(
+            &args.live,
+            &args.task_definitions,
+            &roles,
+            &secrets,
+            args.region.as_deref(),
+        ) {
+            Ok(s) => s,
+            Err(e) => return usage_error(&e),
+        };
+        inputs.task_definitions.clear();
+        for (file, text) in snapshot.files {
+            let name = format!("aws://{file}");
+            if file.starts_with("describe-task-definition") {
+                inputs.task_definitions.push(name.clone());
+            } else if file == "account-details.json" {
+                inputs.account_details.push(name.clone());
+            } else if file == "list-secrets.json" {
+                inputs.secrets.push(name.clone());
+            }
+            inputs.memory.insert(name, text);
+        }
+        notes = snapshot
+            .notes
+            .iter()
+            .map(|n| format!("ecslint: {n}\n"))
+            .collect();
+    }
     let diagnosis = match crate::diagnose::diagnose(&text, &name, &inputs, &args.account.context())
     {
         Ok(d) => d,
@@ -698,7 +747,7 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             needs_granted: diagnosis.needs_granted,
         }),
     };
-    (code, stdout, String::new())
+    (code, stdout, report::terminal_safe(&notes))
 }
 
 #[cfg(feature = "aws")]
@@ -707,8 +756,22 @@ fn fetch(
     task_definitions: &[String],
     region: Option<&str>,
 ) -> Result<crate::inventory::aws::Snapshot, String> {
+    fetch_more(live, task_definitions, &[], &[], region)
+}
+
+#[cfg(feature = "aws")]
+fn fetch_more(
+    live: &LiveArgs,
+    task_definitions: &[String],
+    roles: &[String],
+    secrets: &[String],
+    region: Option<&str>,
+) -> Result<crate::inventory::aws::Snapshot, String> {
     crate::inventory::aws::fetch_blocking(&crate::inventory::aws::LiveTarget {
         task_definitions: task_definitions.to_vec(),
+        services: live.services.clone(),
+        roles: roles.to_vec(),
+        secrets: secrets.to_vec(),
         profile: live.profile.clone(),
         region: region.map(str::to_string),
     })
@@ -721,6 +784,17 @@ fn fetch(_: &LiveArgs, _: &[String], _: Option<&str>) -> Result<NoSnapshot, Stri
 }
 
 #[cfg(not(feature = "aws"))]
+fn fetch_more(
+    _: &LiveArgs,
+    _: &[String],
+    _: &[String],
+    _: &[String],
+    _: Option<&str>,
+) -> Result<NoSnapshot, String> {
+    Err("this ecslint was built without the `aws` feature: live mode is not available".to_string())
+}
+
+#[cfg(not(feature = "aws"))]
 struct NoSnapshot {
     files: std::collections::BTreeMap<String, String>,
     notes: Vec<String>,
@@ -728,8 +802,10 @@ struct NoSnapshot {
 
 /// `check --aws`: fetch, then check the fetched documents like files named `aws://FILE`.
 fn check_live(mut args: CheckArgs, config: crate::config::Config) -> (u8, String, String) {
-    if args.task_definitions.is_empty() {
-        return usage_error("--aws needs --task-definition FAMILY[:REVISION] or ARN");
+    if args.task_definitions.is_empty() && args.live.services.is_empty() {
+        return usage_error(
+            "--aws needs --task-definition FAMILY[:REVISION]|ARN or --service CLUSTER/SERVICE",
+        );
     }
     if args.fixing.fix {
         return usage_error(

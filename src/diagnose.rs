@@ -75,6 +75,30 @@ pub enum DiagnoseError {
     NotUnderstood,
 }
 
+/// What live mode should fetch for a message: the role it names, and the secret it names.
+pub fn live_subjects(denial: &Denial) -> (Vec<String>, Vec<String>) {
+    match &denial.failure {
+        Failure::AccessDenied {
+            principal,
+            resource,
+            ..
+        } => {
+            let secret = Arn::parse(resource)
+                .filter(|a| {
+                    a.service == "secretsmanager" && !denial::is_redacted_account(&a.account)
+                })
+                .map(|_| resource.clone());
+            (
+                role_of(principal).into_iter().collect(),
+                secret.into_iter().collect(),
+            )
+        }
+        Failure::KmsAccessDenied { secret: Some(s) }
+        | Failure::SecretNotFound { secret: Some(s) } => (Vec::new(), vec![s.clone()]),
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
 /// The role name in a principal ARN: `assumed-role/NAME/SESSION` or `role/PATH/NAME`.
 fn role_of(principal: &str) -> Option<String> {
     let arn = Arn::parse(principal)?;

@@ -235,6 +235,49 @@ fn live_mode_against_moto() {
     assert_eq!(rules(&offline), rules(&live));
     assert_eq!(offline["summary"], live["summary"]);
 
+    // --service CLUSTER/SERVICE checks the service's current task definition.
+    let out = ecslint(
+        &moto,
+        &[
+            "check",
+            "--aws",
+            "--service",
+            "web/nginx",
+            "--format",
+            "json",
+        ],
+    );
+    let by_service: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rules(&by_service), rules(&live));
+
+    let out = ecslint(&moto, &["check", "--aws", "--service", "web/missing"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read service web/missing"),
+        "{stderr}"
+    );
+
+    // diagnose --aws fetches the role the message names and finds the same cause.
+    let message = format!(
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to get registry auth from asm: service call has been retried 1 time(s): asm fetching secret from the service for {secret_arn}: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/5e6f7a is not authorized to perform: secretsmanager:GetSecretValue on resource: {secret_arn} status code: 400"
+    );
+    let out = ecslint(&moto, &["diagnose", &message, "--aws", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diagnosed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(diagnosed["decision"], "denied");
+    let finding = &diagnosed["findings"][0];
+    assert_eq!(finding["rule"], "secret-display-name", "{diagnosed:#}");
+    assert_eq!(
+        finding["location"]["file"],
+        "aws://account-details.json#role/ecsTaskExecutionRole/inline/registry-credentials"
+    );
+
     // A task definition that does not exist, and no credentials at all: one line, exit 2.
     let out = ecslint(
         &moto,

@@ -16,6 +16,12 @@ use std::collections::BTreeMap;
 pub struct LiveTarget {
     /// `FAMILY`, `FAMILY:REVISION` or a task definition ARN.
     pub task_definitions: Vec<String>,
+    /// Services (`CLUSTER/SERVICE`) whose current task definition to read.
+    pub services: Vec<String>,
+    /// Roles to read besides the task definitions' (the principal of a pasted AccessDenied).
+    pub roles: Vec<String>,
+    /// Secrets to describe besides the task definitions' references (by ARN or name).
+    pub secrets: Vec<String>,
     pub profile: Option<String>,
     pub region: Option<String>,
 }
@@ -36,6 +42,8 @@ pub enum LiveError {
     Credentials(String),
     #[error("cannot read task definition {name}: {reason}")]
     TaskDefinition { name: String, reason: String },
+    #[error("cannot read service {name}: {reason}")]
+    Service { name: String, reason: String },
     #[error("cannot start the AWS client: {0}")]
     Runtime(String),
 }
@@ -85,9 +93,32 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
     let secrets = aws_sdk_secretsmanager::Client::new(&config);
 
     let mut snapshot = Snapshot::default();
-    let mut roles: Vec<String> = Vec::new();
-    let mut secret_ids: Vec<String> = Vec::new();
-    for (i, name) in target.task_definitions.iter().enumerate() {
+    let mut roles: Vec<String> = target.roles.clone();
+    let mut secret_ids: Vec<String> = target.secrets.clone();
+    let mut task_definitions = target.task_definitions.clone();
+    for service in &target.services {
+        let (cluster, name) = service.split_once('/').unwrap_or(("default", service));
+        let out = ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(name)
+            .send()
+            .await
+            .map_err(|e| LiveError::Service {
+                name: service.clone(),
+                reason: describe(&e),
+            })?;
+        match out.services().first().and_then(|s| s.task_definition()) {
+            Some(td) => task_definitions.push(td.to_string()),
+            None => {
+                return Err(LiveError::Service {
+                    name: service.clone(),
+                    reason: format!("no service {name:?} in cluster {cluster:?}"),
+                });
+            }
+        }
+    }
+    for (i, name) in task_definitions.iter().enumerate() {
         let out = ecs
             .describe_task_definition()
             .task_definition(name)
@@ -131,7 +162,7 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
                 secret_ids.push(p.credentials_parameter().to_string());
             }
         }
-        let file = if target.task_definitions.len() == 1 {
+        let file = if task_definitions.len() == 1 {
             "describe-task-definition.json".to_string()
         } else {
             format!("describe-task-definition-{}.json", i + 1)

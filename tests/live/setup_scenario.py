@@ -59,3 +59,6 @@ ecs.register_task_definition(
     }],
 )
 print(secret)
+
+ecs.create_cluster(clusterName="web")
+ecs.create_service(cluster="web", serviceName="nginx", taskDefinition="nginx-web", desiredCount=0)
