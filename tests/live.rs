@@ -42,6 +42,30 @@ struct Moto {
     child: Child,
     endpoint: String,
     venv: PathBuf,
+    recording: tempfile::TempPath,
+}
+
+impl Moto {
+    /// The JSON-protocol operations (`X-Amz-Target`, e.g. `secretsmanager.DescribeSecret`)
+    /// requested so far, one per request; Query-protocol requests (IAM, STS) give "".
+    fn operations(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.recording)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let entry: Value = serde_json::from_str(line).unwrap();
+                entry["headers"]
+                    .as_object()
+                    .and_then(|h| {
+                        h.iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
+                    })
+                    .and_then(|(_, v)| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    }
 }
 
 impl Moto {
@@ -51,8 +75,12 @@ impl Moto {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .unwrap();
+        let recording = tempfile::NamedTempFile::new().unwrap().into_temp_path();
         let child = std::process::Command::new(venv.join("bin/moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            // Every request the server answers is logged, to prove what ecslint never asks for.
+            .env("MOTO_ENABLE_RECORDING", "true")
+            .env("MOTO_RECORDER_FILEPATH", &recording)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -69,12 +97,20 @@ impl Moto {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
             venv,
+            recording,
         }
     }
 
     /// An AWS environment that reaches only this server.
     fn env(&self, cmd: &mut std::process::Command) {
-        cmd.env("AWS_ENDPOINT_URL", &self.endpoint)
+        aws_env(cmd, &self.endpoint);
+    }
+}
+
+/// Test credentials, a region and an endpoint; nothing from the developer's own AWS setup.
+fn aws_env(cmd: &mut std::process::Command, endpoint: &str) {
+    {
+        cmd.env("AWS_ENDPOINT_URL", endpoint)
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_REGION", "ap-northeast-1")
@@ -124,6 +160,7 @@ fn live_mode_against_moto() {
         String::from_utf8_lossy(&out.stderr)
     );
     let secret_arn = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let set_up = moto.operations().len();
 
     // check --aws finds the display name in the role's inline policy, as fetched.
     let out = ecslint(
@@ -278,6 +315,23 @@ fn live_mode_against_moto() {
         "aws://account-details.json#role/ecsTaskExecutionRole/inline/registry-credentials"
     );
 
+    // Everything ecslint asked for, across every command above: metadata, never a secret's value.
+    let asked = &moto.operations()[set_up..];
+    assert!(
+        asked.iter().any(|op| op == "secretsmanager.DescribeSecret"),
+        "{asked:?}"
+    );
+    assert!(
+        asked
+            .iter()
+            .any(|op| op.starts_with("AmazonEC2ContainerServiceV20141113.")),
+        "{asked:?}"
+    );
+    assert!(
+        !asked.iter().any(|op| op.ends_with(".GetSecretValue")),
+        "{asked:?}"
+    );
+
     // A task definition that does not exist, and no credentials at all: one line, exit 2.
     let out = ecslint(
         &moto,
@@ -296,5 +350,84 @@ fn live_mode_against_moto() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("credentials"), "{stderr}");
+    assert!(stderr.contains("no AWS credentials"), "{stderr}");
+}
+
+/// An endpoint that answers every request with `status`, counting the requests it saw.
+fn failing_endpoint(
+    status: &'static str,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            // Read the request head and body (small: STS requests are a form of a few fields).
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(head_end) = text.find("\r\n\r\n") {
+                    let length = text[..head_end]
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= head_end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+            let code = if status.starts_with("429") {
+                "Throttling"
+            } else {
+                "InternalFailure"
+            };
+            let body = format!(
+                "<ErrorResponse><Error><Type>Receiver</Type><Code>{code}</Code><Message>try again</Message></Error></ErrorResponse>"
+            );
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (endpoint, seen)
+}
+
+/// A failing or throttling endpoint is retried by the SDK, then reported in one line (exit 2).
+#[test]
+fn failing_endpoint_is_retried_then_reported() {
+    for status in ["500 Internal Server Error", "429 Too Many Requests"] {
+        let (endpoint, seen) = failing_endpoint(status);
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecslint"));
+        aws_env(&mut cmd, &endpoint);
+        let out = cmd
+            .args(["check", "--aws", "--task-definition", "nginx-web"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{status}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("sts:GetCallerIdentity failed"), "{stderr}");
+        let tries = seen.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(
+            tries, 3,
+            "{status}: the SDK's standard retry mode makes 3 attempts"
+        );
+    }
 }

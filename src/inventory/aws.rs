@@ -40,6 +40,10 @@ pub enum LiveError {
         "no AWS credentials or region: {0} (configure them as for the AWS CLI: AWS_PROFILE/--profile, AWS_REGION/--region, or environment credentials)"
     )]
     Credentials(String),
+    #[error(
+        "sts:GetCallerIdentity failed (is AWS_ENDPOINT_URL right, are the credentials valid?): {0}"
+    )]
+    Identity(String),
     #[error("cannot read task definition {name}: {reason}")]
     TaskDefinition { name: String, reason: String },
     #[error("cannot read service {name}: {reason}")]
@@ -77,17 +81,43 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
     if let Some(r) = &target.region {
         loader = loader.region(aws_config::Region::new(r.clone()));
     }
-    let config = loader.load().await;
+    // A hung endpoint must not hang a CI job: every call has a deadline, and throttling or 5xx
+    // answers are retried by the SDK's standard mode (with backoff) before ecslint gives up.
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .operation_attempt_timeout(std::time::Duration::from_secs(20))
+        .operation_timeout(std::time::Duration::from_secs(60))
+        .build();
+    let config = loader
+        .timeout_config(timeouts)
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3))
+        .load()
+        .await;
     if config.region().is_none() {
         return Err(LiveError::Credentials(
             "no region is configured".to_string(),
         ));
     }
+    // Resolving credentials first tells "none configured" apart from "the endpoint refused them".
+    use aws_sdk_sts::config::ProvideCredentials;
+    match config.credentials_provider() {
+        None => {
+            return Err(LiveError::Credentials(
+                "no credential provider is configured".to_string(),
+            ));
+        }
+        Some(provider) => {
+            provider
+                .provide_credentials()
+                .await
+                .map_err(|e| LiveError::Credentials(describe(&e)))?;
+        }
+    }
     let sts = aws_sdk_sts::Client::new(&config);
     sts.get_caller_identity()
         .send()
         .await
-        .map_err(|e| LiveError::Credentials(describe(&e)))?;
+        .map_err(|e| LiveError::Identity(describe(&e)))?;
     let ecs = aws_sdk_ecs::Client::new(&config);
     let iam = aws_sdk_iam::Client::new(&config);
     let secrets = aws_sdk_secretsmanager::Client::new(&config);
