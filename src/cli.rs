@@ -230,8 +230,17 @@ pub struct SimulateArgs {
 #[derive(Debug, clap::Args)]
 pub struct DiagnoseArgs {
     /// The message, or `-` to read it from standard input.
-    #[arg(value_name = "MESSAGE", conflicts_with = "message_file")]
+    #[arg(value_name = "MESSAGE", conflicts_with_all = ["message_file", "stopped_task"])]
     pub message: Option<String>,
+    /// With --aws: diagnose why a task stopped (its `stoppedReason` and containers' reasons, read
+    /// with ecs:DescribeTasks) against the task definition it ran. CLUSTER/TASK_ID or a task ARN.
+    #[arg(
+        long,
+        value_name = "CLUSTER/TASK_ID",
+        conflicts_with = "message_file",
+        requires = "aws"
+    )]
+    pub stopped_task: Option<String>,
     /// Read the message from a file (a pasted log is fine: the relevant line is found).
     #[arg(long, value_name = "FILE")]
     pub message_file: Option<String>,
@@ -685,30 +694,53 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             }
             (String::from_utf8_lossy(&bytes).into_owned(), path.clone())
         }
+        (None, None) if args.stopped_task.is_some() => (String::new(), String::new()),
         _ => {
             return usage_error(
-                "give the message as an argument, `-` for standard input, or --message-file FILE",
+                "give the message as an argument, `-` for standard input, or --message-file FILE (or --aws --stopped-task CLUSTER/TASK_ID)",
             );
         }
     };
+    let (mut text, mut name) = (text, name);
     let mut inputs = args.account.inputs(args.task_definitions.clone());
     let mut notes = String::new();
     if args.live.aws {
-        // Fetch the role named in the message, the secret it names, and any task definitions.
-        let Some(denial) = crate::denial::parse(&text) else {
-            return usage_error(&crate::diagnose::DiagnoseError::NotUnderstood.to_string());
+        // Fetch the role named in the message, the secret it names, and any task definitions;
+        // for a stopped task, the task (its reasons are the message) and the task definition it ran.
+        let (roles, secrets) = match &args.stopped_task {
+            Some(_) => (Vec::new(), Vec::new()),
+            None => match crate::denial::parse(&text) {
+                Some(denial) => crate::diagnose::live_subjects(&denial),
+                None => {
+                    return usage_error(&crate::diagnose::DiagnoseError::NotUnderstood.to_string());
+                }
+            },
         };
-        let (roles, secrets) = crate::diagnose::live_subjects(&denial);
+        let stopped: Vec<String> = args.stopped_task.iter().cloned().collect();
         let snapshot = match fetch_more(
             &args.live,
             &args.task_definitions,
             &roles,
             &secrets,
+            &stopped,
             args.region.as_deref(),
         ) {
             Ok(s) => s,
             Err(e) => return usage_error(&e),
         };
+        if let Some(task) = snapshot.stopped.first() {
+            if task.reasons.is_empty() {
+                return usage_error(&format!(
+                    "task {} stopped without giving a reason: nothing to diagnose",
+                    args.stopped_task.as_deref().unwrap_or_default()
+                ));
+            }
+            text = task.reasons.clone();
+            name = format!(
+                "ecs://stopped-task/{}",
+                args.stopped_task.as_deref().unwrap_or_default()
+            );
+        }
         inputs.task_definitions.clear();
         for (file, text) in snapshot.files {
             let name = format!("aws://{file}");
@@ -756,7 +788,7 @@ fn fetch(
     task_definitions: &[String],
     region: Option<&str>,
 ) -> Result<crate::inventory::aws::Snapshot, String> {
-    fetch_more(live, task_definitions, &[], &[], region)
+    fetch_more(live, task_definitions, &[], &[], &[], region)
 }
 
 #[cfg(feature = "aws")]
@@ -765,11 +797,13 @@ fn fetch_more(
     task_definitions: &[String],
     roles: &[String],
     secrets: &[String],
+    stopped: &[String],
     region: Option<&str>,
 ) -> Result<crate::inventory::aws::Snapshot, String> {
     crate::inventory::aws::fetch_blocking(&crate::inventory::aws::LiveTarget {
         task_definitions: task_definitions.to_vec(),
         services: live.services.clone(),
+        stopped_tasks: stopped.to_vec(),
         roles: roles.to_vec(),
         secrets: secrets.to_vec(),
         profile: live.profile.clone(),
@@ -789,6 +823,7 @@ fn fetch_more(
     _: &[String],
     _: &[String],
     _: &[String],
+    _: &[String],
     _: Option<&str>,
 ) -> Result<NoSnapshot, String> {
     Err("this ecslint was built without the `aws` feature: live mode is not available".to_string())
@@ -798,6 +833,12 @@ fn fetch_more(
 struct NoSnapshot {
     files: std::collections::BTreeMap<String, String>,
     notes: Vec<String>,
+    stopped: Vec<NoStoppedTask>,
+}
+
+#[cfg(not(feature = "aws"))]
+struct NoStoppedTask {
+    reasons: String,
 }
 
 /// `check --aws`: fetch, then check the fetched documents like files named `aws://FILE`.

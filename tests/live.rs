@@ -159,7 +159,10 @@ fn live_mode_against_moto() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let secret_arn = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let mut printed = printed.lines();
+    let secret_arn = printed.next().unwrap().trim().to_string();
+    let stopped_task = printed.next().unwrap().trim().to_string();
     let set_up = moto.operations().len();
 
     // check --aws finds the display name in the role's inline policy, as fetched.
@@ -314,6 +317,69 @@ fn live_mode_against_moto() {
         finding["location"]["file"],
         "aws://account-details.json#role/ecsTaskExecutionRole/inline/registry-credentials"
     );
+
+    // diagnose --aws --stopped-task reads why the task stopped and the task definition it ran.
+    let task_id = stopped_task.rsplit('/').next().unwrap();
+    let out = ecslint(
+        &moto,
+        &[
+            "diagnose",
+            "--aws",
+            "--stopped-task",
+            &format!("web/{task_id}"),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diagnosed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(diagnosed["decision"], "denied", "{diagnosed:#}");
+    // Traced back to the task definition the task ran, as fetched.
+    assert!(
+        rules(&diagnosed).contains(&"secret-display-name".to_string()),
+        "{diagnosed:#}"
+    );
+    let text = diagnosed.to_string();
+    assert!(
+        text.contains("\"aws://describe-task-definition.json\""),
+        "{diagnosed:#}"
+    );
+    assert!(
+        text.contains(&format!("\"ecs://stopped-task/web/{task_id}\"")),
+        "{diagnosed:#}"
+    );
+    // The task ARN works too; a task that does not exist is one line, exit 2.
+    let out = ecslint(
+        &moto,
+        &["diagnose", "--aws", "--stopped-task", &stopped_task],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ecslint(
+        &moto,
+        &[
+            "diagnose",
+            "--aws",
+            "--stopped-task",
+            "web/0123456789abcdef",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read task web/0123456789abcdef"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 
     // Everything ecslint asked for, across every command above: metadata, never a secret's value.
     let asked = &moto.operations()[set_up..];

@@ -18,6 +18,8 @@ pub struct LiveTarget {
     pub task_definitions: Vec<String>,
     /// Services (`CLUSTER/SERVICE`) whose current task definition to read.
     pub services: Vec<String>,
+    /// Stopped tasks (`CLUSTER/TASK_ID` or a task ARN): their stopped reason and task definition.
+    pub stopped_tasks: Vec<String>,
     /// Roles to read besides the task definitions' (the principal of a pasted AccessDenied).
     pub roles: Vec<String>,
     /// Secrets to describe besides the task definitions' references (by ARN or name).
@@ -32,6 +34,19 @@ pub struct Snapshot {
     pub files: BTreeMap<String, String>,
     /// Things that could not be read (the tool's own missing permissions), one sentence each.
     pub notes: Vec<String>,
+    /// Why each stopped task stopped: the task's `stoppedReason`, then each container's reason.
+    pub stopped: Vec<StoppedTask>,
+}
+
+/// A task as `ecs:DescribeTasks` reports it after it stopped.
+#[derive(Clone, Debug, Default)]
+pub struct StoppedTask {
+    /// The task's ARN.
+    pub task: String,
+    /// The task definition it ran.
+    pub task_definition: String,
+    /// `stoppedReason` and the containers' `reason`s, one per line (empty if it gave none).
+    pub reasons: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,8 +63,74 @@ pub enum LiveError {
     TaskDefinition { name: String, reason: String },
     #[error("cannot read service {name}: {reason}")]
     Service { name: String, reason: String },
+    #[error("cannot read task {name}: {reason}")]
+    Task { name: String, reason: String },
     #[error("cannot start the AWS client: {0}")]
     Runtime(String),
+}
+
+/// `CLUSTER/TASK_ID` (or a task ARN, whose cluster is in it) through `ecs:DescribeTasks`.
+async fn describe_stopped_task(
+    ecs: &aws_sdk_ecs::Client,
+    task: &str,
+) -> Result<StoppedTask, LiveError> {
+    let (cluster, id) = match Arn::parse(task) {
+        // arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID
+        Some(arn) => match arn
+            .resource
+            .strip_prefix("task/")
+            .and_then(|r| r.split_once('/'))
+        {
+            Some((cluster, _)) => (cluster.to_string(), task.to_string()),
+            None => ("default".to_string(), task.to_string()),
+        },
+        None => match task.split_once('/') {
+            Some((cluster, id)) => (cluster.to_string(), id.to_string()),
+            None => ("default".to_string(), task.to_string()),
+        },
+    };
+    let error = |reason: String| LiveError::Task {
+        name: task.to_string(),
+        reason,
+    };
+    let out = ecs
+        .describe_tasks()
+        .cluster(&cluster)
+        .tasks(&id)
+        .send()
+        .await
+        .map_err(|e| error(describe(&e)))?;
+    let Some(found) = out.tasks().first() else {
+        let why = out
+            .failures()
+            .first()
+            .and_then(|f| f.reason())
+            .unwrap_or("not found");
+        return Err(error(format!(
+            "{why} in cluster {cluster:?} (ECS keeps stopped tasks for about an hour)"
+        )));
+    };
+    let mut reasons: Vec<String> = found
+        .stopped_reason()
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    for container in found.containers() {
+        if let Some(r) = container.reason() {
+            reasons.push(format!("{}: {r}", container.name().unwrap_or("container")));
+        }
+    }
+    if reasons.is_empty() && found.last_status() != Some("STOPPED") {
+        return Err(error(format!(
+            "the task has not stopped (last status {})",
+            found.last_status().unwrap_or("unknown")
+        )));
+    }
+    Ok(StoppedTask {
+        task: found.task_arn().unwrap_or(task).to_string(),
+        task_definition: found.task_definition_arn().unwrap_or_default().to_string(),
+        reasons: reasons.join("\n"),
+    })
 }
 
 /// The SDK's error, with its cause chain, in one line.
@@ -147,6 +228,15 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
                 });
             }
         }
+    }
+    for task in &target.stopped_tasks {
+        let stopped = describe_stopped_task(&ecs, task).await?;
+        if !stopped.task_definition.is_empty()
+            && !task_definitions.contains(&stopped.task_definition)
+        {
+            task_definitions.push(stopped.task_definition.clone());
+        }
+        snapshot.stopped.push(stopped);
     }
     for (i, name) in task_definitions.iter().enumerate() {
         let out = ecs

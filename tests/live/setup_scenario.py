@@ -54,6 +54,7 @@ ecs.register_task_definition(
         "name": "nginx",
         "image": "registry.gitlab.com/example-group/gitlab-sample/nginx:1.27",
         "essential": True,
+        "memory": 512,  # moto's RunTask sums the containers' memory
         "repositoryCredentials": {"credentialsParameter": secret},
         "environment": [{"name": "PASSWORD_IN_PLAIN_SIGHT", "value": "must-not-be-printed"}],
     }],
@@ -62,3 +63,28 @@ print(secret)
 
 ecs.create_cluster(clusterName="web")
 ecs.create_service(cluster="web", serviceName="nginx", taskDefinition="nginx-web", desiredCount=0)
+
+# A task that failed to start the way the seed's did: ECS keeps it, stopped, with the reason.
+# (moto gives an awsvpc task a network interface, which needs a subnet in a VPC with DNS names.)
+ec2 = boto3.client("ec2", **kw)
+vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+task = ecs.run_task(
+    cluster="web",
+    taskDefinition="nginx-web",
+    launchType="FARGATE",
+    networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": []}},
+)["tasks"][0]["taskArn"]
+ecs.stop_task(
+    cluster="web",
+    task=task,
+    reason=(
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
+        "retrieval failed: unable to get registry auth from asm: service call has been retried 1 "
+        f"time(s): asm fetching secret from the service for {secret}: AccessDeniedException: User: "
+        f"arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/5e6f7a is not authorized to "
+        f"perform: secretsmanager:GetSecretValue on resource: {secret} status code: 400"
+    ),
+)
+print(task)
