@@ -694,10 +694,14 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             }
             (String::from_utf8_lossy(&bytes).into_owned(), path.clone())
         }
-        (None, None) if args.stopped_task.is_some() => (String::new(), String::new()),
+        (None, None)
+            if args.live.aws && (args.stopped_task.is_some() || !args.live.services.is_empty()) =>
+        {
+            (String::new(), String::new())
+        }
         _ => {
             return usage_error(
-                "give the message as an argument, `-` for standard input, or --message-file FILE (or --aws --stopped-task CLUSTER/TASK_ID)",
+                "give the message as an argument, `-` for standard input, or --message-file FILE (or --aws with --stopped-task CLUSTER/TASK_ID or --service CLUSTER/SERVICE)",
             );
         }
     };
@@ -707,9 +711,11 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
     if args.live.aws {
         // Fetch the role named in the message, the secret it names, and any task definitions;
         // for a stopped task, the task (its reasons are the message) and the task definition it ran.
-        let (roles, secrets) = match &args.stopped_task {
-            Some(_) => (Vec::new(), Vec::new()),
-            None => match crate::denial::parse(&text) {
+        // Without a message, `--service` means: why did its latest task stop?
+        let from_task = args.stopped_task.is_some() || text.is_empty();
+        let (roles, secrets) = match from_task {
+            true => (Vec::new(), Vec::new()),
+            false => match crate::denial::parse(&text) {
                 Some(denial) => crate::diagnose::live_subjects(&denial),
                 None => {
                     return usage_error(&crate::diagnose::DiagnoseError::NotUnderstood.to_string());
@@ -717,29 +723,42 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             },
         };
         let stopped: Vec<String> = args.stopped_task.iter().cloned().collect();
+        let stopped_of_services = if from_task && stopped.is_empty() {
+            args.live.services.clone()
+        } else {
+            Vec::new()
+        };
         let snapshot = match fetch_more(
             &args.live,
             &args.task_definitions,
             &roles,
             &secrets,
             &stopped,
+            &stopped_of_services,
             args.region.as_deref(),
         ) {
             Ok(s) => s,
             Err(e) => return usage_error(&e),
         };
-        if let Some(task) = snapshot.stopped.first() {
+        if from_task {
+            let Some(task) = snapshot.stopped.first() else {
+                return usage_error("no stopped task to diagnose");
+            };
+            let label = args
+                .stopped_task
+                .clone()
+                .unwrap_or_else(|| task.task.clone());
             if task.reasons.is_empty() {
                 return usage_error(&format!(
-                    "task {} stopped without giving a reason: nothing to diagnose",
-                    args.stopped_task.as_deref().unwrap_or_default()
+                    "task {label} stopped without giving a reason: nothing to diagnose"
                 ));
             }
             text = task.reasons.clone();
-            name = format!(
-                "ecs://stopped-task/{}",
-                args.stopped_task.as_deref().unwrap_or_default()
-            );
+            // A task ARN's resource is `task/CLUSTER/ID`: name it as CLUSTER/ID like the flag does.
+            let short = crate::arn::Arn::parse(&label)
+                .and_then(|a| a.resource.strip_prefix("task/").map(str::to_string))
+                .unwrap_or(label);
+            name = format!("ecs://stopped-task/{short}");
         }
         inputs.task_definitions.clear();
         for (file, text) in snapshot.files {
@@ -788,7 +807,7 @@ fn fetch(
     task_definitions: &[String],
     region: Option<&str>,
 ) -> Result<crate::inventory::aws::Snapshot, String> {
-    fetch_more(live, task_definitions, &[], &[], &[], region)
+    fetch_more(live, task_definitions, &[], &[], &[], &[], region)
 }
 
 #[cfg(feature = "aws")]
@@ -798,12 +817,14 @@ fn fetch_more(
     roles: &[String],
     secrets: &[String],
     stopped: &[String],
+    stopped_of_services: &[String],
     region: Option<&str>,
 ) -> Result<crate::inventory::aws::Snapshot, String> {
     crate::inventory::aws::fetch_blocking(&crate::inventory::aws::LiveTarget {
         task_definitions: task_definitions.to_vec(),
         services: live.services.clone(),
         stopped_tasks: stopped.to_vec(),
+        stopped_of_services: stopped_of_services.to_vec(),
         roles: roles.to_vec(),
         secrets: secrets.to_vec(),
         profile: live.profile.clone(),
@@ -824,6 +845,7 @@ fn fetch_more(
     _: &[String],
     _: &[String],
     _: &[String],
+    _: &[String],
     _: Option<&str>,
 ) -> Result<NoSnapshot, String> {
     Err("this ecslint was built without the `aws` feature: live mode is not available".to_string())
@@ -838,6 +860,7 @@ struct NoSnapshot {
 
 #[cfg(not(feature = "aws"))]
 struct NoStoppedTask {
+    task: String,
     reasons: String,
 }
 

@@ -381,6 +381,36 @@ fn live_mode_against_moto() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 
+    // diagnose --aws --service: the service's latest stopped task, named on stderr.
+    let out = ecslint(
+        &moto,
+        &[
+            "diagnose",
+            "--aws",
+            "--service",
+            "web/nginx",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 stopped task(s) of service web/nginx"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&stopped_task), "{stderr}");
+    let by_service: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rules(&by_service), rules(&diagnosed));
+    // A service with no stopped task says so (exit 2).
+    let out = ecslint(&moto, &["diagnose", "--aws", "--service", "web/missing"]);
+    assert_eq!(out.status.code(), Some(2));
+
     // Everything ecslint asked for, across every command above: metadata, never a secret's value.
     let asked = &moto.operations()[set_up..];
     assert!(

@@ -20,6 +20,8 @@ pub struct LiveTarget {
     pub services: Vec<String>,
     /// Stopped tasks (`CLUSTER/TASK_ID` or a task ARN): their stopped reason and task definition.
     pub stopped_tasks: Vec<String>,
+    /// Services (`CLUSTER/SERVICE`) whose most recently stopped task to read, as `stopped_tasks`.
+    pub stopped_of_services: Vec<String>,
     /// Roles to read besides the task definitions' (the principal of a pasted AccessDenied).
     pub roles: Vec<String>,
     /// Secrets to describe besides the task definitions' references (by ARN or name).
@@ -67,6 +69,68 @@ pub enum LiveError {
     Task { name: String, reason: String },
     #[error("cannot start the AWS client: {0}")]
     Runtime(String),
+}
+
+/// The service's most recently stopped task that gave a reason (`ecs:ListTasks` with
+/// `desiredStatus=STOPPED`, then `ecs:DescribeTasks`), and a note saying which one was chosen.
+async fn latest_stopped_task(
+    ecs: &aws_sdk_ecs::Client,
+    service: &str,
+) -> Result<(String, String), LiveError> {
+    let (cluster, name) = service.split_once('/').unwrap_or(("default", service));
+    let error = |reason: String| LiveError::Service {
+        name: service.to_string(),
+        reason,
+    };
+    let mut arns = Vec::new();
+    let mut pages = ecs
+        .list_tasks()
+        .cluster(cluster)
+        .service_name(name)
+        .desired_status(aws_sdk_ecs::types::DesiredStatus::Stopped)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| error(describe(&e)))?;
+        arns.extend(page.task_arns().iter().cloned());
+    }
+    let mut latest: Option<(Option<aws_sdk_ecs::primitives::DateTime>, String)> = None;
+    let mut count = 0;
+    // DescribeTasks takes at most 100 tasks per call.
+    for chunk in arns.chunks(100) {
+        let out = ecs
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|e| error(describe(&e)))?;
+        let group = format!("service:{name}");
+        for task in out.tasks() {
+            // ECS puts a service's tasks in the group `service:NAME`; anything else is not its.
+            if task.group().is_some_and(|g| g != group) || task.stopped_reason().is_none() {
+                continue;
+            }
+            count += 1;
+            let Some(arn) = task.task_arn() else { continue };
+            // The latest by stop time, else by creation; a task with neither ranks first of none.
+            let at = task.stopped_at().or(task.created_at()).copied();
+            if latest.as_ref().is_none_or(|(t, _)| at > *t) {
+                latest = Some((at, arn.to_string()));
+            }
+        }
+    }
+    match latest {
+        Some((_, arn)) => Ok((
+            arn.clone(),
+            format!(
+                "{count} stopped task(s) of service {service} give a reason; diagnosing the latest, {arn}"
+            ),
+        )),
+        None => Err(error(format!(
+            "no stopped task of service {name:?} in cluster {cluster:?} gives a reason (ECS keeps stopped tasks for about an hour)"
+        ))),
+    }
 }
 
 /// `CLUSTER/TASK_ID` (or a task ARN, whose cluster is in it) through `ecs:DescribeTasks`.
@@ -229,7 +293,13 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
             }
         }
     }
-    for task in &target.stopped_tasks {
+    let mut stopped_tasks = target.stopped_tasks.clone();
+    for service in &target.stopped_of_services {
+        let (task, note) = latest_stopped_task(&ecs, service).await?;
+        snapshot.notes.push(note);
+        stopped_tasks.push(task);
+    }
+    for task in &stopped_tasks {
         let stopped = describe_stopped_task(&ecs, task).await?;
         if !stopped.task_definition.is_empty()
             && !task_definitions.contains(&stopped.task_definition)

@@ -74,6 +74,7 @@ task = ecs.run_task(
     cluster="web",
     taskDefinition="nginx-web",
     launchType="FARGATE",
+    group="service:nginx",  # what ECS gives the tasks a service starts
     networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": []}},
 )["tasks"][0]["taskArn"]
 ecs.stop_task(
