@@ -411,6 +411,25 @@ fn live_mode_against_moto() {
     let out = ecslint(&moto, &["diagnose", "--aws", "--service", "web/missing"]);
     assert_eq!(out.status.code(), Some(2));
 
+    // A clean scenario, whose only grant sits on the second page of attached policies: no finding
+    // about the secret, every need granted, exit 0.
+    let out = ecslint(
+        &moto,
+        &[
+            "check",
+            "--aws",
+            "--task-definition",
+            "nginx-clean",
+            "--format",
+            "json",
+        ],
+    );
+    let clean: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{clean:#}");
+    assert_eq!(clean["summary"]["needs_checked"], 1, "{clean:#}");
+    assert_eq!(clean["summary"]["needs_granted"], 1, "{clean:#}");
+    assert_eq!(rules(&clean), Vec::<String>::new(), "{clean:#}");
+
     // Everything ecslint asked for, across every command above: metadata, never a secret's value.
     let asked = &moto.operations()[set_up..];
     assert!(

@@ -89,3 +89,40 @@ ecs.stop_task(
     ),
 )
 print(task)
+
+# A clean scenario behind a page break: the only grant of the secret is the 101st managed policy
+# attached to its role, past the first page (100) of ListAttachedRolePolicies.
+iam.create_role(
+    RoleName="pagedExecutionRole",
+    AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+        }],
+    }),
+)
+for i in range(101):
+    statement = (
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret}
+        if i == 100
+        else {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": f"arn:aws:logs:{REGION}:{account}:log-group:filler-{i}:*"}
+    )
+    arn = iam.create_policy(
+        PolicyName=f"paged-{i:03}",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+    )["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="pagedExecutionRole", PolicyArn=arn)
+ecs.register_task_definition(
+    family="nginx-clean",
+    executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
+    containerDefinitions=[{
+        "name": "nginx",
+        "image": "registry.gitlab.com/example-group/gitlab-sample/nginx:1.27",
+        "essential": True,
+        "memory": 512,
+        "repositoryCredentials": {"credentialsParameter": secret},
+    }],
+)
