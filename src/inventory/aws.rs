@@ -527,21 +527,25 @@ async fn fetch_role(
             Vec::new()
         }
     };
-    for policy in names {
-        match iam
-            .get_role_policy()
-            .role_name(name)
-            .policy_name(&policy)
-            .send()
-            .await
-        {
+    let fetched = concurrently(names, |policy| {
+        let (iam, role) = (iam.clone(), name.to_string());
+        async move {
+            iam.get_role_policy()
+                .role_name(role)
+                .policy_name(policy)
+                .send()
+                .await
+                .map(|out| out.policy_document().to_string())
+                .map_err(|e| short(&describe(&e)))
+        }
+    })
+    .await;
+    for (policy, result) in fetched {
+        match result {
             // The API returns documents URL-encoded; the loader decodes them.
-            Ok(out) => {
-                inline.push(json!({"PolicyName": policy, "PolicyDocument": out.policy_document()}))
-            }
+            Ok(document) => inline.push(json!({"PolicyName": policy, "PolicyDocument": document})),
             Err(e) => notes.push(format!(
-                "could not read inline policy {policy} of {name} ({})",
-                short(&describe(&e))
+                "could not read inline policy {policy} of {name} ({e})"
             )),
         }
     }
@@ -570,16 +574,26 @@ async fn fetch_role(
         .permissions_boundary()
         .and_then(|b| b.permissions_boundary_arn())
         .map(str::to_string);
+    let mut wanted: Vec<String> = Vec::new();
     for arn in attached
         .iter()
         .map(|(_, a)| a.clone())
         .chain(boundary.clone())
     {
-        if policies.contains_key(&arn) || crate::inventory::builtin::managed_policy(&arn).is_some()
+        if !policies.contains_key(&arn)
+            && crate::inventory::builtin::managed_policy(&arn).is_none()
+            && !wanted.contains(&arn)
         {
-            continue;
+            wanted.push(arn);
         }
-        match fetch_managed(iam, &arn).await {
+    }
+    let fetched = concurrently(wanted, |arn| {
+        let iam = iam.clone();
+        async move { fetch_managed(&iam, &arn).await }
+    })
+    .await;
+    for (arn, result) in fetched {
+        match result {
             Ok(v) => {
                 policies.insert(arn, v);
             }
@@ -604,6 +618,46 @@ async fn fetch_role(
         );
     }
     Some(detail)
+}
+
+/// At most this many reads in flight: enough to overlap the round trips of a role with many
+/// policies, few enough that IAM's request rate is not what a run trips over.
+const CONCURRENT_READS: usize = 8;
+
+/// `fetch` applied to every item, at most [`CONCURRENT_READS`] at a time, results in the items'
+/// order (so snapshots stay deterministic).
+async fn concurrently<T, F, Fut>(items: Vec<String>, fetch: F) -> Vec<(String, Result<T, String>)>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>> + Send + 'static,
+    T: Send + 'static,
+{
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_READS));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let future = fetch(item.clone());
+        let permits = permits.clone();
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            (i, future.await)
+        });
+    }
+    let mut results: Vec<Option<Result<T, String>>> = items.iter().map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((i, result)) = joined {
+            results[i] = Some(result);
+        }
+    }
+    items
+        .into_iter()
+        .zip(results)
+        .map(|(item, result)| {
+            (
+                item,
+                result.unwrap_or_else(|| Err("the read was interrupted".to_string())),
+            )
+        })
+        .collect()
 }
 
 /// A managed policy with its default version, as account details list it.
