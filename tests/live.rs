@@ -430,6 +430,34 @@ fn live_mode_against_moto() {
     assert_eq!(clean["summary"]["needs_granted"], 1, "{clean:#}");
     assert_eq!(rules(&clean), Vec::<String>::new(), "{clean:#}");
 
+    // The secret's resource policy is read (GetResourcePolicy): its deny is found and located.
+    let out = ecslint(
+        &moto,
+        &[
+            "check",
+            "--aws",
+            "--task-definition",
+            "api-denied",
+            "--format",
+            "json",
+        ],
+    );
+    let denied: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{denied:#}");
+    let deny = denied["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "explicit-deny")
+        .unwrap_or_else(|| panic!("{denied:#}"));
+    assert!(
+        deny["location"]["file"]
+            .as_str()
+            .unwrap()
+            .starts_with("aws://list-secrets.json"),
+        "{deny:#}"
+    );
+
     // Everything ecslint asked for, across every command above: metadata, never a secret's value.
     let asked = &moto.operations()[set_up..];
     assert!(

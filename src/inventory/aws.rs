@@ -397,6 +397,20 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
                         .collect();
                     map.insert("Tags".into(), json!(tags));
                 }
+                // A resource policy can deny what the role allows: read it too (as
+                // get-resource-policy prints it; the loader takes it from a listing entry).
+                match secrets.get_resource_policy().secret_id(id).send().await {
+                    Ok(p) => {
+                        if let (Value::Object(map), Some(policy)) = (&mut entry, p.resource_policy())
+                        {
+                            map.insert("ResourcePolicy".into(), json!(policy));
+                        }
+                    }
+                    Err(e) => snapshot.notes.push(format!(
+                        "could not read the resource policy of secret {id} ({}): a deny in it was not checked",
+                        short(&describe(&e))
+                    )),
+                }
                 listed.push(entry);
             }
             Err(e) => snapshot.notes.push(format!(

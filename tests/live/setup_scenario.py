@@ -104,9 +104,23 @@ iam.create_role(
         }],
     }),
 )
+# A second secret whose resource policy denies that role what its identity policy allows.
+token = sm.create_secret(Name="web-api-token", SecretString="not-read-by-ecslint")["ARN"]
+sm.put_resource_policy(
+    SecretId=token,
+    ResourcePolicy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Deny",
+            "Principal": {"AWS": f"arn:aws:iam::{account}:role/pagedExecutionRole"},
+            "Action": "secretsmanager:GetSecretValue",
+            "Resource": "*",
+        }],
+    }),
+)
 for i in range(101):
     statement = (
-        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret}
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [secret, token]}
         if i == 100
         else {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": f"arn:aws:logs:{REGION}:{account}:log-group:filler-{i}:*"}
     )
@@ -124,5 +138,16 @@ ecs.register_task_definition(
         "essential": True,
         "memory": 512,
         "repositoryCredentials": {"credentialsParameter": secret},
+    }],
+)
+ecs.register_task_definition(
+    family="api-denied",
+    executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
+    containerDefinitions=[{
+        "name": "api",
+        "image": "public.ecr.aws/nginx/nginx:1.27",
+        "essential": True,
+        "memory": 512,
+        "secrets": [{"name": "API_TOKEN", "valueFrom": token}],
     }],
 )
