@@ -761,17 +761,7 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             name = format!("ecs://stopped-task/{short}");
         }
         inputs.task_definitions.clear();
-        for (file, text) in snapshot.files {
-            let name = format!("aws://{file}");
-            if file.starts_with("describe-task-definition") {
-                inputs.task_definitions.push(name.clone());
-            } else if file == "account-details.json" {
-                inputs.account_details.push(name.clone());
-            } else if file == "list-secrets.json" {
-                inputs.secrets.push(name.clone());
-            }
-            inputs.memory.insert(name, text);
-        }
+        absorb(&mut inputs, snapshot.files, &snapshot.key_policies);
         notes = snapshot
             .notes
             .iter()
@@ -854,6 +844,7 @@ fn fetch_more(
 #[cfg(not(feature = "aws"))]
 struct NoSnapshot {
     files: std::collections::BTreeMap<String, String>,
+    key_policies: std::collections::BTreeMap<String, String>,
     notes: Vec<String>,
     stopped: Vec<NoStoppedTask>,
 }
@@ -881,17 +872,7 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> (u8, String
         Err(e) => return usage_error(&e),
     };
     let mut inputs = args.account.inputs(Vec::new());
-    for (file, text) in snapshot.files {
-        let name = format!("aws://{file}");
-        if file.starts_with("describe-task-definition") {
-            inputs.task_definitions.push(name.clone());
-        } else if file == "account-details.json" {
-            inputs.account_details.push(name.clone());
-        } else if file == "list-secrets.json" {
-            inputs.secrets.push(name.clone());
-        }
-        inputs.memory.insert(name, text);
-    }
+    absorb(&mut inputs, snapshot.files, &snapshot.key_policies);
     let notes: String = snapshot
         .notes
         .iter()
@@ -943,14 +924,10 @@ fn snapshot(args: SnapshotArgs) -> (u8, String, String) {
         if let Err(e) = crate::fix::write_atomically(&path, text) {
             return usage_error(&format!("cannot write {}: {e}", path.display()));
         }
-        let flag = if file.starts_with("describe-task-definition") {
-            "--task-definition"
-        } else if file == "account-details.json" {
-            "--account-details"
-        } else {
-            "--secrets"
-        };
-        command.push_str(&format!(" {flag} {}", path.display()));
+        match snapshot_flag(file, &snapshot.key_policies) {
+            (flag, Some(key)) => command.push_str(&format!(" {flag} {key}={}", path.display())),
+            (flag, None) => command.push_str(&format!(" {flag} {}", path.display())),
+        }
     }
     let notes: String = snapshot
         .notes
@@ -966,6 +943,45 @@ fn snapshot(args: SnapshotArgs) -> (u8, String, String) {
         )),
         report::terminal_safe(&notes),
     )
+}
+
+/// The `check` flag that reads a snapshot file, and the key ARN before `=` for a key policy.
+fn snapshot_flag<'a>(
+    file: &str,
+    key_policies: &'a std::collections::BTreeMap<String, String>,
+) -> (&'static str, Option<&'a str>) {
+    if file.starts_with("describe-task-definition") {
+        ("--task-definition", None)
+    } else if file == "account-details.json" {
+        ("--account-details", None)
+    } else if let Some(key) = key_policies.get(file) {
+        ("--key-policy", Some(key))
+    } else {
+        ("--secrets", None)
+    }
+}
+
+/// Fetched documents join the inputs as if read from files named `aws://FILE`.
+fn absorb(
+    inputs: &mut crate::inventory::files::Inputs,
+    files: std::collections::BTreeMap<String, String>,
+    key_policies: &std::collections::BTreeMap<String, String>,
+) {
+    for (file, text) in files {
+        let name = format!("aws://{file}");
+        match snapshot_flag(&file, key_policies) {
+            ("--task-definition", _) => inputs.task_definitions.push(name.clone()),
+            ("--account-details", _) => inputs.account_details.push(name.clone()),
+            ("--key-policy", key) => inputs
+                .key_policies
+                .push(crate::inventory::files::PolicyArg {
+                    role: key.map(str::to_string),
+                    path: name.clone(),
+                }),
+            _ => inputs.secrets.push(name.clone()),
+        }
+        inputs.memory.insert(name, text);
+    }
 }
 
 fn usage_error(message: &str) -> (u8, String, String) {

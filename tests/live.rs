@@ -163,6 +163,7 @@ fn live_mode_against_moto() {
     let mut printed = printed.lines();
     let secret_arn = printed.next().unwrap().trim().to_string();
     let stopped_task = printed.next().unwrap().trim().to_string();
+    let key_arn = printed.next().unwrap().trim().to_string();
     let set_up = moto.operations().len();
 
     // check --aws finds the display name in the role's inline policy, as fetched.
@@ -456,6 +457,66 @@ fn live_mode_against_moto() {
             .unwrap()
             .starts_with("aws://list-secrets.json"),
         "{deny:#}"
+    );
+
+    // A secret under a key named by alias: DescribeKey resolves it to the key ARN, and the key
+    // policy (GetKeyPolicy), which does not delegate to IAM, denies what the role's policy allows.
+    let out = ecslint(
+        &moto,
+        &[
+            "check",
+            "--aws",
+            "--task-definition",
+            "db-app",
+            "--format",
+            "json",
+        ],
+    );
+    let keyed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{keyed:#}");
+    assert_eq!(rules(&keyed), ["missing-permission"], "{keyed:#}");
+    let finding = &keyed["findings"][0];
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("the key policy of `{key_arn}`")),
+        "{message}"
+    );
+    assert!(
+        !keyed.to_string().contains("alias/web-secrets"),
+        "{keyed:#}"
+    );
+    let key_id = key_arn.rsplit('/').next().unwrap();
+    assert_eq!(
+        finding["related"][0]["location"]["file"],
+        format!("aws://key-policy-{key_id}.json#Policy")
+    );
+    // The snapshot keeps the key policy, and its offline check command reads it back.
+    let dir = tempfile::tempdir().unwrap();
+    let out = ecslint(
+        &moto,
+        &[
+            "snapshot",
+            "--aws",
+            "--task-definition",
+            "db-app",
+            "-o",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    let command = said.lines().last().unwrap();
+    assert!(
+        command.contains(&format!("--key-policy {key_arn}=")),
+        "{said}"
+    );
+    let mut offline_args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    offline_args.extend(["--format", "json"]);
+    let out = ecslint(&moto, &offline_args);
+    let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rules(&offline), rules(&keyed));
+    assert_eq!(
+        offline["findings"][0]["message"],
+        keyed["findings"][0]["message"]
     );
 
     // Everything ecslint asked for, across every command above: metadata, never a secret's value.

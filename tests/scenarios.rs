@@ -246,3 +246,67 @@ fn fargate_without_an_execution_role_cannot_pull_from_ecr() {
         r.rules
     );
 }
+
+/// A key policy that names another role and does not delegate to IAM denies `kms:Decrypt`
+/// whatever the execution role's policy says; one that delegates lets that policy count.
+#[test]
+fn a_key_policy_that_does_not_delegate_to_iam_is_named_as_the_cause() {
+    let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let secret = format!("{PREFIX}db-AbCdEf");
+    let run = |key_policy: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path.to_string_lossy().into_owned()
+        };
+        let identity = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{secret}"}},
+                {{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{key}"}}]}}"#
+        );
+        let inputs = Inputs {
+            task_definitions: vec![write("task.json", &task_with_credentials(&secret))],
+            policies: vec![PolicyArg {
+                role: None,
+                path: write("policy.json", &identity),
+            }],
+            secrets: vec![write(
+                "secrets.json",
+                &format!(
+                    r#"{{"SecretList": [{{"ARN": "{secret}", "Name": "db", "KmsKeyId": "{key}"}}]}}"#
+                ),
+            )],
+            key_policies: vec![PolicyArg {
+                role: Some(key.to_string()),
+                path: write("key-policy.json", key_policy),
+            }],
+            ..Default::default()
+        };
+        ecslint::check(&inputs, &Default::default()).unwrap()
+    };
+    let other_role_only = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:role/other"}, "Action": "kms:Decrypt", "Resource": "*"}]}"#;
+    let checked = run(other_role_only);
+    let rules: Vec<&str> = checked.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["missing-permission"]);
+    let finding = &checked.findings[0];
+    assert!(
+        finding.message.starts_with(&format!(
+            "the key policy of `{key}` neither allows the execution role"
+        )),
+        "{}",
+        finding.message
+    );
+    assert!(
+        finding.fix.is_none(),
+        "the identity policy is not what to edit"
+    );
+    assert_eq!(checked.needs_granted, 1);
+
+    let delegating = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    let checked = run(delegating);
+    assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+    assert_eq!((checked.needs_checked, checked.needs_granted), (2, 2));
+}

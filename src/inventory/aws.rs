@@ -38,6 +38,8 @@ pub struct Snapshot {
     pub notes: Vec<String>,
     /// Why each stopped task stopped: the task's `stoppedReason`, then each container's reason.
     pub stopped: Vec<StoppedTask>,
+    /// Key policy files among `files`, with the key ARN each belongs to (`--key-policy ARN=FILE`).
+    pub key_policies: BTreeMap<String, String>,
 }
 
 /// A task as `ecs:DescribeTasks` reports it after it stopped.
@@ -381,13 +383,21 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         })),
     );
 
+    let kms = aws_sdk_kms::Client::new(&config);
+    let mut keys: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut listed = Vec::new();
     for id in &secret_ids {
         match secrets.describe_secret().secret_id(id).send().await {
             Ok(s) => {
                 let mut entry = json!({"ARN": s.arn(), "Name": s.name()});
-                if let (Value::Object(map), Some(key)) = (&mut entry, s.kms_key_id()) {
-                    map.insert("KmsKeyId".into(), json!(key));
+                if let Some(key) = s.kms_key_id() {
+                    // IAM and the key policy speak of the key ARN: resolve an alias or key id.
+                    // An AWS managed key needs no grant, so it is left out like the default.
+                    if let Some(key_arn) = resolve_key(&kms, key, &mut keys, &mut snapshot).await
+                        && let Value::Object(map) = &mut entry
+                    {
+                        map.insert("KmsKeyId".into(), json!(key_arn));
+                    }
                 }
                 if let Value::Object(map) = &mut entry {
                     let tags: Vec<Value> = s
@@ -428,6 +438,61 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
 
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+}
+
+/// The ARN of a customer managed key (`None` for an AWS managed one, or when it cannot be
+/// described), memoised in `keys`. Its key policy is fetched once, into
+/// `key-policy-KEY_ID.json` as `aws kms get-key-policy` prints it.
+async fn resolve_key(
+    kms: &aws_sdk_kms::Client,
+    key: &str,
+    keys: &mut BTreeMap<String, Option<String>>,
+    snapshot: &mut Snapshot,
+) -> Option<String> {
+    if let Some(known) = keys.get(key) {
+        return known.clone();
+    }
+    let resolved = match kms.describe_key().key_id(key).send().await {
+        Ok(out) => out.key_metadata().and_then(|m| {
+            let customer = m.key_manager() != Some(&aws_sdk_kms::types::KeyManagerType::Aws);
+            customer.then(|| m.arn().map(str::to_string)).flatten()
+        }),
+        Err(e) => {
+            snapshot.notes.push(format!(
+                "could not describe KMS key {key} ({}): kms:Decrypt was checked on it as written",
+                short(&describe(&e))
+            ));
+            keys.insert(key.to_string(), Some(key.to_string()));
+            return Some(key.to_string());
+        }
+    };
+    if let Some(arn) = &resolved
+        && !snapshot.key_policies.values().any(|a| a == arn)
+    {
+        match kms
+            .get_key_policy()
+            .key_id(arn)
+            .policy_name("default")
+            .send()
+            .await
+        {
+            Ok(out) => {
+                let id = arn.rsplit('/').next().unwrap_or(arn);
+                let file = format!("key-policy-{id}.json");
+                snapshot.files.insert(
+                    file.clone(),
+                    pretty(&json!({"Policy": out.policy(), "PolicyName": "default"})),
+                );
+                snapshot.key_policies.insert(file, arn.clone());
+            }
+            Err(e) => snapshot.notes.push(format!(
+                "could not read the key policy of {arn} ({}): the key-policy check was skipped",
+                short(&describe(&e))
+            )),
+        }
+    }
+    keys.insert(key.to_string(), resolved.clone());
+    resolved
 }
 
 /// The first part of an SDK error chain, for notes.

@@ -73,6 +73,49 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
             continue;
         };
         let role = need.role.describe();
+        // A KMS key policy that neither names the role nor delegates to IAM denies whatever the
+        // role's own policies say: the fix belongs in the key policy.
+        let key_policy = matches!(
+            cx.assessments[a].evaluation.decision,
+            crate::iam::Decision::Denied {
+                missing: Some(crate::iam::PolicyType::KeyPolicy),
+                ..
+            }
+        )
+        .then(|| {
+            cx.inventory.policies.iter().find(|p| {
+                p.kind == crate::iam::PolicyType::KeyPolicy
+                    && matches!(&p.attachment, crate::inventory::Attachment::Resource(r) if *r == need.request.resource)
+            })
+        });
+        if let Some(policy) = key_policy {
+            let principal = need.role_arn.as_deref().unwrap_or("ROLE_ARN");
+            let mut finding = Finding::new(
+                &META,
+                origin.loc,
+                format!(
+                    "the key policy of `{}` neither allows the {role} `{}` nor lets IAM policies grant it, so the role's own policies do not count",
+                    need.request.resource, need.request.action
+                ),
+            )
+            .label(format!("{} needs this", origin.what))
+            .note("a KMS key policy gates its key: it must allow the role itself, or allow the account (`arn:aws:iam::ACCOUNT:root`) so that IAM policies can grant use of the key")
+            .help(format!(
+                "add a statement like this to the key policy:\n{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "Effect": "Allow",
+                    "Principal": {"AWS": principal},
+                    "Action": need.request.action,
+                    "Resource": "*"
+                }))
+                .unwrap_or_default()
+            ));
+            if let Some(policy) = policy {
+                finding = finding.related(policy.document.loc, "the key policy");
+            }
+            out.push(finding);
+            continue;
+        }
         let message = if policies.is_empty() {
             format!(
                 "the {role} needs {}, and no readable policy was given for it",

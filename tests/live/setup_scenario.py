@@ -118,15 +118,35 @@ sm.put_resource_policy(
         }],
     }),
 )
+# A secret under a customer managed key named by alias, whose key policy trusts one other role
+# and does not delegate to IAM: the role's own kms:Decrypt grant is not enough.
+kms = boto3.client("kms", **kw)
+key = kms.create_key(
+    Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "OnlyTheOtherRole",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account}:role/ecsTaskExecutionRole"},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+        }],
+    }),
+)["KeyMetadata"]["Arn"]
+kms.create_alias(AliasName="alias/web-secrets", TargetKeyId=key)
+db = sm.create_secret(Name="web-db-password", SecretString="not-read-by-ecslint", KmsKeyId="alias/web-secrets")["ARN"]
 for i in range(101):
     statement = (
-        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [secret, token]}
+        [
+            {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [secret, token, db]},
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key},
+        ]
         if i == 100
         else {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": f"arn:aws:logs:{REGION}:{account}:log-group:filler-{i}:*"}
     )
     arn = iam.create_policy(
         PolicyName=f"paged-{i:03}",
-        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statement if isinstance(statement, list) else [statement]}),
     )["Policy"]["Arn"]
     iam.attach_role_policy(RoleName="pagedExecutionRole", PolicyArn=arn)
 ecs.register_task_definition(
@@ -151,3 +171,15 @@ ecs.register_task_definition(
         "secrets": [{"name": "API_TOKEN", "valueFrom": token}],
     }],
 )
+ecs.register_task_definition(
+    family="db-app",
+    executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
+    containerDefinitions=[{
+        "name": "app",
+        "image": "public.ecr.aws/nginx/nginx:1.27",
+        "essential": True,
+        "memory": 512,
+        "secrets": [{"name": "DB_PASSWORD", "valueFrom": db}],
+    }],
+)
+print(key)
