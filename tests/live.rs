@@ -135,6 +135,56 @@ fn ecslint(moto: &Moto, args: &[&str]) -> std::process::Output {
     cmd.current_dir(ROOT).args(args).output().unwrap()
 }
 
+/// Runs ecslint with `--format json`, checks its exit code (showing stderr if it differs) and
+/// parses what it printed.
+fn json_run(moto: &Moto, args: &[&str], code: i32) -> Value {
+    let mut args = args.to_vec();
+    args.extend(["--format", "json"]);
+    let out = ecslint(moto, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `snapshot --aws` of one task definition into a new folder, then the offline `check` command it
+/// printed, run without any AWS environment; its JSON findings, and the folder.
+fn snapshot_then_offline(moto: &Moto, family: &str) -> (tempfile::TempDir, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let out = ecslint(
+        moto,
+        &[
+            "snapshot",
+            "--aws",
+            "--task-definition",
+            family,
+            "-o",
+            folder,
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    let command = said.lines().last().unwrap();
+    assert!(command.starts_with("ecslint check "), "{said}");
+    let offline = Command::cargo_bin("ecslint")
+        .unwrap()
+        .args(command.split_whitespace().skip(1))
+        .args(["--format", "json"])
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .unwrap();
+    (dir, serde_json::from_slice(&offline.stdout).unwrap())
+}
+
 fn rules(v: &Value) -> Vec<String> {
     v["findings"]
         .as_array()
@@ -167,24 +217,11 @@ fn live_mode_against_moto() {
     let set_up = moto.operations().len();
 
     // check --aws finds the display name in the role's inline policy, as fetched.
-    let out = ecslint(
+    let live = json_run(
         &moto,
-        &[
-            "check",
-            "--aws",
-            "--task-definition",
-            "nginx-web",
-            "--format",
-            "json",
-        ],
+        &["check", "--aws", "--task-definition", "nginx-web"],
+        1,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let live: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
         rules(&live).contains(&"secret-display-name".to_string()),
         "{live:#}"
@@ -201,7 +238,7 @@ fn live_mode_against_moto() {
     );
     assert!(finding["message"].as_str().unwrap().contains(&secret_arn));
     // The managed policy was fetched too (it grants the logs actions; nothing else needs it here).
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = live.to_string();
     assert!(!text.contains("not-read-by-ecslint") && !text.contains("must-not-be-printed"));
 
     // --fix refuses to write to AWS; --print-corrected shows the corrected document.
@@ -227,24 +264,7 @@ fn live_mode_against_moto() {
     );
 
     // snapshot writes what was fetched; checking the folder offline gives the same findings.
-    let dir = tempfile::tempdir().unwrap();
-    let out = ecslint(
-        &moto,
-        &[
-            "snapshot",
-            "--aws",
-            "--task-definition",
-            "nginx-web",
-            "-o",
-            dir.path().to_str().unwrap(),
-        ],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (dir, offline) = snapshot_then_offline(&moto, "nginx-web");
     for file in [
         "describe-task-definition.json",
         "account-details.json",
@@ -260,35 +280,11 @@ fn live_mode_against_moto() {
             "an environment value in {file}"
         );
     }
-    let offline = Command::cargo_bin("ecslint")
-        .unwrap()
-        .arg("check")
-        .arg("--task-definition")
-        .arg(dir.path().join("describe-task-definition.json"))
-        .arg("--account-details")
-        .arg(dir.path().join("account-details.json"))
-        .arg("--secrets")
-        .arg(dir.path().join("list-secrets.json"))
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
     assert_eq!(rules(&offline), rules(&live));
     assert_eq!(offline["summary"], live["summary"]);
 
     // --service CLUSTER/SERVICE checks the service's current task definition.
-    let out = ecslint(
-        &moto,
-        &[
-            "check",
-            "--aws",
-            "--service",
-            "web/nginx",
-            "--format",
-            "json",
-        ],
-    );
-    let by_service: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by_service = json_run(&moto, &["check", "--aws", "--service", "web/nginx"], 1);
     assert_eq!(rules(&by_service), rules(&live));
 
     let out = ecslint(&moto, &["check", "--aws", "--service", "web/missing"]);
@@ -303,14 +299,7 @@ fn live_mode_against_moto() {
     let message = format!(
         "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to get registry auth from asm: service call has been retried 1 time(s): asm fetching secret from the service for {secret_arn}: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/5e6f7a is not authorized to perform: secretsmanager:GetSecretValue on resource: {secret_arn} status code: 400"
     );
-    let out = ecslint(&moto, &["diagnose", &message, "--aws", "--format", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let diagnosed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnosed = json_run(&moto, &["diagnose", &message, "--aws"], 1);
     assert_eq!(diagnosed["decision"], "denied");
     let finding = &diagnosed["findings"][0];
     assert_eq!(finding["rule"], "secret-display-name", "{diagnosed:#}");
@@ -321,24 +310,16 @@ fn live_mode_against_moto() {
 
     // diagnose --aws --stopped-task reads why the task stopped and the task definition it ran.
     let task_id = stopped_task.rsplit('/').next().unwrap();
-    let out = ecslint(
+    let diagnosed = json_run(
         &moto,
         &[
             "diagnose",
             "--aws",
             "--stopped-task",
             &format!("web/{task_id}"),
-            "--format",
-            "json",
         ],
+        1,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let diagnosed: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(diagnosed["decision"], "denied", "{diagnosed:#}");
     // Traced back to the task definition the task ran, as fetched.
     assert!(
@@ -414,37 +395,21 @@ fn live_mode_against_moto() {
 
     // A clean scenario, whose only grant sits on the second page of attached policies: no finding
     // about the secret, every need granted, exit 0.
-    let out = ecslint(
+    let clean = json_run(
         &moto,
-        &[
-            "check",
-            "--aws",
-            "--task-definition",
-            "nginx-clean",
-            "--format",
-            "json",
-        ],
+        &["check", "--aws", "--task-definition", "nginx-clean"],
+        0,
     );
-    let clean: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{clean:#}");
     assert_eq!(clean["summary"]["needs_checked"], 1, "{clean:#}");
     assert_eq!(clean["summary"]["needs_granted"], 1, "{clean:#}");
     assert_eq!(rules(&clean), Vec::<String>::new(), "{clean:#}");
 
     // The secret's resource policy is read (GetResourcePolicy): its deny is found and located.
-    let out = ecslint(
+    let denied = json_run(
         &moto,
-        &[
-            "check",
-            "--aws",
-            "--task-definition",
-            "api-denied",
-            "--format",
-            "json",
-        ],
+        &["check", "--aws", "--task-definition", "api-denied"],
+        1,
     );
-    let denied: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{denied:#}");
     let deny = denied["findings"]
         .as_array()
         .unwrap()
@@ -461,19 +426,7 @@ fn live_mode_against_moto() {
 
     // A secret under a key named by alias: DescribeKey resolves it to the key ARN, and the key
     // policy (GetKeyPolicy), which does not delegate to IAM, denies what the role's policy allows.
-    let out = ecslint(
-        &moto,
-        &[
-            "check",
-            "--aws",
-            "--task-definition",
-            "db-app",
-            "--format",
-            "json",
-        ],
-    );
-    let keyed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{keyed:#}");
+    let keyed = json_run(&moto, &["check", "--aws", "--task-definition", "db-app"], 1);
     assert_eq!(rules(&keyed), ["missing-permission"], "{keyed:#}");
     let finding = &keyed["findings"][0];
     let message = finding["message"].as_str().unwrap();
@@ -491,28 +444,9 @@ fn live_mode_against_moto() {
         format!("aws://key-policy-{key_id}.json#Policy")
     );
     // The snapshot keeps the key policy, and its offline check command reads it back.
-    let dir = tempfile::tempdir().unwrap();
-    let out = ecslint(
-        &moto,
-        &[
-            "snapshot",
-            "--aws",
-            "--task-definition",
-            "db-app",
-            "-o",
-            dir.path().to_str().unwrap(),
-        ],
-    );
-    let said = String::from_utf8(out.stdout).unwrap();
-    let command = said.lines().last().unwrap();
-    assert!(
-        command.contains(&format!("--key-policy {key_arn}=")),
-        "{said}"
-    );
-    let mut offline_args: Vec<&str> = command.split_whitespace().skip(1).collect();
-    offline_args.extend(["--format", "json"]);
-    let out = ecslint(&moto, &offline_args);
-    let offline: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (dir, offline) = snapshot_then_offline(&moto, "db-app");
+    let key_id_file = dir.path().join(format!("key-policy-{key_id}.json"));
+    assert!(key_id_file.exists(), "{key_id_file:?}");
     assert_eq!(rules(&offline), rules(&keyed));
     assert_eq!(
         offline["findings"][0]["message"],

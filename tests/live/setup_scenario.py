@@ -160,26 +160,23 @@ ecs.register_task_definition(
         "repositoryCredentials": {"credentialsParameter": secret},
     }],
 )
-ecs.register_task_definition(
-    family="api-denied",
-    executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
-    containerDefinitions=[{
-        "name": "api",
-        "image": "public.ecr.aws/nginx/nginx:1.27",
-        "essential": True,
-        "memory": 512,
-        "secrets": [{"name": "API_TOKEN", "valueFrom": token}],
-    }],
-)
-ecs.register_task_definition(
-    family="db-app",
-    executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
-    containerDefinitions=[{
-        "name": "app",
-        "image": "public.ecr.aws/nginx/nginx:1.27",
-        "essential": True,
-        "memory": 512,
-        "secrets": [{"name": "DB_PASSWORD", "valueFrom": db}],
-    }],
-)
+
+
+def task_with_secret(family, name, secret_arn):
+    """A task definition of the paged role whose one container reads one secret."""
+    ecs.register_task_definition(
+        family=family,
+        executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
+        containerDefinitions=[{
+            "name": "app",
+            "image": "public.ecr.aws/nginx/nginx:1.27",
+            "essential": True,
+            "memory": 512,
+            "secrets": [{"name": name, "valueFrom": secret_arn}],
+        }],
+    )
+
+
+task_with_secret("api-denied", "API_TOKEN", token)
+task_with_secret("db-app", "DB_PASSWORD", db)
 print(key)
