@@ -476,19 +476,7 @@ fn check(args: CheckArgs) -> (u8, String, String) {
             Err(e) => return usage_error(&e.to_string()),
         };
     }
-    let report = Report {
-        sources: &checked.sources,
-        findings: config.apply(checked.findings),
-        needs_checked: checked.needs_checked,
-        needs_granted: checked.needs_granted,
-    };
-    let threshold = args.policy.threshold(&config);
-    let code = if report.findings.iter().any(|f| f.severity >= threshold) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    };
-    let stdout = args.output.render(&report);
+    let (code, stdout) = render_checked(checked, &config, &args.policy, &args.output);
     (code, stdout, report::terminal_safe(&stderr))
 }
 
@@ -887,23 +875,30 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> (u8, String
         Ok(c) => c,
         Err(e) => return usage_error(&e.to_string()),
     };
+    let (code, stdout) = render_checked(checked, &config, &args.policy, &args.output);
+    (code, stdout, report::terminal_safe(&notes))
+}
+
+/// `check`'s findings after the configuration, rendered, with the exit code `--fail-on` gives.
+fn render_checked(
+    checked: crate::Checked,
+    config: &crate::config::Config,
+    policy: &PolicyArgs,
+    output: &OutputArgs,
+) -> (u8, String) {
     let report = Report {
         sources: &checked.sources,
         findings: config.apply(checked.findings),
         needs_checked: checked.needs_checked,
         needs_granted: checked.needs_granted,
     };
-    let threshold = args.policy.threshold(&config);
+    let threshold = policy.threshold(config);
     let code = if report.findings.iter().any(|f| f.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     };
-    (
-        code,
-        args.output.render(&report),
-        report::terminal_safe(&notes),
-    )
+    (code, output.render(&report))
 }
 
 fn snapshot(args: SnapshotArgs) -> (u8, String, String) {
