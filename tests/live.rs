@@ -489,6 +489,49 @@ fn live_mode_against_moto() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("no AWS credentials"), "{stderr}");
+
+    // Last, because from here on moto enforces IAM: a reader denied kms:GetKeyPolicy gets the
+    // check without the key-policy gate, and a note saying so, not a crash.
+    let mut limit = std::process::Command::new(moto.venv.join("bin/python"));
+    moto.env(&mut limit);
+    let out = limit
+        .arg(Path::new(ROOT).join("tests/live/limit_auth.py"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let mut printed = printed.lines();
+    let (key_id, secret_key) = (printed.next().unwrap(), printed.next().unwrap());
+    let mut reader = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecslint"));
+    moto.env(&mut reader);
+    let out = reader
+        .env("AWS_ACCESS_KEY_ID", key_id)
+        .env("AWS_SECRET_ACCESS_KEY", secret_key)
+        .args([
+            "check",
+            "--aws",
+            "--task-definition",
+            "db-app",
+            "--format",
+            "json",
+        ])
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("could not read the key policy of {key_arn}"))
+            && stderr.contains("the key-policy check was skipped"),
+        "{stderr}"
+    );
+    // Without the key policy, the role's own kms:Decrypt grant counts: nothing is missing.
+    let unchecked: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{unchecked:#}\n{stderr}");
+    assert_eq!(rules(&unchecked), Vec::<String>::new(), "{unchecked:#}");
 }
 
 /// An endpoint that answers every request with `status`, counting the requests it saw.
