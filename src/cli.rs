@@ -716,15 +716,14 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
         } else {
             Vec::new()
         };
-        let snapshot = match fetch_more(
-            &args.live,
-            &args.task_definitions,
-            &roles,
-            &secrets,
-            &stopped,
-            &stopped_of_services,
-            args.region.as_deref(),
-        ) {
+        let request = LiveRequest {
+            task_definitions: args.task_definitions.clone(),
+            roles,
+            secrets,
+            stopped_tasks: stopped,
+            stopped_of_services,
+        };
+        let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
             Ok(s) => s,
             Err(e) => return usage_error(&e),
         };
@@ -779,32 +778,36 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
     (code, stdout, report::terminal_safe(&notes))
 }
 
-#[cfg(feature = "aws")]
-fn fetch(
-    live: &LiveArgs,
-    task_definitions: &[String],
-    region: Option<&str>,
-) -> Result<crate::inventory::aws::Snapshot, String> {
-    fetch_more(live, task_definitions, &[], &[], &[], &[], region)
+/// What a live command asks AWS for, besides what its task definitions lead to.
+#[derive(Default)]
+// Without the `aws` feature the request is built (the flags still parse) but never sent.
+#[cfg_attr(not(feature = "aws"), allow(dead_code))]
+struct LiveRequest {
+    /// FAMILY[:REVISION] or ARN.
+    task_definitions: Vec<String>,
+    /// Roles named by a pasted message.
+    roles: Vec<String>,
+    /// Secrets named by a pasted message.
+    secrets: Vec<String>,
+    /// CLUSTER/TASK_ID or task ARN, to diagnose.
+    stopped_tasks: Vec<String>,
+    /// CLUSTER/SERVICE whose latest stopped task to diagnose.
+    stopped_of_services: Vec<String>,
 }
 
 #[cfg(feature = "aws")]
-fn fetch_more(
+fn fetch(
     live: &LiveArgs,
-    task_definitions: &[String],
-    roles: &[String],
-    secrets: &[String],
-    stopped: &[String],
-    stopped_of_services: &[String],
+    request: LiveRequest,
     region: Option<&str>,
 ) -> Result<crate::inventory::aws::Snapshot, String> {
     crate::inventory::aws::fetch_blocking(&crate::inventory::aws::LiveTarget {
-        task_definitions: task_definitions.to_vec(),
+        task_definitions: request.task_definitions,
         services: live.services.clone(),
-        stopped_tasks: stopped.to_vec(),
-        stopped_of_services: stopped_of_services.to_vec(),
-        roles: roles.to_vec(),
-        secrets: secrets.to_vec(),
+        stopped_tasks: request.stopped_tasks,
+        stopped_of_services: request.stopped_of_services,
+        roles: request.roles,
+        secrets: request.secrets,
         profile: live.profile.clone(),
         region: region.map(str::to_string),
     })
@@ -812,20 +815,7 @@ fn fetch_more(
 }
 
 #[cfg(not(feature = "aws"))]
-fn fetch(_: &LiveArgs, _: &[String], _: Option<&str>) -> Result<NoSnapshot, String> {
-    Err("this ecslint was built without the `aws` feature: live mode is not available".to_string())
-}
-
-#[cfg(not(feature = "aws"))]
-fn fetch_more(
-    _: &LiveArgs,
-    _: &[String],
-    _: &[String],
-    _: &[String],
-    _: &[String],
-    _: &[String],
-    _: Option<&str>,
-) -> Result<NoSnapshot, String> {
+fn fetch(_: &LiveArgs, _: LiveRequest, _: Option<&str>) -> Result<NoSnapshot, String> {
     Err("this ecslint was built without the `aws` feature: live mode is not available".to_string())
 }
 
@@ -855,7 +845,11 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> (u8, String
             "--fix does not write to AWS: use --print-corrected or --diff to see the corrected documents",
         );
     }
-    let snapshot = match fetch(&args.live, &args.task_definitions, args.region.as_deref()) {
+    let request = LiveRequest {
+        task_definitions: args.task_definitions.clone(),
+        ..Default::default()
+    };
+    let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
         Ok(s) => s,
         Err(e) => return usage_error(&e),
     };
@@ -905,7 +899,11 @@ fn snapshot(args: SnapshotArgs) -> (u8, String, String) {
     if !args.live.aws {
         return usage_error("snapshot reads from AWS: add --aws");
     }
-    let snapshot = match fetch(&args.live, &args.task_definitions, args.region.as_deref()) {
+    let request = LiveRequest {
+        task_definitions: args.task_definitions.clone(),
+        ..Default::default()
+    };
+    let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
         Ok(s) => s,
         Err(e) => return usage_error(&e),
     };
