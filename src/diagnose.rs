@@ -334,15 +334,7 @@ pub fn diagnose(
     }
     let assessments = explain::assess(&loaded.inventory, &needs, given);
     let findings = {
-        let cx = rules::Context {
-            sources: &loaded.sources,
-            task_definitions: &loaded.task_definitions,
-            inventory: &loaded.inventory,
-            problems: &loaded.problems,
-            unreadable_policies: &loaded.unreadable_policies,
-            needs: &needs,
-            assessments: &assessments,
-        };
+        let cx = rules::Context::of(&loaded, &needs, &assessments);
         rules::check(&cx)
     };
     let evaluation = assessments.first().map(|a| &a.evaluation);

@@ -84,15 +84,7 @@ pub fn check(inputs: &Inputs, options: &CheckOptions) -> Result<Checked, LoadErr
         needs.merge(needs::derive(td, &loaded.inventory, &context));
     }
     let assessments = explain::assess(&loaded.inventory, &needs, &options.context);
-    let cx = rules::Context {
-        sources: &loaded.sources,
-        task_definitions: &loaded.task_definitions,
-        inventory: &loaded.inventory,
-        problems: &loaded.problems,
-        unreadable_policies: &loaded.unreadable_policies,
-        needs: &needs,
-        assessments: &assessments,
-    };
+    let cx = rules::Context::of(&loaded, &needs, &assessments);
     let mut findings = rules::check(&cx);
     name_embedded_policies(&mut findings, &loaded.inventory);
     let needs_granted = assessments

@@ -105,6 +105,19 @@ impl Moto {
     fn env(&self, cmd: &mut std::process::Command) {
         aws_env(cmd, &self.endpoint);
     }
+
+    /// Runs a script of `tests/live` (boto3 against this server) and returns what it printed.
+    fn python(&self, script: &str) -> String {
+        let mut cmd = std::process::Command::new(self.venv.join("bin/python"));
+        self.env(&mut cmd);
+        let out = cmd.arg(Path::new(ROOT).join(script)).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
 }
 
 /// Test credentials, a region and an endpoint; nothing from the developer's own AWS setup.
@@ -198,18 +211,7 @@ fn rules(v: &Value) -> Vec<String> {
 #[test]
 fn live_mode_against_moto() {
     let moto = Moto::start();
-    let mut setup = std::process::Command::new(moto.venv.join("bin/python"));
-    moto.env(&mut setup);
-    let out = setup
-        .arg(Path::new(ROOT).join("tests/live/setup_scenario.py"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let printed = String::from_utf8(out.stdout).unwrap();
+    let printed = moto.python("tests/live/setup_scenario.py");
     let mut printed = printed.lines();
     let secret_arn = printed.next().unwrap().trim().to_string();
     let stopped_task = printed.next().unwrap().trim().to_string();
@@ -492,18 +494,7 @@ fn live_mode_against_moto() {
 
     // Last, because from here on moto enforces IAM: a reader denied kms:GetKeyPolicy gets the
     // check without the key-policy gate, and a note saying so, not a crash.
-    let mut limit = std::process::Command::new(moto.venv.join("bin/python"));
-    moto.env(&mut limit);
-    let out = limit
-        .arg(Path::new(ROOT).join("tests/live/limit_auth.py"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let printed = String::from_utf8(out.stdout).unwrap();
+    let printed = moto.python("tests/live/limit_auth.py");
     let mut printed = printed.lines();
     let (key_id, secret_key) = (printed.next().unwrap(), printed.next().unwrap());
     let mut reader = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecslint"));

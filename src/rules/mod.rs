@@ -217,6 +217,23 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The context of a check over everything `loaded` read.
+    pub fn of(
+        loaded: &'a crate::inventory::files::Loaded,
+        needs: &'a Needs,
+        assessments: &'a [Assessment],
+    ) -> Self {
+        Context {
+            sources: &loaded.sources,
+            task_definitions: &loaded.task_definitions,
+            inventory: &loaded.inventory,
+            problems: &loaded.problems,
+            unreadable_policies: &loaded.unreadable_policies,
+            needs,
+            assessments,
+        }
+    }
+
     pub fn need(&self, assessment: &Assessment) -> &'a Need {
         &self.needs.needs[assessment.need]
     }
