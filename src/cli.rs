@@ -331,7 +331,7 @@ pub struct CheckArgs {
     pub fixing: FixArgs,
 }
 
-#[derive(Debug, Default, clap::Args)]
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
 pub struct FixArgs {
     /// Apply every safe fix to the files read (policy files and task definitions), writing each
     /// file atomically; then report what is left.
@@ -406,12 +406,32 @@ fn check(args: CheckArgs) -> (u8, String, String) {
             .find(|r| !r.is_empty()),
         context: args.account.context(),
     };
-    let mut checked = match crate::check(&inputs, &options) {
+    let checked = match crate::check(&inputs, &options) {
         Ok(c) => c,
         Err(e) => return usage_error(&e.to_string()),
     };
-    let mut stderr = String::new();
-    let fixing = &args.fixing;
+    finish_check(checked, &config, &args, &inputs, &options, String::new())
+}
+
+/// `check`'s last step, offline or live: apply, diff or print the fixes the flags ask for, then
+/// render what is left. Live documents are not files: there `--fix` prints each corrected
+/// document and the AWS CLI command that puts it in place.
+fn finish_check(
+    mut checked: crate::Checked,
+    config: &crate::config::Config,
+    args: &CheckArgs,
+    inputs: &crate::inventory::files::Inputs,
+    options: &crate::CheckOptions,
+    mut stderr: String,
+) -> (u8, String, String) {
+    let mut fixing = args.fixing;
+    if args.live.aws && fixing.fix {
+        fixing.fix = false;
+        fixing.print_corrected = true;
+        stderr.push_str(
+            "ecslint: --fix does not write to AWS: the corrected documents follow, each with the command that applies it\n",
+        );
+    }
     if fixing.fix || fixing.diff || fixing.print_corrected {
         let findings = config.apply(std::mem::take(&mut checked.findings));
         let fixes: Vec<Option<&crate::fix::Fix>> =
@@ -445,15 +465,19 @@ fn check(args: CheckArgs) -> (u8, String, String) {
                     out.push_str(&corrected_documents(&checked, &findings, &plan, *id));
                 }
             }
-            let code = if fixing.diff && !plan.files.is_empty() {
+            // A live --fix changed nothing yet: the account is as wrong as it was.
+            let threshold = args.policy.threshold(config);
+            let unfixed = args.fixing.fix && findings.iter().any(|f| f.severity >= threshold);
+            let code = if (fixing.diff && !plan.files.is_empty()) || unfixed {
                 EXIT_FINDINGS
             } else {
                 EXIT_CLEAN
             };
+            stderr.push_str(&skipped_note(&findings, &plan));
             return (
                 code,
                 report::terminal_safe(&out),
-                skipped_note(&findings, &plan),
+                report::terminal_safe(&stderr),
             );
         }
         for (id, text) in &plan.files {
@@ -471,12 +495,12 @@ fn check(args: CheckArgs) -> (u8, String, String) {
         ));
         stderr.push_str(&skipped_note(&findings, &plan));
         // Report what is left, from the files as they are now.
-        checked = match crate::check(&inputs, &options) {
+        checked = match crate::check(inputs, options) {
             Ok(c) => c,
             Err(e) => return usage_error(&e.to_string()),
         };
     }
-    let (code, stdout) = render_checked(checked, &config, &args.policy, &args.output);
+    let (code, stdout) = render_checked(checked, config, &args.policy, &args.output);
     (code, stdout, report::terminal_safe(&stderr))
 }
 
@@ -496,7 +520,7 @@ fn corrected_documents(
         .collect();
     let text = &checked.sources.get(id).text;
     let mut out = String::new();
-    for (name, loc) in checked.documents.iter().filter(|(_, l)| l.source == id) {
+    for (name, loc, update) in checked.documents.iter().filter(|(_, l, _)| l.source == id) {
         let inside: Vec<crate::fix::Edit> = edits
             .iter()
             .filter(|e| e.loc.span.start >= loc.span.start && e.loc.span.end <= loc.span.end)
@@ -513,15 +537,25 @@ fn corrected_documents(
         let refs: Vec<&crate::fix::Edit> = inside.iter().collect();
         let document = text.get(loc.span.start..loc.span.end).unwrap_or("");
         if let Ok(fixed) = crate::fix::apply_edits(document, &refs) {
-            // Laid out on its own, ready to paste into `aws iam put-role-policy`.
-            let pretty = serde_json::from_str::<serde_json::Value>(&fixed)
-                .ok()
-                .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                .unwrap_or(fixed);
+            // Laid out on its own, then on one line in the command that puts it in place.
+            let value = serde_json::from_str::<serde_json::Value>(&fixed).ok();
+            let pretty = value
+                .as_ref()
+                .and_then(|v| serde_json::to_string_pretty(v).ok())
+                .unwrap_or_else(|| fixed.clone());
             out.push_str(&format!(
                 "== {} ({name}) ==\n{pretty}\n",
                 checked.sources.get(id).name
             ));
+            if let Some(command) = update {
+                let compact = value
+                    .and_then(|v| serde_json::to_string(&v).ok())
+                    .unwrap_or(fixed);
+                out.push_str(&format!(
+                    "-- apply it with:\n{command} {}\n",
+                    crate::inventory::shell_quote(&compact)
+                ));
+            }
         }
     }
     out
@@ -840,11 +874,6 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> (u8, String
             "--aws needs --task-definition FAMILY[:REVISION]|ARN or --service CLUSTER/SERVICE",
         );
     }
-    if args.fixing.fix {
-        return usage_error(
-            "--fix does not write to AWS: use --print-corrected or --diff to see the corrected documents",
-        );
-    }
     let request = LiveRequest {
         task_definitions: args.task_definitions.clone(),
         ..Default::default()
@@ -869,8 +898,7 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> (u8, String
         Ok(c) => c,
         Err(e) => return usage_error(&e.to_string()),
     };
-    let (code, stdout) = render_checked(checked, &config, &args.policy, &args.output);
-    (code, stdout, report::terminal_safe(&notes))
+    finish_check(checked, &config, &args, &inputs, &options, notes)
 }
 
 /// `check`'s findings after the configuration, rendered, with the exit code `--fail-on` gives.

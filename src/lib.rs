@@ -36,8 +36,9 @@ pub struct Checked {
     /// The files `--fix` may write: policy files of their own and task definitions (not account
     /// details, not documents embedded in strings).
     pub writable: Vec<source::SourceId>,
-    /// Every policy document read: `(name, where it is)`, to print one corrected on its own.
-    pub documents: Vec<(String, source::Loc)>,
+    /// Every policy document read: `(name, where it is, the AWS CLI command that replaces it
+    /// less the document)`, to print one corrected on its own with the way to apply it.
+    pub documents: Vec<(String, source::Loc, Option<String>)>,
 }
 
 /// What a `check` run knows beyond its files.
@@ -107,7 +108,10 @@ pub fn check(inputs: &Inputs, options: &CheckOptions) -> Result<Checked, LoadErr
         .inventory
         .policies
         .iter()
-        .map(|p| (p.name.clone(), p.document.loc))
+        .map(|p| {
+            let update = (!p.editable).then(|| p.update_command()).flatten();
+            (p.name.clone(), p.document.loc, update)
+        })
         .collect();
     Ok(Checked {
         documents,

@@ -935,13 +935,22 @@ fn account_details_are_not_written_but_the_corrected_document_is_printed() {
     );
     let out = run(&["--print-corrected"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    let (header, body) = text.split_once('\n').unwrap();
+    let (header, rest) = text.split_once('\n').unwrap();
     assert_eq!(header, "== account-details.json (registry-credentials) ==");
+    let (body, apply) = rest.split_once("-- apply it with:\n").unwrap();
     let doc: Value = serde_json::from_str(body).unwrap();
     assert_eq!(
         doc["Statement"][0]["Resource"][0],
         "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????"
     );
+    // Then the command that puts it in place, the document as one shell word.
+    let prefix = "aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name registry-credentials --policy-document '";
+    let quoted = apply
+        .trim_end()
+        .strip_prefix(prefix)
+        .unwrap_or_else(|| panic!("{apply}"));
+    let inline: Value = serde_json::from_str(quoted.strip_suffix('\'').unwrap()).unwrap();
+    assert_eq!(inline, doc);
 }
 
 #[test]

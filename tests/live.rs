@@ -243,12 +243,19 @@ fn live_mode_against_moto() {
     let text = live.to_string();
     assert!(!text.contains("not-read-by-ecslint") && !text.contains("must-not-be-printed"));
 
-    // --fix refuses to write to AWS; --print-corrected shows the corrected document.
+    // --fix does not write to AWS: it prints the corrected document and the command to apply
+    // it, and exits 1 (the account is still wrong); --print-corrected shows the same document.
     let out = ecslint(
         &moto,
         &["check", "--aws", "--task-definition", "nginx-web", "--fix"],
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fix does not write to AWS"));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        printed.contains("aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name registry-credentials --policy-document '{"),
+        "{printed}"
+    );
     let out = ecslint(
         &moto,
         &[

@@ -467,6 +467,7 @@ impl Loaded {
             name,
             document,
             editable: false,
+            managed_arn: None,
         });
         Some(self.inventory.policies.len() - 1)
     }
@@ -623,7 +624,11 @@ impl Loaded {
             match version.and_then(|v| v.get("Document")) {
                 Some(doc) => {
                     let field = format!("policy/{name}");
-                    self.add_document(id, path, &field, doc, attachment.clone(), kind, name);
+                    let added =
+                        self.add_document(id, path, &field, doc, attachment.clone(), kind, name);
+                    if let Some(i) = added {
+                        self.inventory.policies[i].managed_arn = Some(policy_arn.to_string());
+                    }
                 }
                 None => self.problem(
                     ProblemKind::Unresolved,
@@ -646,6 +651,7 @@ impl Loaded {
                         name,
                         document,
                         editable: false,
+                        managed_arn: Some(policy_arn.to_string()),
                     });
                 }
             }

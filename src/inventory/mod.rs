@@ -39,6 +39,57 @@ pub struct AttachedPolicy {
     /// Whether the document is a policy file of its own that a fix may edit (not account
     /// details, not a document embedded in a string, not a built-in).
     pub editable: bool,
+    /// A managed policy's ARN (the document is its default version); `None` for an inline one.
+    pub managed_arn: Option<String>,
+}
+
+impl AttachedPolicy {
+    /// The AWS CLI command that replaces this document in the account, less its last argument
+    /// (the document, to append with [`shell_quote`]), when the inputs say where it lives: what
+    /// `--print-corrected` and a live `--fix` offer instead of writing to AWS.
+    pub fn update_command(&self) -> Option<String> {
+        let command = match (&self.attachment, self.kind, &self.managed_arn) {
+            // AWS managed policies (account `aws`) cannot be changed.
+            (_, _, Some(arn)) if arn.split(':').nth(4) == Some("aws") => return None,
+            (Attachment::Role(_) | Attachment::DefaultRole, _, Some(arn)) => format!(
+                "aws iam create-policy-version --policy-arn {} --set-as-default --policy-document",
+                shell_quote(arn)
+            ),
+            (Attachment::Role(role), PolicyType::Identity, None) => format!(
+                "aws iam put-role-policy --role-name {} --policy-name {} --policy-document",
+                shell_quote(role),
+                shell_quote(&self.name)
+            ),
+            (Attachment::Trust(role), _, _) => format!(
+                "aws iam update-assume-role-policy --role-name {} --policy-document",
+                shell_quote(role)
+            ),
+            (Attachment::Resource(arn), PolicyType::KeyPolicy, _) => format!(
+                "aws kms put-key-policy --key-id {} --policy-name default --policy",
+                shell_quote(arn)
+            ),
+            (Attachment::Resource(arn), _, _) if arn.contains(":secretsmanager:") => format!(
+                "aws secretsmanager put-resource-policy --secret-id {} --resource-policy",
+                shell_quote(arn)
+            ),
+            _ => return None,
+        };
+        Some(command)
+    }
+}
+
+/// `text` as one POSIX shell word: single quotes, each `'` written `'\''`. Plain words
+/// (letters, digits, `-_./:=@+`) stay as they are, so the command reads naturally.
+pub fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// A role from account authorization details.
@@ -185,5 +236,93 @@ impl Inventory {
             [one] => Some(*one),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceId;
+
+    fn policy(attachment: Attachment, kind: PolicyType, managed: Option<&str>) -> AttachedPolicy {
+        let node = crate::json::parse(r#"{"Version":"2012-10-17","Statement":[]}"#).unwrap();
+        AttachedPolicy {
+            attachment,
+            kind,
+            name: "it's-mine".to_string(),
+            document: crate::policy::parse(&node, SourceId(0)).0.unwrap(),
+            editable: false,
+            managed_arn: managed.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn update_commands_name_where_the_document_lives() {
+        let role = || Attachment::Role("exec".to_string());
+        let inline = policy(role(), PolicyType::Identity, None);
+        assert_eq!(
+            inline.update_command().unwrap(),
+            r#"aws iam put-role-policy --role-name exec --policy-name 'it'\''s-mine' --policy-document"#
+        );
+        let arn = "arn:aws:iam::123456789012:policy/secrets";
+        let managed = policy(role(), PolicyType::Identity, Some(arn));
+        assert_eq!(
+            managed.update_command().unwrap(),
+            format!(
+                "aws iam create-policy-version --policy-arn {arn} --set-as-default --policy-document"
+            )
+        );
+        let aws = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+        assert_eq!(
+            policy(role(), PolicyType::Identity, Some(aws)).update_command(),
+            None
+        );
+        let key = "arn:aws:kms:us-east-1:123456789012:key/1234";
+        let key_policy = policy(
+            Attachment::Resource(key.into()),
+            PolicyType::KeyPolicy,
+            None,
+        );
+        assert!(
+            key_policy
+                .update_command()
+                .unwrap()
+                .starts_with("aws kms put-key-policy --key-id arn:aws:kms:")
+        );
+        let secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
+        let resource = policy(
+            Attachment::Resource(secret.into()),
+            PolicyType::ResourceBased,
+            None,
+        );
+        assert!(
+            resource
+                .update_command()
+                .unwrap()
+                .contains("put-resource-policy --secret-id arn:")
+        );
+        let trust = policy(
+            Attachment::Trust("exec".into()),
+            PolicyType::ResourceBased,
+            None,
+        );
+        assert!(
+            trust
+                .update_command()
+                .unwrap()
+                .starts_with("aws iam update-assume-role-policy --role-name exec ")
+        );
+        assert_eq!(
+            policy(Attachment::Organization, PolicyType::ServiceControl, None).update_command(),
+            None
+        );
+    }
+
+    #[test]
+    fn shell_words_survive_quotes_and_spaces() {
+        assert_eq!(shell_quote("plain-name_1"), "plain-name_1");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote(r#"{"a": "it's"}"#), r#"'{"a": "it'\''s"}'"#);
+        assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
     }
 }
