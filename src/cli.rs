@@ -96,6 +96,10 @@ pub struct AccountArgs {
     /// SSM parameters metadata: `aws ssm describe-parameters` output (types and keys).
     #[arg(long = "parameters", value_name = "FILE")]
     pub parameters: Vec<String>,
+    /// KMS aliases and the keys they point at: `aws kms list-aliases` output. With it, a policy
+    /// naming a key by alias gets a safe fix to the key's ARN.
+    #[arg(long = "kms-aliases", value_name = "FILE")]
+    pub kms_aliases: Vec<String>,
     /// A condition key's value in the request, e.g. aws:SourceVpce=vpce-0a1b2c3d (repeatable;
     /// repeat a key for several values). Keys not given are unknown, never guessed.
     #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_context)]
@@ -121,6 +125,7 @@ impl AccountArgs {
                 .map(|p| PolicyArg::parse(p))
                 .collect(),
             parameters: self.parameters.clone(),
+            kms_aliases: self.kms_aliases.clone(),
             memory: Default::default(),
         }
     }
@@ -975,6 +980,10 @@ fn snapshot_flag<'a>(
         ("--task-definition", None)
     } else if file == "account-details.json" {
         ("--account-details", None)
+    } else if file == "describe-parameters.json" {
+        ("--parameters", None)
+    } else if file == "list-aliases.json" {
+        ("--kms-aliases", None)
     } else if let Some(key) = key_policies.get(file) {
         ("--key-policy", Some(key))
     } else {
@@ -993,6 +1002,8 @@ fn absorb(
         match snapshot_flag(&file, key_policies) {
             ("--task-definition", _) => inputs.task_definitions.push(name.clone()),
             ("--account-details", _) => inputs.account_details.push(name.clone()),
+            ("--parameters", _) => inputs.parameters.push(name.clone()),
+            ("--kms-aliases", _) => inputs.kms_aliases.push(name.clone()),
             ("--key-policy", key) => inputs
                 .key_policies
                 .push(crate::inventory::files::PolicyArg {

@@ -545,7 +545,7 @@ fn ssm_parameter(
     let Some(param_arn) = Arn::parse(&arn) else {
         return;
     };
-    match customer_managed_key_arn(&key.value, &param_arn) {
+    match customer_managed_key_arn(&key.value, &param_arn, inventory) {
         KeyRef::Key(key_arn) => add_need(
             out,
             RoleKind::Execution,
@@ -745,7 +745,7 @@ fn add_secret_need(
     let Some(key) = &inventory.secrets[index].kms_key_id else {
         return;
     };
-    match customer_managed_key_arn(&key.value, &arn) {
+    match customer_managed_key_arn(&key.value, &arn, inventory) {
         KeyRef::AwsManaged => {}
         KeyRef::Key(key_arn) => add_need(
             out,
@@ -777,7 +777,7 @@ fn alias_unresolved(key: &Spanned<String>, out: &mut Needs) {
             key.value
         ),
         help: Some(
-            "IAM needs `kms:Decrypt` on the key ARN (`arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`), not on the alias. Look it up with `aws kms describe-key --key-id ALIAS`."
+            "IAM needs `kms:Decrypt` on the key ARN (`arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`), not on the alias. Look it up with `aws kms describe-key --key-id ALIAS`, or pass `--kms-aliases` with `aws kms list-aliases` output."
                 .to_string(),
         ),
     });
@@ -812,6 +812,7 @@ fn add_need(
     });
 }
 
+#[derive(Debug, PartialEq, Eq)]
 enum KeyRef {
     AwsManaged,
     Key(String),
@@ -819,8 +820,19 @@ enum KeyRef {
 }
 
 /// The key ARN behind a secret's or parameter's key ID: a key ARN as it is, a key ID in the secret's region
-/// and account; aliases need a lookup.
-fn customer_managed_key_arn(kms_key_id: &str, owner: &Arn) -> KeyRef {
+/// and account; an alias through `list-aliases` when it was given, else it stays unresolved.
+fn customer_managed_key_arn(kms_key_id: &str, owner: &Arn, inventory: &Inventory) -> KeyRef {
+    let resolved = customer_managed_key_id(kms_key_id, owner);
+    if resolved != KeyRef::Alias {
+        return resolved;
+    }
+    match inventory.alias_target(kms_key_id, &owner.region, &owner.account) {
+        Some(key_arn) => KeyRef::Key(key_arn),
+        None => KeyRef::Alias,
+    }
+}
+
+fn customer_managed_key_id(kms_key_id: &str, owner: &Arn) -> KeyRef {
     if kms_key_id.is_empty()
         || kms_key_id == AWS_MANAGED_SECRETS_KEY
         || kms_key_id.ends_with(&format!(":{AWS_MANAGED_SECRETS_KEY}"))

@@ -310,3 +310,69 @@ fn a_key_policy_that_does_not_delegate_to_iam_is_named_as_the_cause() {
     assert!(checked.findings.is_empty(), "{:?}", checked.findings);
     assert_eq!((checked.needs_checked, checked.needs_granted), (2, 2));
 }
+
+#[test]
+fn list_aliases_resolves_a_key_named_by_alias_and_proves_the_alias_fix() {
+    let key_id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    let key = format!("arn:aws:kms:us-east-1:123456789012:key/{key_id}");
+    let alias = "arn:aws:kms:us-east-1:123456789012:alias/app-secrets";
+    let secret = format!("{PREFIX}app-AbCdEf");
+    let run = |aliases: Option<&str>, secret_key: &str, alias_target: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path.to_string_lossy().into_owned()
+        };
+        let identity = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{secret}"}},
+                {{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{alias}"}}]}}"#
+        );
+        let listing = format!(
+            r#"{{"Aliases": [
+                {{"AliasName": "alias/aws/secretsmanager", "AliasArn": "arn:aws:kms:us-east-1:123456789012:alias/aws/secretsmanager"}},
+                {{"AliasName": "alias/app-secrets", "AliasArn": "{alias}", "TargetKeyId": "{alias_target}"}}]}}"#
+        );
+        let inputs = Inputs {
+            task_definitions: vec![write("task.json", &task_with_credentials(&secret))],
+            policies: vec![PolicyArg {
+                role: None,
+                path: write("policy.json", &identity),
+            }],
+            secrets: vec![write(
+                "secrets.json",
+                &format!(
+                    r#"{{"SecretList": [{{"ARN": "{secret}", "Name": "app", "KmsKeyId": "{secret_key}"}}]}}"#
+                ),
+            )],
+            kms_aliases: aliases
+                .map(|_| vec![write("aliases.json", &listing)])
+                .unwrap_or_default(),
+            ..Default::default()
+        };
+        ecslint::check(&inputs, &Default::default()).unwrap()
+    };
+    // The secret names its key by alias, as DescribeSecret may. Without the listing the alias
+    // cannot be followed: said, not guessed.
+    let checked = run(None, "alias/app-secrets", key_id);
+    let rules: Vec<&str> = checked.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["unresolved-reference"]);
+
+    // With it, kms:Decrypt is checked on the key, and the alias in `Resource` is fixed safely.
+    let checked = run(Some("listed"), "alias/app-secrets", key_id);
+    let rules: Vec<&str> = checked.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["kms-alias-resource"]);
+    let fix = checked.findings[0].fix.as_ref().unwrap();
+    assert_eq!(fix.applicability, ecslint::fix::Applicability::Safe);
+    assert!(fix.message.contains(&key), "{}", fix.message);
+
+    // An alias that points at another key proves nothing about the secret's: still a finding,
+    // but the fix to the secret's key stays a suggestion.
+    let checked = run(Some("listed"), &key, "99999999-0000-0000-0000-000000000000");
+    let rules: Vec<&str> = checked.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["kms-alias-resource"]);
+    let fix = checked.findings[0].fix.as_ref().unwrap();
+    assert_eq!(fix.applicability, ecslint::fix::Applicability::Unsafe);
+    assert!(fix.message.contains(&key), "{}", fix.message);
+}

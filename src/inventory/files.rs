@@ -4,7 +4,9 @@
 //! not valid JSON, or not the document it should be, becomes an `InputProblem` that the report
 //! shows with its location; the other files are still checked.
 
-use super::{AttachedPolicy, Attachment, Inventory, ParameterMeta, RoleInfo, SecretMeta, builtin};
+use super::{
+    AttachedPolicy, Attachment, Inventory, KeyAlias, ParameterMeta, RoleInfo, SecretMeta, builtin,
+};
 use crate::iam::PolicyType;
 use crate::json::{self, Kind, Node};
 use crate::policy::{self, Problem};
@@ -135,6 +137,8 @@ pub struct Inputs {
     pub key_policies: Vec<PolicyArg>,
     /// `--parameters FILE`: `aws ssm describe-parameters` output.
     pub parameters: Vec<String>,
+    /// `--kms-aliases FILE`: `aws kms list-aliases` output.
+    pub kms_aliases: Vec<String>,
     /// Documents already in memory (fetched live), by the name the paths above use for them.
     pub memory: std::collections::BTreeMap<String, String>,
 }
@@ -241,6 +245,9 @@ impl Loaded {
         }
         for path in &inputs.parameters {
             loaded.load_parameters(path)?;
+        }
+        for path in &inputs.kms_aliases {
+            loaded.load_aliases(path)?;
         }
         Ok(loaded)
     }
@@ -700,6 +707,33 @@ impl Loaded {
                     .and_then(|k| k.as_str().map(|s| Spanned::new(s.to_string(), loc(k.span)))),
                 loc: loc(item.span),
             });
+        }
+        Ok(())
+    }
+
+    /// `aws kms list-aliases` (`{"Aliases": […]}`): which key each alias points at.
+    fn load_aliases(&mut self, path: &str) -> Result<(), LoadError> {
+        let (id, node) = self.read_json(path)?;
+        let Some(node) = node else { return Ok(()) };
+        let Some(items) = node.get("Aliases").and_then(Node::as_array) else {
+            self.problem(
+                ProblemKind::InvalidInput,
+                Loc::new(id, node.span),
+                "not an aliases listing: expected the output of `aws kms list-aliases` \
+                 ({\"Aliases\": […]})"
+                    .to_string(),
+            );
+            return Ok(());
+        };
+        for item in items {
+            let text = |key: &str| item.get(key).and_then(Node::as_str).map(str::to_string);
+            // An alias without a target (an AWS managed alias not yet used) points nowhere.
+            if let (Some(arn), Some(target)) = (text("AliasArn"), text("TargetKeyId")) {
+                self.inventory.aliases.push(KeyAlias {
+                    arn,
+                    target_key_id: target,
+                });
+            }
         }
         Ok(())
     }

@@ -129,12 +129,22 @@ pub struct ParameterMeta {
     pub loc: Loc,
 }
 
+/// A KMS alias and the key it points at, as `list-aliases` reports them.
+#[derive(Clone, Debug)]
+pub struct KeyAlias {
+    /// `arn:aws:kms:REGION:ACCOUNT:alias/NAME`.
+    pub arn: String,
+    /// The key's ID (not its ARN).
+    pub target_key_id: String,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
     pub policies: Vec<AttachedPolicy>,
     pub secrets: Vec<SecretMeta>,
     pub roles: Vec<RoleInfo>,
     pub parameters: Vec<ParameterMeta>,
+    pub aliases: Vec<KeyAlias>,
 }
 
 impl Inventory {
@@ -176,6 +186,41 @@ impl Inventory {
             }
         }
         set
+    }
+
+    /// Whether the alias ARN `alias` is known to point at the key ARN `key` (`list-aliases`).
+    pub fn alias_points_at(&self, alias: &str, key: &str) -> bool {
+        let Some(key_arn) = crate::arn::Arn::parse(key) else {
+            return false;
+        };
+        self.aliases.iter().any(|a| {
+            a.arn == alias
+                && crate::arn::Arn::parse(&a.arn).is_some_and(|arn| {
+                    arn.region == key_arn.region
+                        && arn.account == key_arn.account
+                        && key_arn.resource.strip_prefix("key/") == Some(a.target_key_id.as_str())
+                })
+        })
+    }
+
+    /// The key ARN an alias points at (`list-aliases`), the alias given by ARN or as
+    /// `alias/NAME` in `region` and `account`.
+    pub fn alias_target(&self, alias: &str, region: &str, account: &str) -> Option<String> {
+        self.aliases.iter().find_map(|a| {
+            let arn = crate::arn::Arn::parse(&a.arn)?;
+            let named = a.arn == alias
+                || (arn.resource == alias && arn.region == region && arn.account == account);
+            named.then(|| {
+                crate::arn::Arn::new(
+                    &arn.partition,
+                    "kms",
+                    &arn.region,
+                    &arn.account,
+                    &format!("key/{}", a.target_key_id),
+                )
+                .to_string()
+            })
+        })
     }
 
     pub fn parameter_by_name(&self, name: &str) -> Option<usize> {

@@ -18,13 +18,21 @@ impl Rule for KmsAliasResource {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        // Unsafe: offline nothing proves the alias points at this key.
+        // Safe only when `list-aliases` (`--kms-aliases`, or live) shows the alias points at the
+        // very key the task needs; otherwise nothing proves it, and the fix is a suggestion.
+        let proven = |alias: &str, key: &str| {
+            if cx.inventory.alias_points_at(alias, key) {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            }
+        };
         entry_defect_findings(
             &META,
             EntryDefect::KmsAlias,
             "an alias ARN in `Resource` covers only alias operations; to scope a key by alias, \
              use the `kms:ResourceAliases` condition key instead",
-            Applicability::Unsafe,
+            &proven,
             cx,
             out,
         );

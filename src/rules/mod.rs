@@ -325,15 +325,23 @@ fn field_defect_findings(
     cx: &Context<'_>,
     out: &mut Vec<Finding>,
 ) {
-    entry_defect_findings(meta, defect, note, crate::fix::Applicability::Safe, cx, out)
+    entry_defect_findings(
+        meta,
+        defect,
+        note,
+        &|_, _| crate::fix::Applicability::Safe,
+        cx,
+        out,
+    )
 }
 
-/// Like `field_defect_findings`, with the applicability an exact correction gets.
+/// Like `field_defect_findings`, with the applicability an exact correction gets, given the
+/// entry as written and the resource it was meant for.
 fn entry_defect_findings(
     meta: &RuleMeta,
     defect: crate::explain::EntryDefect,
     note: &str,
-    exact: crate::fix::Applicability,
+    exact: &dyn Fn(&str, &str) -> crate::fix::Applicability,
     cx: &Context<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -357,7 +365,7 @@ fn entry_defect_findings(
                 applicability: if fixed.contains('*') {
                     Applicability::Unsafe
                 } else {
-                    exact
+                    exact(&entry.value, resource)
                 },
                 message: format!("replace with `{fixed}`"),
                 edits: vec![Edit::replace(entry.loc, crate::json::quote(&fixed))],
