@@ -190,3 +190,80 @@ fn ecslint_passes_its_own_check_on_the_read_only_policy_it_publishes() {
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["findings"], serde_json::json!([]));
 }
+
+/// The published policy, evaluated by ecslint itself: every call the live mode makes is allowed
+/// on the resources it makes it on (moto, which the live tests run against, checks only the
+/// actions), and no secret or parameter value can be read.
+#[test]
+fn the_published_read_only_policy_allows_every_live_call_and_no_value_read() {
+    let simulate = |action: &str, resource: &str| {
+        Command::cargo_bin("ecslint")
+            .unwrap()
+            .args(["simulate", "--principal", "ecslint-reader"])
+            .args(["--policy", "examples/ecslint-read-only-policy.json"])
+            .args(["--action", action, "--resource", resource])
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    let role = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
+    let policy = "arn:aws:iam::123456789012:policy/service-role/web-logs";
+    let secret = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-AbCdEf";
+    let key = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let allowed = [
+        ("ecs:DescribeTaskDefinition", "*"),
+        ("ecs:DescribeServices", "*"),
+        ("ecs:DescribeTasks", "*"),
+        ("ecs:ListTasks", "*"),
+        ("iam:GetRole", role),
+        ("iam:ListRolePolicies", role),
+        ("iam:GetRolePolicy", role),
+        ("iam:ListAttachedRolePolicies", role),
+        ("iam:GetPolicy", policy),
+        ("iam:GetPolicyVersion", policy),
+        (
+            "iam:GetPolicyVersion",
+            "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        ),
+        ("secretsmanager:DescribeSecret", secret),
+        ("secretsmanager:GetResourcePolicy", secret),
+        ("ssm:DescribeParameters", "*"),
+        ("kms:DescribeKey", key),
+        ("kms:GetKeyPolicy", key),
+        ("kms:ListAliases", "*"),
+    ];
+    for (action, resource) in allowed {
+        assert_eq!(
+            simulate(action, resource),
+            Some(0),
+            "{action} on {resource}"
+        );
+    }
+    let parameter = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/web/db-url";
+    for (action, resource) in [
+        ("secretsmanager:GetSecretValue", secret),
+        ("ssm:GetParameters", parameter),
+        ("ssm:GetParameter", parameter),
+        ("ssm:GetParametersByPath", parameter),
+        ("kms:Decrypt", key),
+    ] {
+        assert_eq!(
+            simulate(action, resource),
+            Some(1),
+            "{action} on {resource}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_shows_the_read_only_policy_as_it_is_in_examples() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let policy =
+        std::fs::read_to_string(format!("{root}/examples/ecslint-read-only-policy.json")).unwrap();
+    assert!(
+        readme.contains(&format!("```json\n{policy}```")),
+        "README.md's read-only policy differs from examples/ecslint-read-only-policy.json"
+    );
+}

@@ -216,6 +216,7 @@ fn live_mode_against_moto() {
     let secret_arn = printed.next().unwrap().trim().to_string();
     let stopped_task = printed.next().unwrap().trim().to_string();
     let key_arn = printed.next().unwrap().trim().to_string();
+    let params_key = printed.next().unwrap().trim().to_string();
     let set_up = moto.operations().len();
 
     // check --aws finds the display name in the role's inline policy, as fetched.
@@ -462,6 +463,53 @@ fn live_mode_against_moto() {
         keyed["findings"][0]["message"]
     );
 
+    // SSM parameters: DescribeParameters gives the SecureString's key (by alias), DescribeKey
+    // resolves it, and ListAliases proves that the policy's alias ARN names that very key, so the
+    // fix to the key ARN is safe. The missing parameter is named on stderr.
+    let out = ecslint(
+        &moto,
+        &[
+            "check",
+            "--aws",
+            "--task-definition",
+            "params-app",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let params: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rules(&params), ["kms-alias-resource"], "{params:#}");
+    let fix = &params["findings"][0]["fix"];
+    assert_eq!(fix["applicability"], "safe", "{params:#}");
+    assert!(
+        fix["message"].as_str().unwrap().contains(&params_key),
+        "{params:#}"
+    );
+    assert_eq!(params["summary"]["needs_checked"], 4, "{params:#}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("SSM parameter /web/missing was not found"),
+        "{stderr}"
+    );
+    let (dir, offline) = snapshot_then_offline(&moto, "params-app");
+    for file in ["describe-parameters.json", "list-aliases.json"] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(!text.contains("not-read-by-ecslint"), "a value in {file}");
+    }
+    assert_eq!(rules(&offline), rules(&params));
+    for field in ["applicability", "message"] {
+        assert_eq!(
+            offline["findings"][0]["fix"][field],
+            params["findings"][0]["fix"][field]
+        );
+    }
+
     // Everything ecslint asked for, across every command above: metadata, never a secret's value.
     let asked = &moto.operations()[set_up..];
     assert!(
@@ -476,6 +524,17 @@ fn live_mode_against_moto() {
     );
     assert!(
         !asked.iter().any(|op| op.ends_with(".GetSecretValue")),
+        "{asked:?}"
+    );
+    // Nor a parameter's: DescribeParameters only, never GetParameter(s)/GetParametersByPath.
+    assert!(
+        asked.iter().any(|op| op == "AmazonSSM.DescribeParameters"),
+        "{asked:?}"
+    );
+    assert!(
+        !asked
+            .iter()
+            .any(|op| op.starts_with("AmazonSSM.GetParameter")),
         "{asked:?}"
     );
 
@@ -504,22 +563,19 @@ fn live_mode_against_moto() {
     let printed = moto.python("tests/live/limit_auth.py");
     let mut printed = printed.lines();
     let (key_id, secret_key) = (printed.next().unwrap(), printed.next().unwrap());
-    let mut reader = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecslint"));
-    moto.env(&mut reader);
-    let out = reader
-        .env("AWS_ACCESS_KEY_ID", key_id)
-        .env("AWS_SECRET_ACCESS_KEY", secret_key)
-        .args([
-            "check",
-            "--aws",
-            "--task-definition",
-            "db-app",
-            "--format",
-            "json",
-        ])
-        .current_dir(ROOT)
-        .output()
-        .unwrap();
+    let as_reader = |family: &str| {
+        let mut reader = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecslint"));
+        moto.env(&mut reader);
+        reader
+            .env("AWS_ACCESS_KEY_ID", key_id)
+            .env("AWS_SECRET_ACCESS_KEY", secret_key)
+            .args(["check", "--aws", "--task-definition", family])
+            .args(["--format", "json"])
+            .current_dir(ROOT)
+            .output()
+            .unwrap()
+    };
+    let out = as_reader("db-app");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains(&format!("could not read the key policy of {key_arn}"))
@@ -528,8 +584,24 @@ fn live_mode_against_moto() {
     );
     // Without the key policy, the role's own kms:Decrypt grant counts: nothing is missing.
     let unchecked: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{unchecked:#}\n{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(rules(&unchecked), Vec::<String>::new(), "{unchecked:#}");
+
+    // The published policy is enough for everything else: parameters, aliases, keys, roles.
+    let out = as_reader("params-app");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let refused: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("could not") && !l.contains("could not read the key policy"))
+        .collect();
+    assert!(refused.is_empty(), "{stderr}");
+    let params: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        rules(&params),
+        ["kms-alias-resource"],
+        "{params:#}\n{stderr}"
+    );
+    assert_eq!(params["findings"][0]["fix"]["applicability"], "safe");
 }
 
 /// An endpoint that answers every request with `status`, counting the requests it saw.

@@ -272,6 +272,7 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
     let mut snapshot = Snapshot::default();
     let mut roles: Vec<String> = target.roles.clone();
     let mut secret_ids: Vec<String> = target.secrets.clone();
+    let mut parameters: Vec<(Option<String>, String)> = Vec::new();
     let mut task_definitions = target.task_definitions.clone();
     for service in &target.services {
         let (cluster, name) = service.split_once('/').unwrap_or(("default", service));
@@ -346,8 +347,16 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
                 )
                 .map(|s| s.value_from());
             for value in refs {
-                if let Some(id) = secret_id(value) {
-                    secret_ids.push(id);
+                match reference(value) {
+                    Reference::Secret(id) => secret_ids.push(id),
+                    Reference::Parameter { region, name } => {
+                        // `/aws/reference/secretsmanager/NAME` is the secret NAME, read through SSM.
+                        match name.strip_prefix("/aws/reference/secretsmanager/") {
+                            Some(secret) => secret_ids.push(secret.to_string()),
+                            None => parameters.push((region, name)),
+                        }
+                    }
+                    Reference::Other => {}
                 }
             }
             if let Some(p) = c.repository_credentials() {
@@ -366,74 +375,328 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
     }
     secret_ids.sort();
     secret_ids.dedup();
+    parameters.sort();
+    parameters.dedup();
 
-    let mut role_details = Vec::new();
-    let mut policies: BTreeMap<String, Value> = BTreeMap::new();
-    for role in &roles {
-        match fetch_role(&iam, role, &mut policies, &mut snapshot.notes).await {
-            Some(detail) => role_details.push(detail),
-            None => continue,
-        }
-    }
-    snapshot.files.insert(
-        "account-details.json".to_string(),
-        pretty(&json!({
-            "RoleDetailList": role_details,
-            "Policies": policies.into_values().collect::<Vec<_>>(),
-        })),
-    );
-
+    // Roles, secrets and parameters do not depend on one another: fetch them at the same time.
     let kms = aws_sdk_kms::Client::new(&config);
+    let (account, secrets_read, parameters_read) = tokio::join!(
+        fetch_roles(&iam, roles),
+        fetch_secrets(&secrets, secret_ids),
+        fetch_parameters(&config, parameters),
+    );
+    let (role_details, policies, notes) = account;
+    snapshot.notes.extend(notes);
+    let account_details = pretty(&json!({
+        "RoleDetailList": role_details,
+        "Policies": policies,
+    }));
+
+    // Keys last: secrets and parameters share them, and each is described once.
     let mut keys: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut listed = Vec::new();
-    for id in &secret_ids {
-        match secrets.describe_secret().secret_id(id).send().await {
-            Ok(s) => {
-                let mut entry = json!({"ARN": s.arn(), "Name": s.name()});
-                if let Some(key) = s.kms_key_id() {
-                    // IAM and the key policy speak of the key ARN: resolve an alias or key id.
-                    // An AWS managed key needs no grant, so it is left out like the default.
-                    if let Some(key_arn) = resolve_key(&kms, key, &mut keys, &mut snapshot).await
-                        && let Value::Object(map) = &mut entry
-                    {
-                        map.insert("KmsKeyId".into(), json!(key_arn));
-                    }
-                }
-                if let Value::Object(map) = &mut entry {
-                    let tags: Vec<Value> = s
-                        .tags()
-                        .iter()
-                        .map(|t| json!({"Key": t.key(), "Value": t.value()}))
-                        .collect();
-                    map.insert("Tags".into(), json!(tags));
-                }
-                // A resource policy can deny what the role allows: read it too (as
-                // get-resource-policy prints it; the loader takes it from a listing entry).
-                match secrets.get_resource_policy().secret_id(id).send().await {
-                    Ok(p) => {
-                        if let (Value::Object(map), Some(policy)) = (&mut entry, p.resource_policy())
-                        {
-                            map.insert("ResourcePolicy".into(), json!(policy));
-                        }
-                    }
-                    Err(e) => snapshot.notes.push(format!(
-                        "could not read the resource policy of secret {id} ({}): a deny in it was not checked",
-                        short(&describe(&e))
-                    )),
-                }
-                listed.push(entry);
-            }
-            Err(e) => snapshot.notes.push(format!(
-                "could not describe secret {id} ({}): its real ARN and key were not checked",
-                short(&describe(&e))
-            )),
+    for (entry, key, notes) in secrets_read {
+        snapshot.notes.extend(notes);
+        let Some(mut entry) = entry else { continue };
+        // IAM and the key policy speak of the key ARN: resolve an alias or key id. An AWS
+        // managed key needs no grant, so it is left out like the default.
+        if let Some(key) = key
+            && let Some(key_arn) = resolve_key(&kms, &key, &mut keys, &mut snapshot).await
+            && let Value::Object(map) = &mut entry
+        {
+            map.insert("KmsKeyId".into(), json!(key_arn));
         }
+        listed.push(entry);
     }
     snapshot.files.insert(
         "list-secrets.json".to_string(),
         pretty(&json!({"SecretList": listed})),
     );
+    let (found, notes) = parameters_read;
+    snapshot.notes.extend(notes);
+    if !found.is_empty() {
+        let mut rendered = Vec::new();
+        for mut p in found {
+            let key = p.get("KeyId").and_then(Value::as_str).map(str::to_string);
+            if let Some(key) = key.filter(|k| k != AWS_MANAGED_SSM_KEY)
+                && let Value::Object(map) = &mut p
+            {
+                match resolve_key(&kms, &key, &mut keys, &mut snapshot).await {
+                    Some(key_arn) => map.insert("KeyId".into(), json!(key_arn)),
+                    None => map.insert("KeyId".into(), json!(AWS_MANAGED_SSM_KEY)),
+                };
+            }
+            rendered.push(p);
+        }
+        snapshot.files.insert(
+            "describe-parameters.json".to_string(),
+            pretty(&json!({"Parameters": rendered})),
+        );
+    }
+    // A policy naming a key by alias is only fixable for sure when the alias's target is known.
+    // (Documents arrive URL-encoded: look for the alias ARN in them decoded.)
+    if percent_encoding::percent_decode_str(&account_details)
+        .decode_utf8_lossy()
+        .contains(":alias/")
+    {
+        match list_aliases(&kms).await {
+            Ok(aliases) => {
+                snapshot.files.insert(
+                    "list-aliases.json".to_string(),
+                    pretty(&json!({"Aliases": aliases})),
+                );
+            }
+            Err(e) => snapshot.notes.push(format!(
+                "could not list the KMS aliases ({e}): a policy naming a key by alias is fixed only as a suggestion"
+            )),
+        }
+    }
+    snapshot
+        .files
+        .insert("account-details.json".to_string(), account_details);
     Ok(snapshot)
+}
+
+/// The key SSM uses for a SecureString when none is chosen; it needs no grant.
+const AWS_MANAGED_SSM_KEY: &str = "alias/aws/ssm";
+
+/// What a `valueFrom` reads.
+enum Reference {
+    /// A secret, as Secrets Manager takes its id (no json-key tail).
+    Secret(String),
+    /// An SSM parameter: the region of its ARN (`None`: the task's), and its name as stored.
+    Parameter {
+        region: Option<String>,
+        name: String,
+    },
+    Other,
+}
+
+fn reference(value: &str) -> Reference {
+    let Some(arn) = Arn::parse(value) else {
+        return Reference::Parameter {
+            region: None,
+            name: value.to_string(),
+        };
+    };
+    match arn.service.as_str() {
+        "secretsmanager" => match SecretReference::parse(&arn) {
+            Ok(r) => Reference::Secret(r.arn.to_string()),
+            Err(_) => Reference::Other,
+        },
+        "ssm" => match arn.resource.strip_prefix("parameter/") {
+            // `parameter/a/b` is the parameter `/a/b`; `parameter/a` is `a`.
+            Some(path) => Reference::Parameter {
+                region: Some(arn.region.clone()),
+                name: if path.contains('/') {
+                    format!("/{path}")
+                } else {
+                    path.to_string()
+                },
+            },
+            None => Reference::Other,
+        },
+        _ => Reference::Other,
+    }
+}
+
+/// The roles as `get-account-authorization-details` lists them, each managed policy they attach
+/// (or are bounded by) read once, and notes on what could not be read.
+async fn fetch_roles(
+    iam: &aws_sdk_iam::Client,
+    roles: Vec<String>,
+) -> (Vec<Value>, Vec<Value>, Vec<String>) {
+    let fetched = concurrently(roles, |role| {
+        let iam = iam.clone();
+        async move { Ok::<_, String>(fetch_role(&iam, &role).await) }
+    })
+    .await;
+    let (mut details, mut notes, mut wanted) = (Vec::new(), Vec::new(), Vec::<String>::new());
+    for (_, result) in fetched {
+        let Ok((detail, role_notes, managed)) = result else {
+            continue;
+        };
+        details.extend(detail);
+        notes.extend(role_notes);
+        for arn in managed {
+            if crate::inventory::builtin::managed_policy(&arn).is_none() && !wanted.contains(&arn) {
+                wanted.push(arn);
+            }
+        }
+    }
+    let fetched = concurrently(wanted, |arn| {
+        let iam = iam.clone();
+        async move { fetch_managed(&iam, &arn).await }
+    })
+    .await;
+    let mut policies = Vec::new();
+    for (arn, result) in fetched {
+        match result {
+            Ok(v) => policies.push(v),
+            Err(e) => notes.push(format!(
+                "could not read managed policy {arn} ({e}): what it grants was not checked"
+            )),
+        }
+    }
+    (details, policies, notes)
+}
+
+/// Each secret as `list-secrets` lists it (with its `ResourcePolicy` when it has one; `None`
+/// when it cannot be described), its key as described (to resolve), and notes. Metadata only:
+/// never `GetSecretValue`.
+async fn fetch_secrets(
+    secrets: &aws_sdk_secretsmanager::Client,
+    ids: Vec<String>,
+) -> Vec<(Option<Value>, Option<String>, Vec<String>)> {
+    let fetched = concurrently(ids, |id| {
+        let secrets = secrets.clone();
+        async move { Ok::<_, String>(fetch_secret(&secrets, &id).await) }
+    })
+    .await;
+    fetched
+        .into_iter()
+        .filter_map(|(_, result)| result.ok())
+        .collect()
+}
+
+async fn fetch_secret(
+    secrets: &aws_sdk_secretsmanager::Client,
+    id: &str,
+) -> (Option<Value>, Option<String>, Vec<String>) {
+    let s = match secrets.describe_secret().secret_id(id).send().await {
+        Ok(s) => s,
+        Err(e) => {
+            // Nothing listed: the check then says the reference is unresolved.
+            let note = format!(
+                "could not describe secret {id} ({}): its real ARN and key were not checked",
+                reason(&e)
+            );
+            return (None, None, vec![note]);
+        }
+    };
+    let tags: Vec<Value> = s
+        .tags()
+        .iter()
+        .map(|t| json!({"Key": t.key(), "Value": t.value()}))
+        .collect();
+    let mut entry = json!({"ARN": s.arn(), "Name": s.name(), "Tags": tags});
+    let mut notes = Vec::new();
+    // A resource policy can deny what the role allows: read it too (as get-resource-policy
+    // prints it; the loader takes it from a listing entry).
+    match secrets.get_resource_policy().secret_id(id).send().await {
+        Ok(p) => {
+            if let (Value::Object(map), Some(policy)) = (&mut entry, p.resource_policy()) {
+                map.insert("ResourcePolicy".into(), json!(policy));
+            }
+        }
+        Err(e) => notes.push(format!(
+            "could not read the resource policy of secret {id} ({}): a deny in it was not checked",
+            reason(&e)
+        )),
+    }
+    (Some(entry), s.kms_key_id().map(str::to_string), notes)
+}
+
+/// The SSM parameters referenced, as `describe-parameters` lists them (name, ARN, type, key:
+/// metadata only, never a value), each region asked once per 50 names; and notes.
+async fn fetch_parameters(
+    config: &aws_config::SdkConfig,
+    parameters: Vec<(Option<String>, String)>,
+) -> (Vec<Value>, Vec<String>) {
+    let mut by_region: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+    for (region, name) in parameters {
+        by_region.entry(region).or_default().push(name);
+    }
+    let (mut found, mut notes) = (Vec::new(), Vec::new());
+    for (region, names) in by_region {
+        let mut builder = aws_sdk_ssm::config::Builder::from(config);
+        if let Some(r) = &region {
+            builder = builder.region(aws_config::Region::new(r.clone()));
+        }
+        let ssm = aws_sdk_ssm::Client::from_conf(builder.build());
+        let where_ = region
+            .clone()
+            .or_else(|| config.region().map(|r| r.to_string()))
+            .unwrap_or_default();
+        let mut listed: Vec<String> = Vec::new();
+        // DescribeParameters takes at most 50 values per filter.
+        for chunk in names.chunks(50) {
+            let filter = aws_sdk_ssm::types::ParameterStringFilter::builder()
+                .key("Name")
+                .option("Equals")
+                .set_values(Some(chunk.to_vec()))
+                .build();
+            let filter = match filter {
+                Ok(f) => f,
+                Err(e) => {
+                    notes.push(format!("cannot ask SSM for parameters ({e})"));
+                    continue;
+                }
+            };
+            let mut pages = ssm
+                .describe_parameters()
+                .parameter_filters(filter)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok(page) => {
+                        for p in page.parameters() {
+                            listed.extend(p.name().map(str::to_string));
+                            // As the CLI prints it: absent fields are left out, not null.
+                            let fields = [
+                                ("Name", p.name()),
+                                ("ARN", p.arn()),
+                                ("Type", p.r#type().map(|t| t.as_str())),
+                                ("KeyId", p.key_id()),
+                            ];
+                            found.push(Value::Object(
+                                fields
+                                    .into_iter()
+                                    .filter_map(|(k, v)| Some((k.to_string(), json!(v?))))
+                                    .collect(),
+                            ));
+                        }
+                    }
+                    Err(e) => {
+                        notes.push(format!(
+                            "could not describe SSM parameters in {where_} ({}): their types and keys were not checked",
+                            reason(&e)
+                        ));
+                        break;
+                    }
+                }
+            }
+        }
+        for name in names.iter().filter(|n| !listed.contains(n)) {
+            notes.push(format!(
+                "SSM parameter {name} was not found in {where_}: ECS cannot read what does not exist"
+            ));
+        }
+    }
+    (found, notes)
+}
+
+/// Every KMS alias in the region (`kms:ListAliases`), as `aws kms list-aliases` prints them.
+async fn list_aliases(kms: &aws_sdk_kms::Client) -> Result<Vec<Value>, String> {
+    let aliases = kms
+        .list_aliases()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| reason(&e))?;
+    Ok(aliases
+        .iter()
+        .map(|a| {
+            json!({
+                "AliasName": a.alias_name(),
+                "AliasArn": a.alias_arn(),
+                "TargetKeyId": a.target_key_id(),
+            })
+        })
+        .collect())
 }
 
 fn pretty(v: &Value) -> String {
@@ -460,7 +723,7 @@ async fn resolve_key(
         Err(e) => {
             snapshot.notes.push(format!(
                 "could not describe KMS key {key} ({}): kms:Decrypt was checked on it as written",
-                short(&describe(&e))
+                reason(&e)
             ));
             keys.insert(key.to_string(), Some(key.to_string()));
             return Some(key.to_string());
@@ -487,7 +750,7 @@ async fn resolve_key(
             }
             Err(e) => snapshot.notes.push(format!(
                 "could not read the key policy of {arn} ({}): the key-policy check was skipped",
-                short(&describe(&e))
+                reason(&e)
             )),
         }
     }
@@ -495,15 +758,17 @@ async fn resolve_key(
     resolved
 }
 
-/// The first part of an SDK error chain, for notes.
-fn short(s: &str) -> String {
-    s.split(": ").take(2).collect::<Vec<_>>().join(": ")
-}
-
-/// The secret a `valueFrom` names, as Secrets Manager takes it (no json-key tail).
-fn secret_id(value: &str) -> Option<String> {
-    let arn = Arn::parse(value)?;
-    SecretReference::parse(&arn).ok().map(|r| r.arn.to_string())
+/// Why a call failed, for notes: AWS's error code and message (`AccessDenied: User … is not
+/// authorized …`), else the first part of the SDK's error chain (a timeout, a refused connection).
+fn reason<E>(e: &E) -> String
+where
+    E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error,
+{
+    match (e.code(), e.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => describe(e),
+    }
 }
 
 /// The task definition fields ecslint reads, as `describe-task-definition` prints them.
@@ -569,22 +834,25 @@ fn render_task_definition(td: &aws_sdk_ecs::types::TaskDefinition) -> Value {
     })
 }
 
-/// One role as `get-account-authorization-details` prints it, its managed policies added to
-/// `policies`. `None` (with a note) when the role cannot be read.
+/// One role as `get-account-authorization-details` prints it (`None` when it cannot be read),
+/// notes on what could not be read, and the managed policies it attaches or is bounded by (read
+/// once for all roles by the caller).
 async fn fetch_role(
     iam: &aws_sdk_iam::Client,
     name: &str,
-    policies: &mut BTreeMap<String, Value>,
-    notes: &mut Vec<String>,
-) -> Option<Value> {
+) -> (Option<Value>, Vec<String>, Vec<String>) {
+    let mut notes = Vec::new();
     let role = match iam.get_role().role_name(name).send().await {
-        Ok(out) => out.role()?.clone(),
+        Ok(out) => match out.role() {
+            Some(role) => role.clone(),
+            None => return (None, notes, Vec::new()),
+        },
         Err(e) => {
             notes.push(format!(
                 "could not read role {name} ({}): its policies were not checked",
-                short(&describe(&e))
+                reason(&e)
             ));
-            return None;
+            return (None, notes, Vec::new());
         }
     };
     let mut inline = Vec::new();
@@ -601,7 +869,7 @@ async fn fetch_role(
         Err(e) => {
             notes.push(format!(
                 "could not list the inline policies of {name} ({})",
-                short(&describe(&e))
+                reason(&e)
             ));
             Vec::new()
         }
@@ -615,7 +883,7 @@ async fn fetch_role(
                 .send()
                 .await
                 .map(|out| out.policy_document().to_string())
-                .map_err(|e| short(&describe(&e)))
+                .map_err(|e| reason(&e))
         }
     })
     .await;
@@ -644,7 +912,7 @@ async fn fetch_role(
         Err(e) => {
             notes.push(format!(
                 "could not list the managed policies of {name} ({})",
-                short(&describe(&e))
+                reason(&e)
             ));
             Vec::new()
         }
@@ -653,34 +921,11 @@ async fn fetch_role(
         .permissions_boundary()
         .and_then(|b| b.permissions_boundary_arn())
         .map(str::to_string);
-    let mut wanted: Vec<String> = Vec::new();
-    for arn in attached
+    let managed: Vec<String> = attached
         .iter()
         .map(|(_, a)| a.clone())
         .chain(boundary.clone())
-    {
-        if !policies.contains_key(&arn)
-            && crate::inventory::builtin::managed_policy(&arn).is_none()
-            && !wanted.contains(&arn)
-        {
-            wanted.push(arn);
-        }
-    }
-    let fetched = concurrently(wanted, |arn| {
-        let iam = iam.clone();
-        async move { fetch_managed(&iam, &arn).await }
-    })
-    .await;
-    for (arn, result) in fetched {
-        match result {
-            Ok(v) => {
-                policies.insert(arn, v);
-            }
-            Err(e) => notes.push(format!(
-                "could not read managed policy {arn} ({e}): what it grants was not checked"
-            )),
-        }
-    }
+        .collect();
     let mut detail = json!({
         "Path": role.path(),
         "RoleName": role.role_name(),
@@ -696,7 +941,7 @@ async fn fetch_role(
             json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": b}),
         );
     }
-    Some(detail)
+    (Some(detail), notes, managed)
 }
 
 /// At most this many reads in flight: enough to overlap the round trips of a role with many
@@ -746,7 +991,7 @@ async fn fetch_managed(iam: &aws_sdk_iam::Client, arn: &str) -> Result<Value, St
         .policy_arn(arn)
         .send()
         .await
-        .map_err(|e| short(&describe(&e)))?;
+        .map_err(|e| reason(&e))?;
     let policy = policy.policy().ok_or("no policy returned")?;
     let version = policy.default_version_id().ok_or("no default version")?;
     let document = iam
@@ -755,7 +1000,7 @@ async fn fetch_managed(iam: &aws_sdk_iam::Client, arn: &str) -> Result<Value, St
         .version_id(version)
         .send()
         .await
-        .map_err(|e| short(&describe(&e)))?;
+        .map_err(|e| reason(&e))?;
     let document = document
         .policy_version()
         .and_then(|v| v.document())

@@ -180,3 +180,54 @@ def task_with_secret(family, name, secret_arn):
 task_with_secret("api-denied", "API_TOKEN", token)
 task_with_secret("db-app", "DB_PASSWORD", db)
 print(key)
+
+# SSM parameters: a SecureString under a customer managed key named by alias (default key policy,
+# which delegates to IAM), a String referenced by ARN, and a name that does not exist. The role
+# grants kms:Decrypt on the alias ARN, which IAM does not match against the key.
+ssm = boto3.client("ssm", **kw)
+params_key = kms.create_key()["KeyMetadata"]["Arn"]
+kms.create_alias(AliasName="alias/web-params", TargetKeyId=params_key)
+ssm.put_parameter(Name="/web/db-url", Value="not-read-by-ecslint", Type="SecureString", KeyId="alias/web-params")
+ssm.put_parameter(Name="web-mode", Value="not-read-by-ecslint", Type="String")
+iam.create_role(
+    RoleName="paramsExecutionRole",
+    AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+        }],
+    }),
+)
+iam.put_role_policy(
+    RoleName="paramsExecutionRole",
+    PolicyName="parameters",
+    PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": [
+                f"arn:aws:ssm:{REGION}:{account}:parameter/web/*",
+                f"arn:aws:ssm:{REGION}:{account}:parameter/web-mode",
+            ]},
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": f"arn:aws:kms:{REGION}:{account}:alias/web-params"},
+        ],
+    }),
+)
+ecs.register_task_definition(
+    family="params-app",
+    executionRoleArn=f"arn:aws:iam::{account}:role/paramsExecutionRole",
+    containerDefinitions=[{
+        "name": "app",
+        "image": "public.ecr.aws/nginx/nginx:1.27",
+        "essential": True,
+        "memory": 512,
+        "secrets": [
+            {"name": "DB_URL", "valueFrom": "/web/db-url"},
+            {"name": "MODE", "valueFrom": f"arn:aws:ssm:{REGION}:{account}:parameter/web-mode"},
+            {"name": "GONE", "valueFrom": "/web/missing"},
+        ],
+    }],
+)
+print(params_key)
