@@ -2,6 +2,7 @@
 
 use crate::iam::RequestContext;
 use crate::inventory::files::{Inputs, PolicyArg};
+use crate::inventory::snapshot::Snapshot;
 use crate::report::{self, Report};
 use crate::rules::{self, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -735,10 +736,12 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
     let (mut text, mut name) = (text, name);
     let mut inputs = args.account.inputs(args.task_definitions.clone());
     let mut notes = String::new();
+    // A service without a message: each distinct recent failure, diagnosed in turn.
+    let mut subjects: Vec<Subject> = Vec::new();
     if args.live.aws {
         // Fetch the role named in the message, the secret it names, and any task definitions;
         // for a stopped task, the task (its reasons are the message) and the task definition it ran.
-        // Without a message, `--service` means: why did its latest task stop?
+        // Without a message, `--service` means: why do its tasks stop, what do its events say?
         let from_task = args.stopped_task.is_some() || text.is_empty();
         let (roles, secrets) = match from_task {
             true => (Vec::new(), Vec::new()),
@@ -750,23 +753,25 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             },
         };
         let stopped: Vec<String> = args.stopped_task.iter().cloned().collect();
-        let stopped_of_services = if from_task && stopped.is_empty() {
-            args.live.services.clone()
-        } else {
-            Vec::new()
-        };
+        let of_services = from_task && stopped.is_empty();
         let request = LiveRequest {
             task_definitions: args.task_definitions.clone(),
             roles,
             secrets,
             stopped_tasks: stopped,
-            stopped_of_services,
+            stopped_of_services: if of_services {
+                args.live.services.clone()
+            } else {
+                Vec::new()
+            },
         };
         let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
             Ok(s) => s,
             Err(e) => return usage_error(&e),
         };
-        if from_task {
+        if of_services {
+            subjects = service_subjects(&snapshot);
+        } else if from_task {
             let Some(task) = snapshot.stopped.first() else {
                 return usage_error("no stopped task to diagnose");
             };
@@ -780,11 +785,7 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
                 ));
             }
             text = task.reasons.clone();
-            // A task ARN's resource is `task/CLUSTER/ID`: name it as CLUSTER/ID like the flag does.
-            let short = crate::arn::Arn::parse(&label)
-                .and_then(|a| a.resource.strip_prefix("task/").map(str::to_string))
-                .unwrap_or(label);
-            name = format!("ecs://stopped-task/{short}");
+            name = format!("ecs://stopped-task/{}", short_task(&label));
         }
         inputs.task_definitions.clear();
         absorb(&mut inputs, snapshot.files, &snapshot.key_policies);
@@ -793,6 +794,9 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             .iter()
             .map(|n| format!("ecslint: {n}\n"))
             .collect();
+    }
+    if !subjects.is_empty() {
+        return diagnose_each(&subjects, &inputs, &args, notes);
     }
     let diagnosis = match crate::diagnose::diagnose(&text, &name, &inputs, &args.account.context())
     {
@@ -817,6 +821,192 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
     (code, stdout, report::terminal_safe(&notes))
 }
 
+/// A task ARN's resource is `task/CLUSTER/ID`: named as CLUSTER/ID, like the flag takes it.
+fn short_task(label: &str) -> String {
+    crate::arn::Arn::parse(label)
+        .and_then(|a| a.resource.strip_prefix("task/").map(str::to_string))
+        .unwrap_or_else(|| label.to_string())
+}
+
+/// What makes two diagnoses the same failure: its kind and the request it was about (or, for
+/// failures without a request, the line that said it).
+fn same_failure(d: &crate::diagnose::Diagnosis) -> String {
+    let kind = std::mem::discriminant(&d.denial.failure);
+    match &d.request {
+        Some(q) => format!("{kind:?} {:?} {} {}", q.role, q.action, q.resource),
+        None => format!("{kind:?} {}", d.denial.line),
+    }
+}
+
+/// One failure a service reported, to diagnose on its own.
+struct Subject {
+    /// `stopped-task` or `service-event`.
+    kind: &'static str,
+    /// The task ARN, or the service.
+    id: String,
+    at: Option<String>,
+    /// The message's source name (`ecs://stopped-task/CLUSTER/ID`, `ecs://service/CLUSTER/NAME/event-N`).
+    name: String,
+    text: String,
+}
+
+/// The stopped tasks' reasons first (newest first), then the service's failure events.
+fn service_subjects(snapshot: &Snapshot) -> Vec<Subject> {
+    let tasks = snapshot.stopped.iter().map(|t| Subject {
+        kind: "stopped-task",
+        id: t.task.clone(),
+        at: t.stopped_at.clone(),
+        name: format!("ecs://stopped-task/{}", short_task(&t.task)),
+        text: t.reasons.clone(),
+    });
+    let events = snapshot.events.iter().enumerate().map(|(i, e)| Subject {
+        kind: "service-event",
+        id: e.service.clone(),
+        at: e.at.clone(),
+        name: format!("ecs://service/{}/event-{}", e.service, i + 1),
+        text: e.message.clone(),
+    });
+    tasks.chain(events).collect()
+}
+
+/// `diagnose --aws --service`: each subject diagnosed against the same inputs. JSON keeps the
+/// single diagnosis's fields for the first one understood and lists all under `diagnoses`;
+/// messages ecslint does not understand are listed under `not_understood`, quoted.
+fn diagnose_each(
+    subjects: &[Subject],
+    inputs: &crate::inventory::files::Inputs,
+    args: &DiagnoseArgs,
+    notes: String,
+) -> (u8, String, String) {
+    let context = args.account.context();
+    // Diagnosed once per distinct failure: tasks stopped for one cause differ only in session
+    // names and task ids, so the same failure of the same request counts as one (with a count).
+    let mut understood: Vec<(&Subject, crate::diagnose::Diagnosis, usize)> = Vec::new();
+    let mut not_understood = Vec::new();
+    for subject in subjects {
+        match crate::diagnose::diagnose(&subject.text, &subject.name, inputs, &context) {
+            Ok(d) => {
+                let key = same_failure(&d);
+                match understood
+                    .iter_mut()
+                    .find(|(_, e, _)| same_failure(e) == key)
+                {
+                    Some((_, _, count)) => *count += 1,
+                    None => understood.push((subject, d, 1)),
+                }
+            }
+            Err(crate::diagnose::DiagnoseError::NotUnderstood) => not_understood.push(subject),
+            Err(e) => return usage_error(&e.to_string()),
+        }
+    }
+    let source = |s: &Subject, count: usize| serde_json::json!({"kind": s.kind, "id": s.id, "at": s.at, "count": count});
+    if understood.is_empty() {
+        let quoted: Vec<String> = not_understood
+            .iter()
+            .map(|s| format!("{} {}: {}", s.kind, s.id, s.text.replace('\n', " / ")))
+            .collect();
+        return usage_error(&format!(
+            "none of the service's failures is one ecslint understands: {}",
+            quoted.join("; ")
+        ));
+    }
+    let code = if understood
+        .iter()
+        .all(|(_, d, _)| d.verdict == crate::diagnose::Verdict::Allowed)
+    {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    };
+    let stdout = match args.output.format {
+        Format::Json => {
+            let mut top = report::diagnosis::json_value(&understood[0].1);
+            let all: Vec<serde_json::Value> = understood
+                .iter()
+                .map(|(s, d, count)| {
+                    let mut v = report::diagnosis::json_value(d);
+                    if let serde_json::Value::Object(map) = &mut v {
+                        map.remove("tool");
+                        map.insert("source".into(), source(s, *count));
+                    }
+                    v
+                })
+                .collect();
+            let unknown: Vec<serde_json::Value> = not_understood
+                .iter()
+                .map(|s| serde_json::json!({"source": source(s, 1), "message": s.text}))
+                .collect();
+            if let serde_json::Value::Object(map) = &mut top {
+                map.insert("diagnoses".into(), all.into());
+                map.insert("not_understood".into(), unknown.into());
+            }
+            serde_json::to_string_pretty(&top).unwrap_or_default() + "\n"
+        }
+        Format::Human => {
+            let mut out = String::new();
+            for (i, (s, d, count)) in understood.iter().enumerate() {
+                let when =
+                    s.at.as_deref()
+                        .map(|t| format!(" at {t}"))
+                        .unwrap_or_default();
+                let more = match count {
+                    1 => String::new(),
+                    n => format!(" (and {} more like it)", n - 1),
+                };
+                out.push_str(&format!(
+                    "{}── {} of {}: {} {}{when}{more} ──\n",
+                    if i == 0 { "" } else { "\n" },
+                    i + 1,
+                    understood.len(),
+                    s.kind.replace('-', " "),
+                    s.id
+                ));
+                out.push_str(&report::diagnosis::render_human(
+                    d,
+                    args.output.human_style(),
+                ));
+            }
+            for s in &not_understood {
+                out.push_str(&format!(
+                    "\n── not understood: {} {} ──\n{}\n",
+                    s.kind.replace('-', " "),
+                    s.id,
+                    s.text
+                ));
+            }
+            out
+        }
+        _ => {
+            // One report of every finding, each once.
+            let Some((first, rest)) = understood.split_first() else {
+                return usage_error("nothing was diagnosed");
+            };
+            let mut findings = first.1.findings.clone();
+            for (_, d, _) in rest {
+                for f in &d.findings {
+                    if !findings
+                        .iter()
+                        .any(|g| g.rule == f.rule && g.message == f.message)
+                    {
+                        findings.push(f.clone());
+                    }
+                }
+            }
+            args.output.render(&Report {
+                sources: &first.1.sources,
+                findings,
+                needs_checked: first.1.needs_checked,
+                needs_granted: first.1.needs_granted,
+            })
+        }
+    };
+    (
+        code,
+        report::terminal_safe(&stdout),
+        report::terminal_safe(&notes),
+    )
+}
+
 /// What a live command asks AWS for, besides what its task definitions lead to.
 #[derive(Default)]
 // Without the `aws` feature the request is built (the flags still parse) but never sent.
@@ -835,11 +1025,7 @@ struct LiveRequest {
 }
 
 #[cfg(feature = "aws")]
-fn fetch(
-    live: &LiveArgs,
-    request: LiveRequest,
-    region: Option<&str>,
-) -> Result<crate::inventory::aws::Snapshot, String> {
+fn fetch(live: &LiveArgs, request: LiveRequest, region: Option<&str>) -> Result<Snapshot, String> {
     crate::inventory::aws::fetch_blocking(&crate::inventory::aws::LiveTarget {
         task_definitions: request.task_definitions,
         services: live.services.clone(),
@@ -854,22 +1040,8 @@ fn fetch(
 }
 
 #[cfg(not(feature = "aws"))]
-fn fetch(_: &LiveArgs, _: LiveRequest, _: Option<&str>) -> Result<NoSnapshot, String> {
+fn fetch(_: &LiveArgs, _: LiveRequest, _: Option<&str>) -> Result<Snapshot, String> {
     Err("this ecslint was built without the `aws` feature: live mode is not available".to_string())
-}
-
-#[cfg(not(feature = "aws"))]
-struct NoSnapshot {
-    files: std::collections::BTreeMap<String, String>,
-    key_policies: std::collections::BTreeMap<String, String>,
-    notes: Vec<String>,
-    stopped: Vec<NoStoppedTask>,
-}
-
-#[cfg(not(feature = "aws"))]
-struct NoStoppedTask {
-    task: String,
-    reasons: String,
 }
 
 /// `check --aws`: fetch, then check the fetched documents like files named `aws://FILE`.

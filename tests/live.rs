@@ -373,7 +373,8 @@ fn live_mode_against_moto() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 
-    // diagnose --aws --service: the service's latest stopped task, named on stderr.
+    // diagnose --aws --service: each distinct reason its stopped tasks gave, diagnosed; the same
+    // reason twice is diagnosed once; a reason that is not an IAM failure is quoted, not dropped.
     let out = ecslint(
         &moto,
         &[
@@ -393,12 +394,44 @@ fn live_mode_against_moto() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("1 stopped task(s) of service web/nginx"),
+        stderr.contains("service web/nginx: 4 stopped-task reason(s) and 0 failure event(s)"),
         "{stderr}"
     );
-    assert!(stderr.contains(&stopped_task), "{stderr}");
     let by_service: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rules(&by_service), rules(&diagnosed));
+    let diagnoses = by_service["diagnoses"].as_array().unwrap();
+    let failures: Vec<&str> = diagnoses
+        .iter()
+        .map(|d| d["failure"].as_str().unwrap())
+        .collect();
+    assert_eq!(failures.len(), 2, "{by_service:#}");
+    assert!(failures.contains(&"access-denied") && failures.contains(&"secret-not-found"));
+    for d in diagnoses {
+        assert_eq!(d["source"]["kind"], "stopped-task");
+        assert!(d["source"]["id"].as_str().unwrap().contains(":task/web/"));
+    }
+    // The access denied one is the seed's: the same findings as diagnosing its task alone.
+    let denied = diagnoses
+        .iter()
+        .find(|d| d["failure"] == "access-denied")
+        .unwrap();
+    assert_eq!(rules(denied), rules(&diagnosed));
+    // Two tasks stopped for it (their session names differ): one diagnosis, counted twice.
+    assert_eq!(denied["source"]["count"], 2, "{by_service:#}");
+    // The top level is the first diagnosis, as a single diagnose prints it.
+    assert_eq!(by_service["failure"], diagnoses[0]["failure"]);
+    assert_eq!(by_service["findings"], diagnoses[0]["findings"]);
+    let unknown = by_service["not_understood"].as_array().unwrap();
+    assert_eq!(unknown.len(), 1, "{by_service:#}");
+    assert_eq!(unknown[0]["message"], "Essential container in task exited");
+    // The human report has one section per diagnosis.
+    let out = ecslint(&moto, &["diagnose", "--aws", "--service", "web/nginx"]);
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(human.contains("── 1 of 2: stopped task arn:"), "{human}");
+    assert!(human.contains("── 2 of 2: stopped task arn:"), "{human}");
+    assert!(
+        human.contains("── not understood: stopped task arn:"),
+        "{human}"
+    );
     // A service with no stopped task says so (exit 2).
     let out = ecslint(&moto, &["diagnose", "--aws", "--service", "web/missing"]);
     assert_eq!(out.status.code(), Some(2));

@@ -11,6 +11,8 @@ use crate::arn::{Arn, SecretReference};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+pub use super::snapshot::{ServiceEvent, Snapshot, StoppedTask};
+
 /// What to fetch.
 #[derive(Clone, Debug, Default)]
 pub struct LiveTarget {
@@ -20,7 +22,8 @@ pub struct LiveTarget {
     pub services: Vec<String>,
     /// Stopped tasks (`CLUSTER/TASK_ID` or a task ARN): their stopped reason and task definition.
     pub stopped_tasks: Vec<String>,
-    /// Services (`CLUSTER/SERVICE`) whose most recently stopped task to read, as `stopped_tasks`.
+    /// Services (`CLUSTER/SERVICE`) whose recently stopped tasks (as `stopped_tasks`) and failure
+    /// events to read.
     pub stopped_of_services: Vec<String>,
     /// Roles to read besides the task definitions' (the principal of a pasted AccessDenied).
     pub roles: Vec<String>,
@@ -30,28 +33,9 @@ pub struct LiveTarget {
     pub region: Option<String>,
 }
 
-/// What was fetched, as the AWS CLI would print it: file name → JSON text.
-#[derive(Clone, Debug, Default)]
-pub struct Snapshot {
-    pub files: BTreeMap<String, String>,
-    /// Things that could not be read (the tool's own missing permissions), one sentence each.
-    pub notes: Vec<String>,
-    /// Why each stopped task stopped: the task's `stoppedReason`, then each container's reason.
-    pub stopped: Vec<StoppedTask>,
-    /// Key policy files among `files`, with the key ARN each belongs to (`--key-policy ARN=FILE`).
-    pub key_policies: BTreeMap<String, String>,
-}
-
-/// A task as `ecs:DescribeTasks` reports it after it stopped.
-#[derive(Clone, Debug, Default)]
-pub struct StoppedTask {
-    /// The task's ARN.
-    pub task: String,
-    /// The task definition it ran.
-    pub task_definition: String,
-    /// `stoppedReason` and the containers' `reason`s, one per line (empty if it gave none).
-    pub reasons: String,
-}
+/// At most this many distinct stopped reasons, and as many failure events, per service: enough
+/// to see every cause of a failing deploy, few enough to read.
+const RECENT_PER_SERVICE: usize = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
@@ -73,12 +57,12 @@ pub enum LiveError {
     Runtime(String),
 }
 
-/// The service's most recently stopped task that gave a reason (`ecs:ListTasks` with
-/// `desiredStatus=STOPPED`, then `ecs:DescribeTasks`), and a note saying which one was chosen.
-async fn latest_stopped_task(
+/// The service's recently stopped tasks that gave a reason (`ecs:ListTasks` with
+/// `desiredStatus=STOPPED`, then `ecs:DescribeTasks`), newest first, one per distinct reason.
+async fn recent_stopped_tasks(
     ecs: &aws_sdk_ecs::Client,
     service: &str,
-) -> Result<(String, String), LiveError> {
+) -> Result<Vec<StoppedTask>, LiveError> {
     let (cluster, name) = service.split_once('/').unwrap_or(("default", service));
     let error = |reason: String| LiveError::Service {
         name: service.to_string(),
@@ -93,11 +77,11 @@ async fn latest_stopped_task(
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| error(describe(&e)))?;
+        let page = page.map_err(|e| error(reason(&e)))?;
         arns.extend(page.task_arns().iter().cloned());
     }
-    let mut latest: Option<(Option<aws_sdk_ecs::primitives::DateTime>, String)> = None;
-    let mut count = 0;
+    let group = format!("service:{name}");
+    let mut found: Vec<(Option<aws_sdk_ecs::primitives::DateTime>, StoppedTask)> = Vec::new();
     // DescribeTasks takes at most 100 tasks per call.
     for chunk in arns.chunks(100) {
         let out = ecs
@@ -106,33 +90,99 @@ async fn latest_stopped_task(
             .set_tasks(Some(chunk.to_vec()))
             .send()
             .await
-            .map_err(|e| error(describe(&e)))?;
-        let group = format!("service:{name}");
+            .map_err(|e| error(reason(&e)))?;
         for task in out.tasks() {
             // ECS puts a service's tasks in the group `service:NAME`; anything else is not its.
-            if task.group().is_some_and(|g| g != group) || task.stopped_reason().is_none() {
+            if task.group().is_some_and(|g| g != group) {
                 continue;
             }
-            count += 1;
-            let Some(arn) = task.task_arn() else { continue };
-            // The latest by stop time, else by creation; a task with neither ranks first of none.
-            let at = task.stopped_at().or(task.created_at()).copied();
-            if latest.as_ref().is_none_or(|(t, _)| at > *t) {
-                latest = Some((at, arn.to_string()));
+            let stopped = stopped_task(task, task.task_arn().unwrap_or_default());
+            if stopped.reasons.is_empty() {
+                continue;
             }
+            // By stop time, else by creation.
+            let at = task.stopped_at().or(task.created_at()).copied();
+            found.push((at, stopped));
         }
     }
-    match latest {
-        Some((_, arn)) => Ok((
-            arn.clone(),
-            format!(
-                "{count} stopped task(s) of service {service} give a reason; diagnosing the latest, {arn}"
-            ),
-        )),
-        None => Err(error(format!(
-            "no stopped task of service {name:?} in cluster {cluster:?} gives a reason (ECS keeps stopped tasks for about an hour)"
-        ))),
+    found.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    let mut distinct: Vec<StoppedTask> = Vec::new();
+    for (_, task) in found {
+        if distinct.len() < RECENT_PER_SERVICE
+            && !distinct.iter().any(|t| t.reasons == task.reasons)
+        {
+            distinct.push(task);
+        }
     }
+    Ok(distinct)
+}
+
+/// What a service said went wrong: its failure events (newest first, distinct) and each failed
+/// deployment's reason (`ecs:DescribeServices`); and the task definition it runs.
+async fn service_failures(
+    ecs: &aws_sdk_ecs::Client,
+    service: &str,
+) -> Result<(Vec<ServiceEvent>, Option<String>), LiveError> {
+    let (cluster, name) = service.split_once('/').unwrap_or(("default", service));
+    let out = ecs
+        .describe_services()
+        .cluster(cluster)
+        .services(name)
+        .send()
+        .await
+        .map_err(|e| LiveError::Service {
+            name: service.to_string(),
+            reason: reason(&e),
+        })?;
+    let Some(found) = out.services().first() else {
+        return Err(LiveError::Service {
+            name: service.to_string(),
+            reason: format!("no service {name:?} in cluster {cluster:?}"),
+        });
+    };
+    let mut events: Vec<ServiceEvent> = Vec::new();
+    let mut add = |at: Option<&aws_sdk_ecs::primitives::DateTime>, message: &str| {
+        if events.len() < RECENT_PER_SERVICE
+            && is_failure(message)
+            && !events.iter().any(|e| e.message == message)
+        {
+            events.push(ServiceEvent {
+                service: service.to_string(),
+                at: at.map(|t| t.to_string()),
+                message: message.to_string(),
+            });
+        }
+    };
+    for d in found.deployments() {
+        if d.rollout_state() == Some(&aws_sdk_ecs::types::DeploymentRolloutState::Failed)
+            && let Some(why) = d.rollout_state_reason()
+        {
+            add(d.updated_at(), why);
+        }
+    }
+    // ECS lists events newest first.
+    for e in found.events() {
+        if let Some(message) = e.message() {
+            add(e.created_at(), message);
+        }
+    }
+    Ok((events, found.task_definition().map(str::to_string)))
+}
+
+/// Whether a service event reports a failure (not "has started 1 tasks" or "reached a steady
+/// state").
+fn is_failure(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    [
+        "failed",
+        "unable",
+        "error",
+        "denied",
+        "not authorized",
+        "cannot",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// `CLUSTER/TASK_ID` (or a task ARN, whose cluster is in it) through `ecs:DescribeTasks`.
@@ -176,6 +226,18 @@ async fn describe_stopped_task(
             "{why} in cluster {cluster:?} (ECS keeps stopped tasks for about an hour)"
         )));
     };
+    let stopped = stopped_task(found, task);
+    if stopped.reasons.is_empty() && found.last_status() != Some("STOPPED") {
+        return Err(error(format!(
+            "the task has not stopped (last status {})",
+            found.last_status().unwrap_or("unknown")
+        )));
+    }
+    Ok(stopped)
+}
+
+/// A described task's reasons: its `stoppedReason`, then each container's `reason`.
+fn stopped_task(found: &aws_sdk_ecs::types::Task, asked: &str) -> StoppedTask {
     let mut reasons: Vec<String> = found
         .stopped_reason()
         .map(str::to_string)
@@ -186,17 +248,12 @@ async fn describe_stopped_task(
             reasons.push(format!("{}: {r}", container.name().unwrap_or("container")));
         }
     }
-    if reasons.is_empty() && found.last_status() != Some("STOPPED") {
-        return Err(error(format!(
-            "the task has not stopped (last status {})",
-            found.last_status().unwrap_or("unknown")
-        )));
-    }
-    Ok(StoppedTask {
-        task: found.task_arn().unwrap_or(task).to_string(),
+    StoppedTask {
+        task: found.task_arn().unwrap_or(asked).to_string(),
         task_definition: found.task_definition_arn().unwrap_or_default().to_string(),
         reasons: reasons.join("\n"),
-    })
+        stopped_at: found.stopped_at().map(|t| t.to_string()),
+    }
 }
 
 /// The SDK's error, with its cause chain, in one line.
@@ -296,13 +353,35 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
             }
         }
     }
-    let mut stopped_tasks = target.stopped_tasks.clone();
     for service in &target.stopped_of_services {
-        let (task, note) = latest_stopped_task(&ecs, service).await?;
-        snapshot.notes.push(note);
-        stopped_tasks.push(task);
+        let (events, current) = service_failures(&ecs, service).await?;
+        let stopped = recent_stopped_tasks(&ecs, service).await?;
+        if stopped.is_empty() && events.is_empty() {
+            return Err(LiveError::Service {
+                name: service.clone(),
+                reason: "no stopped task gives a reason and no event reports a failure (ECS keeps stopped tasks for about an hour)".to_string(),
+            });
+        }
+        snapshot.notes.push(format!(
+            "service {service}: {} stopped-task reason(s) and {} failure event(s) to diagnose, newest first",
+            stopped.len(),
+            events.len()
+        ));
+        // Events are traced to the revision the service runs, stopped tasks to the one each ran.
+        for td in stopped
+            .iter()
+            .map(|t| t.task_definition.clone())
+            .chain(current)
+            .filter(|td| !td.is_empty())
+        {
+            if !task_definitions.contains(&td) {
+                task_definitions.push(td);
+            }
+        }
+        snapshot.stopped.extend(stopped);
+        snapshot.events.extend(events);
     }
-    for task in &stopped_tasks {
+    for task in &target.stopped_tasks {
         let stopped = describe_stopped_task(&ecs, task).await?;
         if !stopped.task_definition.is_empty()
             && !task_definitions.contains(&stopped.task_definition)
@@ -1012,4 +1091,49 @@ async fn fetch_managed(iam: &aws_sdk_iam::Client, arn: &str) -> Result<Value, St
         "DefaultVersionId": version,
         "PolicyVersionList": [{"Document": document, "VersionId": version, "IsDefaultVersion": true}],
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_events_that_report_failures_are_told_from_progress() {
+        for failure in [
+            "(service web) failed to launch a task with (error ECS was unable to assume the role 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole' that was provided for this task.)",
+            "(service web) was unable to place a task because no container instance met all of its requirements.",
+            "(service web) deployment ecs-svc/1234 deployment failed: tasks failed to start.",
+            "(service web) is unable to consistently start tasks successfully.",
+        ] {
+            assert!(is_failure(failure), "{failure}");
+        }
+        for progress in [
+            "(service web) has started 1 tasks: (task 0f1e2d3c).",
+            "(service web) has reached a steady state.",
+            "(service web) registered 1 targets in (target-group arn:aws:elasticloadbalancing:…)",
+        ] {
+            assert!(!is_failure(progress), "{progress}");
+        }
+    }
+
+    #[test]
+    fn value_from_references_name_what_they_read() {
+        let secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::";
+        assert!(
+            matches!(reference(secret), Reference::Secret(id) if id == "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf")
+        );
+        let nested = "arn:aws:ssm:eu-west-1:123456789012:parameter/web/db-url";
+        assert!(
+            matches!(reference(nested), Reference::Parameter { region: Some(r), name } if r == "eu-west-1" && name == "/web/db-url")
+        );
+        let flat = "arn:aws:ssm:eu-west-1:123456789012:parameter/web-mode";
+        assert!(matches!(reference(flat), Reference::Parameter { name, .. } if name == "web-mode"));
+        assert!(
+            matches!(reference("/web/db-url"), Reference::Parameter { region: None, name } if name == "/web/db-url")
+        );
+        assert!(matches!(
+            reference("arn:aws:s3:::bucket/key"),
+            Reference::Other
+        ));
+    }
 }

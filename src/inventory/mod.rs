@@ -8,6 +8,7 @@
 pub mod aws;
 pub mod builtin;
 pub mod files;
+pub mod snapshot;
 
 use crate::iam::{PolicySet, PolicyType};
 use crate::policy::PolicyDocument;

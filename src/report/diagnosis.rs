@@ -31,6 +31,11 @@ fn report(d: &Diagnosis) -> Report<'_> {
 }
 
 pub fn render_json(d: &Diagnosis) -> String {
+    serde_json::to_string_pretty(&json_value(d)).unwrap_or_default()
+}
+
+/// The JSON of one diagnosis (`render_json` prints it).
+pub fn json_value(d: &Diagnosis) -> Value {
     let r = report(d);
     let request = d.request.as_ref().map(|q| {
         json!({
@@ -42,7 +47,7 @@ pub fn render_json(d: &Diagnosis) -> String {
             "reason": q.reason.map(|r| r.describe()),
         })
     });
-    let out = json!({
+    json!({
         "tool": {"name": "ecslint", "version": env!("CARGO_PKG_VERSION")},
         "failure": failure_kind(&d.denial.failure),
         "message_line": d.denial.line,
@@ -52,8 +57,7 @@ pub fn render_json(d: &Diagnosis) -> String {
         "explanation": d.explanation,
         "findings": r.findings.iter().map(|f| finding(r.sources, f)).collect::<Vec<Value>>(),
         "summary": r.summary(),
-    });
-    serde_json::to_string_pretty(&out).unwrap_or_default()
+    })
 }
 
 pub fn render_human(d: &Diagnosis, style: Style) -> String {

@@ -90,6 +90,34 @@ ecs.stop_task(
 )
 print(task)
 
+# More of the service's tasks stopped: one for the same reason (diagnosed once), one for a reason
+# that is not about IAM at all, one whose secret does not exist.
+def stopped_service_task(reason):
+    arn = ecs.run_task(
+        cluster="web",
+        taskDefinition="nginx-web",
+        launchType="FARGATE",
+        group="service:nginx",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": []}},
+    )["tasks"][0]["taskArn"]
+    ecs.stop_task(cluster="web", task=arn, reason=reason)
+
+
+stopped_service_task(
+    "ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
+    "retrieval failed: unable to get registry auth from asm: service call has been retried 1 "
+    f"time(s): asm fetching secret from the service for {secret}: AccessDeniedException: User: "
+    f"arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/7a8b9c is not authorized to "
+    f"perform: secretsmanager:GetSecretValue on resource: {secret} status code: 400"
+)
+stopped_service_task("Essential container in task exited")
+stopped_service_task(
+    "ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
+    "retrieval failed: unable to get registry auth from asm: service call has been retried 1 "
+    f"time(s): failed to fetch secret {secret.rsplit('-', 1)[0]}-old from secrets manager: "
+    "ResourceNotFoundException: Secrets Manager can't find the specified secret. status code: 400"
+)
+
 # A clean scenario behind a page break: the only grant of the secret is the 101st managed policy
 # attached to its role, past the first page (100) of ListAttachedRolePolicies.
 iam.create_role(
