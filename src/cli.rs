@@ -227,6 +227,16 @@ pub struct SimulateArgs {
     /// The resource ARN (a secret by name or partial ARN is resolved through --secrets).
     #[arg(long, value_name = "ARN")]
     pub resource: String,
+    /// Read the principal's role (its policies, boundary and trust), and the resource's own
+    /// policy (a secret's resource policy, a KMS key's key policy), from AWS.
+    #[arg(long)]
+    pub aws: bool,
+    /// With --aws: the AWS profile to use (default: AWS_PROFILE, then the default profile).
+    #[arg(long, value_name = "NAME", requires = "aws")]
+    pub profile: Option<String>,
+    /// With --aws: the region (default: AWS_REGION, then the profile's).
+    #[arg(long, value_name = "REGION", requires = "aws")]
+    pub region: Option<String>,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]
@@ -586,7 +596,51 @@ fn simulate(args: SimulateArgs) -> (u8, String, String) {
             )),
         );
     }
-    let inputs = args.account.inputs(Vec::new());
+    let mut inputs = args.account.inputs(Vec::new());
+    let mut notes = String::new();
+    if args.aws {
+        // The role the principal names, and the resource when it carries a policy of its own.
+        let role = match crate::arn::Arn::parse(&args.principal) {
+            Some(arn) => match arn.resource.strip_prefix("assumed-role/") {
+                Some(rest) => rest.split('/').next().unwrap_or(rest).to_string(),
+                None => crate::arn::role_name(&args.principal).to_string(),
+            },
+            None => args.principal.clone(),
+        };
+        let resource = crate::arn::Arn::parse(&args.resource);
+        let service = resource.as_ref().map(|a| a.service.as_str());
+        let request = LiveRequest {
+            roles: vec![role],
+            // A secret by ARN, partial ARN or (for a Secrets Manager action) name.
+            secrets: match service {
+                Some("secretsmanager") => vec![args.resource.clone()],
+                None if args.action.starts_with("secretsmanager:") => vec![args.resource.clone()],
+                _ => Vec::new(),
+            },
+            keys: match (service, &resource) {
+                (Some("kms"), Some(arn)) if arn.resource.starts_with("key/") => {
+                    vec![args.resource.clone()]
+                }
+                _ => Vec::new(),
+            },
+            ..Default::default()
+        };
+        let live = LiveArgs {
+            aws: true,
+            profile: args.profile.clone(),
+            services: Vec::new(),
+        };
+        let snapshot = match fetch(&live, request, args.region.as_deref()) {
+            Ok(s) => s,
+            Err(e) => return usage_error(&e),
+        };
+        absorb(&mut inputs, snapshot.files, &snapshot.key_policies);
+        notes = snapshot
+            .notes
+            .iter()
+            .map(|n| format!("ecslint: {n}\n"))
+            .collect();
+    }
     let sim = match crate::simulate::simulate(
         &inputs,
         &args.principal,
@@ -618,7 +672,7 @@ fn simulate(args: SimulateArgs) -> (u8, String, String) {
             needs_granted: 0,
         }),
     };
-    (code, stdout, String::new())
+    (code, stdout, report::terminal_safe(&notes))
 }
 
 fn lint(args: LintArgs) -> (u8, String, String) {
@@ -764,6 +818,7 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             } else {
                 Vec::new()
             },
+            keys: Vec::new(),
         };
         let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
             Ok(s) => s,
@@ -1020,8 +1075,10 @@ struct LiveRequest {
     secrets: Vec<String>,
     /// CLUSTER/TASK_ID or task ARN, to diagnose.
     stopped_tasks: Vec<String>,
-    /// CLUSTER/SERVICE whose latest stopped task to diagnose.
+    /// CLUSTER/SERVICE whose recent failures to diagnose.
     stopped_of_services: Vec<String>,
+    /// KMS key ARNs whose key policy to read (`simulate` on a key).
+    keys: Vec<String>,
 }
 
 #[cfg(feature = "aws")]
@@ -1033,6 +1090,7 @@ fn fetch(live: &LiveArgs, request: LiveRequest, region: Option<&str>) -> Result<
         stopped_of_services: request.stopped_of_services,
         roles: request.roles,
         secrets: request.secrets,
+        keys: request.keys,
         profile: live.profile.clone(),
         region: region.map(str::to_string),
     })

@@ -29,6 +29,8 @@ pub struct LiveTarget {
     pub roles: Vec<String>,
     /// Secrets to describe besides the task definitions' references (by ARN or name).
     pub secrets: Vec<String>,
+    /// KMS keys (by ARN) whose key policy to read besides the secrets' and parameters' keys.
+    pub keys: Vec<String>,
     pub profile: Option<String>,
     pub region: Option<String>,
 }
@@ -491,6 +493,9 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         "list-secrets.json".to_string(),
         pretty(&json!({"SecretList": listed})),
     );
+    for key in &target.keys {
+        resolve_key(&kms, key, &mut keys, &mut snapshot).await;
+    }
     let (found, notes) = parameters_read;
     snapshot.notes.extend(notes);
     if !found.is_empty() {
