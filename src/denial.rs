@@ -69,6 +69,9 @@ pub enum Failure {
     ImageNotFound,
     /// The awslogs log group does not exist (and the driver may not create it).
     LogGroupNotFound,
+    /// ECS could not assume the task's role (a service event: "ECS was unable to assume the role
+    /// 'ARN' that was provided for this task"): its trust policy, or the role itself.
+    RoleNotAssumable { role: Option<String> },
 }
 
 /// A message understood.
@@ -113,6 +116,8 @@ static FETCH_SECRET: LazyLock<Regex> = LazyLock::new(|| {
 static JSON_KEY: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?i)(?:did not contain json key|json key)\s+(?P<key>[A-Za-z0-9_.\-]+)")
 });
+static ASSUME_ROLE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)unable to assume the role\s+'?(?P<role>arn:[^'\s]+)"));
 static PARAMETERS: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)invalid parameters?:?\s*\[?(?P<names>[^\]\n]+)\]?"));
 
@@ -192,6 +197,15 @@ fn understand(line: &str) -> Option<(Failure, Option<(usize, usize)>)> {
             )
         })
     };
+    if lower.contains("unable to assume the role") {
+        let role = ASSUME_ROLE.captures(line).and_then(|c| c.name("role"));
+        return Some((
+            Failure::RoleNotAssumable {
+                role: role.map(|m| trim_token(m.as_str()).to_string()),
+            },
+            role.map(|m| (m.start(), m.start() + trim_token(m.as_str()).len())),
+        ));
+    }
     if lower.contains("access to kms is not allowed") {
         let s = secret();
         return Some((
@@ -406,6 +420,23 @@ mod tests {
         assert_eq!(
             resource,
             "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-Xy12Ab"
+        );
+    }
+
+    #[test]
+    fn ecs_unable_to_assume_the_role() {
+        let event = "(service web) failed to launch a task with (error ECS was unable to assume the role 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.).";
+        let d = parse(event).unwrap();
+        assert_eq!(
+            d.failure,
+            Failure::RoleNotAssumable {
+                role: Some("arn:aws:iam::123456789012:role/ecsTaskExecutionRole".into())
+            }
+        );
+        let at = d.resource_span.unwrap();
+        assert_eq!(
+            &event[at.start..at.end],
+            "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
         );
     }
 

@@ -95,6 +95,9 @@ pub fn live_subjects(denial: &Denial) -> (Vec<String>, Vec<String>) {
         }
         Failure::KmsAccessDenied { secret: Some(s) }
         | Failure::SecretNotFound { secret: Some(s) } => (Vec::new(), vec![s.clone()]),
+        Failure::RoleNotAssumable { role: Some(r) } => {
+            (role_of(r).into_iter().collect(), Vec::new())
+        }
         _ => (Vec::new(), Vec::new()),
     }
 }
@@ -208,6 +211,15 @@ pub fn diagnose(
                 });
             }
         },
+        Failure::RoleNotAssumable { role } => {
+            return Ok(role_not_assumable(
+                role.clone(),
+                loaded,
+                denial,
+                message_id,
+                given,
+            ));
+        }
         other => {
             let mut explanation = not_iam(other, &denial);
             if let Failure::SecretNotFound { secret: Some(s) } = other
@@ -499,7 +511,76 @@ fn not_iam(failure: &Failure, denial: &Denial) -> Vec<String> {
         ),
         Failure::ImageNotFound => "Not an IAM problem: the image or tag does not exist in the repository. Check the image name and tag in the task definition.".to_string(),
         Failure::LogGroupNotFound => "The awslogs log group does not exist: create it, or set `\"awslogs-create-group\": \"true\"` in the log options and grant the execution role `logs:CreateLogGroup` on it.".to_string(),
-        Failure::AccessDenied { .. } | Failure::KmsAccessDenied { .. } => String::new(),
+        Failure::AccessDenied { .. }
+        | Failure::KmsAccessDenied { .. }
+        | Failure::RoleNotAssumable { .. } => String::new(),
     };
     vec![line]
+}
+
+/// "ECS was unable to assume the role": the role's trust policy, when the inputs include it
+/// (account details), says whether ECS tasks may assume it. If they may, the role is not the
+/// problem as written: it may not exist (deleted, or re-created after the task definition was
+/// registered) or whoever deploys may lack `iam:PassRole` on it.
+fn role_not_assumable(
+    role: Option<String>,
+    loaded: Loaded,
+    denial: Denial,
+    message: SourceId,
+    given: &RequestContext,
+) -> Diagnosis {
+    use crate::rules::role_trust::{ECS_TASKS, trusting_statements};
+    let name = role
+        .as_deref()
+        .map(|r| crate::arn::role_name(r).to_string());
+    let trust = name
+        .as_deref()
+        .and_then(|n| loaded.inventory.trust_policy(n));
+    let needs = Needs::default();
+    let assessments = explain::assess(&loaded.inventory, &needs, given);
+    // The trust rules speak of the task definitions' roles: keep what they say of this one.
+    let findings: Vec<Finding> = {
+        let cx = rules::Context::of(&loaded, &needs, &assessments);
+        rules::check(&cx)
+            .into_iter()
+            .filter(|f| f.rule == "role-trust")
+            .filter(|f| {
+                name.as_deref()
+                    .is_some_and(|n| f.message.contains(&format!("\"{n}\"")))
+            })
+            .collect()
+    };
+    let shown = name.as_deref().unwrap_or("the task's role");
+    let (verdict, explanation) = match trust {
+        Some(t) if trusting_statements(t).is_empty() => (
+            Verdict::Denied,
+            vec![format!(
+                "The trust policy of `{shown}` does not let `{ECS_TASKS}` call `sts:AssumeRole`, so ECS cannot use the role: add a statement allowing the service principal `{ECS_TASKS}` the action `sts:AssumeRole` (with an `aws:SourceAccount` condition)."
+            )],
+        ),
+        Some(_) => (
+            Verdict::NotIam,
+            vec![format!(
+                "The trust policy of `{shown}` lets `{ECS_TASKS}` assume it, so the trust is not the cause. Check that the role exists under exactly that ARN (a role deleted and created again is another role to ECS until the task definition is registered again), and that whoever deploys may `iam:PassRole` it."
+            )],
+        ),
+        None => (
+            Verdict::Depends,
+            vec![format!(
+                "ECS could not assume `{shown}`. Its trust policy must allow the service principal `{ECS_TASKS}` `sts:AssumeRole`; pass account details (`aws iam get-account-authorization-details`, or --aws) to check it. If it does, the role may not exist under that ARN, or the deployer may lack `iam:PassRole` on it."
+            )],
+        ),
+    };
+    Diagnosis {
+        sources: loaded.sources,
+        denial,
+        message,
+        request: None,
+        verdict,
+        reason: None,
+        findings,
+        explanation,
+        needs_checked: 0,
+        needs_granted: 0,
+    }
 }

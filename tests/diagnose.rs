@@ -249,3 +249,54 @@ fn a_secret_not_found_that_was_recreated_names_its_new_arn() {
         text(&v)
     );
 }
+
+#[test]
+fn ecs_unable_to_assume_the_role_reads_its_trust_policy() {
+    let event = "(service web) failed to launch a task with (error ECS was unable to assume the role 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.).";
+    // Nothing given: what to check, not a guess.
+    let (code, v, _) = diagnose(event, &[]);
+    assert_eq!(
+        (code, v["failure"].as_str()),
+        (1, Some("role-not-assumable"))
+    );
+    assert_eq!(v["decision"], "depends");
+    assert!(text(&v).contains("pass account details"), "{v:#}");
+
+    // The seed's role trusts ecs-tasks.amazonaws.com: the trust is not the cause.
+    let (code, v, _) = diagnose(
+        event,
+        &["--account-details", "fixtures/seed/account-details.json"],
+    );
+    assert_eq!(
+        (code, v["decision"].as_str()),
+        (1, Some("not-iam")),
+        "{v:#}"
+    );
+    assert!(text(&v).contains("iam:PassRole"), "{v:#}");
+
+    // A role that trusts EC2 instead: denied, and the trust policy is pointed at.
+    let dir = tempfile::tempdir().unwrap();
+    let details = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/seed/account-details.json"
+    ))
+    .unwrap()
+    .replace("ecs-tasks.amazonaws.com", "ec2.amazonaws.com");
+    let path = dir.path().join("account-details.json");
+    std::fs::write(&path, details).unwrap();
+    let (code, v, _) = diagnose(
+        event,
+        &[
+            "--account-details",
+            path.to_str().unwrap(),
+            "--task-definition",
+            "fixtures/seed/task-definition.json",
+        ],
+    );
+    assert_eq!((code, v["decision"].as_str()), (1, Some("denied")), "{v:#}");
+    assert!(
+        text(&v).contains("does not let `ecs-tasks.amazonaws.com`"),
+        "{v:#}"
+    );
+    assert_eq!(rules(&v), ["role-trust"], "{v:#}");
+}

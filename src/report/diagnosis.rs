@@ -18,6 +18,7 @@ fn failure_kind(f: &Failure) -> &'static str {
         Failure::Network { .. } => "network",
         Failure::ImageNotFound => "image-not-found",
         Failure::LogGroupNotFound => "log-group-not-found",
+        Failure::RoleNotAssumable { .. } => "role-not-assumable",
     }
 }
 

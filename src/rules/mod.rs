@@ -20,7 +20,7 @@ mod kms_key_arn_colon;
 mod missing_execution_role;
 mod missing_permission;
 mod resource_star_reads;
-mod role_trust;
+pub(crate) mod role_trust;
 mod role_trust_confused_deputy;
 mod secret_arn_without_suffix;
 mod secret_display_name;
