@@ -1,9 +1,13 @@
 //! Span-preserving, strict JSON.
 //!
-//! jsonc-parser (dprint's) does the parsing, with every JSONC/JSON5 leniency switched off so that
-//! what passes here is what AWS accepts. Its AST is turned into an owned tree whose every node and
-//! object key keeps its byte range; duplicate keys are kept in order. Nesting is capped by the
-//! parser (512 levels), so hostile input cannot exhaust the stack.
+//! Two parsers, one answer. jiter (pydantic's strict, fast JSON iterator) builds the tree directly
+//! for documents it accepts — the common case, and most of a lint run's time. Anything it refuses,
+//! and anything nested deeper than [`FAST_DEPTH`], goes to jsonc-parser (dprint's), with every
+//! JSONC/JSON5 leniency switched off so that what passes is what AWS accepts: it decides, and its
+//! errors carry the positions and wording the messages use. A differential test keeps the two
+//! trees identical. Every node and object key keeps its byte range; duplicate keys are kept in
+//! order. Nesting is capped (512 levels in jsonc-parser), so hostile input cannot exhaust the
+//! stack.
 
 use crate::source::Span;
 use jsonc_parser::ast;
@@ -101,6 +105,15 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
     } else {
         0
     };
+    let body = &text[offset..];
+    if let Some(node) = parse_fast(body, offset) {
+        return Ok(node);
+    }
+    parse_jsonc(text, offset)
+}
+
+/// jsonc-parser's answer: the deciding one, and the only one with error positions.
+fn parse_jsonc(text: &str, offset: usize) -> Result<Node, ParseError> {
     let body = &text[offset..];
     let options = ParseOptions {
         allow_comments: false,
@@ -216,6 +229,85 @@ fn innermost_open_bracket(text: &str, end: usize) -> Option<(usize, char)> {
     stack.pop()
 }
 
+/// Deeper documents are left to jsonc-parser, whose limit decides: no AWS document nests this deep.
+const FAST_DEPTH: usize = 128;
+
+/// The tree, when jiter accepts `body` whole; `None` sends it to jsonc-parser.
+fn parse_fast(body: &str, offset: usize) -> Option<Node> {
+    let mut jiter = jiter::Jiter::new(body.as_bytes());
+    let node = fast_value(&mut jiter, body, offset, 0)?;
+    jiter.finish().ok()?;
+    Some(node)
+}
+
+// Recursion is bounded by FAST_DEPTH.
+fn fast_value(
+    jiter: &mut jiter::Jiter<'_>,
+    body: &str,
+    offset: usize,
+    depth: usize,
+) -> Option<Node> {
+    use jiter::Peek;
+    if depth > FAST_DEPTH {
+        return None;
+    }
+    let peek = jiter.peek().ok()?;
+    let start = jiter.current_index();
+    let kind = match peek {
+        Peek::Null => {
+            jiter.known_null().ok()?;
+            Kind::Null
+        }
+        Peek::True | Peek::False => Kind::Bool(jiter.known_bool(peek).ok()?),
+        Peek::String => Kind::String(jiter.known_str().ok()?.to_string()),
+        Peek::Array => {
+            let mut items = Vec::new();
+            let mut next = jiter.known_array().ok()?;
+            while next.is_some() {
+                items.push(fast_value(jiter, body, offset, depth + 1)?);
+                next = jiter.array_step().ok()?;
+            }
+            Kind::Array(items)
+        }
+        Peek::Object => {
+            let mut members = Vec::new();
+            let mut key = jiter.next_object_bytes().ok()?.map(|k| key_at(body, k));
+            while let Some((from, to)) = key {
+                let raw = &body[from..to];
+                // The key's text, decoded when it has escapes (rare in policies).
+                let decoded = if raw.contains('\\') {
+                    serde_json::from_str::<String>(&body[from - 1..to + 1]).ok()?
+                } else {
+                    raw.to_string()
+                };
+                let value = fast_value(jiter, body, offset, depth + 1)?;
+                members.push(Member {
+                    key: decoded,
+                    key_span: Span::new(from - 1 + offset, to + 1 + offset),
+                    value,
+                });
+                key = jiter.next_key_bytes().ok()?.map(|k| key_at(body, k));
+            }
+            Kind::Object(members)
+        }
+        _ if peek.is_num() => {
+            let bytes = jiter.known_number_bytes(peek).ok()?;
+            Kind::Number(std::str::from_utf8(bytes).ok()?.to_string())
+        }
+        _ => return None,
+    };
+    Some(Node {
+        span: Span::new(start + offset, jiter.current_index() + offset),
+        kind,
+    })
+}
+
+/// Where a key's raw text (between its quotes) sits in `body`, from the slice jiter returned.
+fn key_at(body: &str, key: &[u8]) -> (usize, usize) {
+    let from = key.as_ptr() as usize - body.as_ptr() as usize;
+    (from, from + key.len())
+}
+
 // Recursion here is bounded by the parser's nesting limit.
 fn convert(value: &ast::Value<'_>, offset: usize) -> Node {
     let span = |r: jsonc_parser::common::Range| Span::new(r.start + offset, r.end + offset);
@@ -328,6 +420,123 @@ mod tests {
         let node = parse(text).unwrap();
         let b = node.get("a").unwrap();
         assert_eq!(&text[b.span.start..b.span.end], "\"b\"");
+    }
+
+    /// jiter's tree, jsonc-parser's tree, and whether each accepted the text.
+    fn both(text: &str) -> (Option<Node>, Result<Node, ParseError>) {
+        (parse_fast(text, 0), parse_jsonc(text, 0))
+    }
+
+    #[test]
+    fn the_fast_path_builds_the_same_tree_as_jsonc_parser() {
+        let mut texts: Vec<String> = vec![
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["a:b"], "Resource": "*"}]}"#.into(),
+            "  {\r\n\t\"k\" :\n [ 1 , -2.5e10 , 0 , true , false , null , {} , [] ] }  ".into(),
+            r#"{"esc\"aped\u00e9key": "tab\there \u2028 \ud83d\ude00 \/ \\"}"#.into(),
+            r#"{"a": 1, "a": 2, "": ""}"#.into(),
+            "\"just a string\"".into(),
+            "[[[[[[[[[[]]]]]]]]]]".into(),
+            "{\"ключ\": \"значение\", \"emoji\": \"🙂\"}".into(),
+        ];
+        // Every bundled fixture and rule example.
+        for dir in ["fixtures", "tests/data", "examples"] {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let mut stack = vec![root];
+            while let Some(d) = stack.pop() {
+                for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "json")
+                        && let Ok(text) = std::fs::read_to_string(&path)
+                    {
+                        texts.push(text);
+                    }
+                }
+            }
+        }
+        assert!(texts.len() > 20);
+        for text in &texts {
+            let (fast, slow) = both(text);
+            if let Some(fast) = fast {
+                assert_eq!(Ok(fast), slow, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_refuses_what_jsonc_parser_refuses() {
+        for bad in [
+            "{\"a\": 1,}",
+            "[1,]",
+            "{a: 1}",
+            "// c\n{}",
+            "/* c */ {}",
+            "{'a': 1}",
+            "[1 2]",
+            "[+1]",
+            "[.5]",
+            "[01]",
+            "[1.]",
+            "[0x10]",
+            "[NaN]",
+            "[Infinity]",
+            "{} {}",
+            "\"bad escape \\x\"",
+            "{\"a\" 1}",
+            "[",
+            "{\"a\":",
+            "",
+        ] {
+            let (fast, slow) = both(bad);
+            assert!(fast.is_none(), "the fast path accepted {bad:?}");
+            assert!(slow.is_err(), "jsonc-parser accepted {bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_document_parses_to_the_same_tree_either_way(
+            value in json_value(),
+            pretty in proptest::bool::ANY,
+        ) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            };
+            let (fast, slow) = both(&text);
+            proptest::prop_assert!(fast.is_some(), "refused {}", text);
+            proptest::prop_assert_eq!(fast.map(Ok), Some(slow));
+        }
+
+        #[test]
+        fn any_text_gets_the_same_verdict_either_way(text in "[\\[\\]{}\",:0-9a-z.eE+\\- \\\\/nrtu]{0,40}") {
+            let (fast, slow) = both(&text);
+            if let Some(fast) = fast {
+                proptest::prop_assert_eq!(Ok(fast), slow);
+            }
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(|n| serde_json::json!(n)),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(|f| serde_json::json!(f)),
+            any::<String>().prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                proptest::collection::vec((any::<String>(), inner), 0..6)
+                    .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
+            ]
+        })
     }
 
     #[test]
