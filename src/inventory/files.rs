@@ -9,7 +9,7 @@ use super::{
 };
 use crate::iam::PolicyType;
 use crate::json::{self, Kind, Node};
-use crate::policy::{self, Problem};
+use crate::policy::{self, PolicyDocument, Problem};
 use crate::source::{Loc, SourceId, SourceMap, Span, Spanned};
 use crate::taskdef::{self, TaskDefinition};
 use std::io::Read;
@@ -77,10 +77,28 @@ impl PolicyArg {
 /// A file read and parsed ahead of loading.
 #[derive(Debug)]
 struct Prepared {
-    text: String,
+    text: std::sync::Arc<str>,
     invalid_at: Option<usize>,
     parsed: Option<Result<Node, json::ParseError>>,
+    /// The policy a policy file read ahead holds as an object, parsed against [`UNPLACED`] until
+    /// the file gets its place in the source map; its JSON tree is then not kept.
+    document: Option<Preparsed>,
 }
+
+/// A policy file parsed on a reading thread: the document, and what its wrapper says.
+#[derive(Debug)]
+struct Preparsed {
+    document: Option<PolicyDocument>,
+    problems: Vec<Problem>,
+    role_name: Option<String>,
+    policy_name: Option<String>,
+    resource_arn: Option<String>,
+    /// The file's top value.
+    span: Span,
+}
+
+/// The source of a document parsed before its file was added to the source map.
+const UNPLACED: SourceId = SourceId(usize::MAX);
 
 impl Prepared {
     fn read(path: &str) -> Result<Prepared, LoadError> {
@@ -89,17 +107,42 @@ impl Prepared {
             Ok(text) => {
                 let parsed = Some(json::parse(&text));
                 Prepared {
-                    text,
+                    text: text.into(),
                     invalid_at: None,
                     parsed,
+                    document: None,
                 }
             }
             Err(e) => Prepared {
                 invalid_at: Some(e.utf8_error().valid_up_to()),
-                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                text: String::from_utf8_lossy(e.as_bytes()).into(),
                 parsed: None,
+                document: None,
             },
         })
+    }
+
+    /// Also parses the policy document a policy file holds as an object, so that work — and
+    /// freeing the JSON tree — happens on the reading threads too.
+    fn read_policy(path: &str) -> Result<Prepared, LoadError> {
+        let mut prepared = Prepared::read(path)?;
+        if let Some(Ok(node)) = &prepared.parsed {
+            let located = locate(node);
+            if matches!(located.node.kind, Kind::Object(_)) {
+                let (document, problems) = policy::parse(located.node, UNPLACED);
+                let owned = |s: Option<&str>| s.map(str::to_string);
+                prepared.document = Some(Preparsed {
+                    document,
+                    problems,
+                    role_name: owned(located.role_name),
+                    policy_name: owned(located.policy_name),
+                    resource_arn: owned(located.resource_arn),
+                    span: node.span,
+                });
+                prepared.parsed = None;
+            }
+        }
+        Ok(prepared)
     }
 }
 
@@ -254,16 +297,32 @@ impl Loaded {
 
     /// Reads a file into the source map and parses it as JSON; a parse failure becomes a problem.
     fn read_json(&mut self, path: &str) -> Result<(SourceId, Option<Node>), LoadError> {
+        self.read_prepared(path).map(|(id, node, _)| (id, node))
+    }
+
+    /// `read_json`, or the policy when it was parsed ahead (placed in the file; no tree then).
+    fn read_prepared(
+        &mut self,
+        path: &str,
+    ) -> Result<(SourceId, Option<Node>, Option<Preparsed>), LoadError> {
         let prepared = match (self.prepared.remove(path), self.memory.get(path)) {
             (Some(p), _) => p?,
             (None, Some(text)) => Prepared {
                 parsed: Some(json::parse(text)),
-                text: text.clone(),
+                text: text.as_str().into(),
                 invalid_at: None,
+                document: None,
             },
             (None, None) => Prepared::read(path)?,
         };
         let id = self.sources.add(path, prepared.text);
+        if let Some(mut pre) = prepared.document {
+            if let Some(d) = &mut pre.document {
+                d.relocate(id);
+            }
+            pre.problems.iter_mut().for_each(|p| p.loc.source = id);
+            return Ok((id, None, Some(pre)));
+        }
         if let Some(at) = prepared.invalid_at {
             self.problems.push(InputProblem {
                 kind: ProblemKind::InvalidJson,
@@ -271,11 +330,11 @@ impl Loaded {
                 message: format!("the file is not UTF-8 text: invalid byte at offset {at}"),
                 related: None,
             });
-            return Ok((id, None));
+            return Ok((id, None, None));
         }
         let text = self.sources.get(id).text.clone();
         let parsed = prepared.parsed.unwrap_or_else(|| json::parse(&text));
-        Ok((id, self.json_problem(id, parsed)))
+        Ok((id, self.json_problem(id, parsed), None))
     }
 
     fn parse_json(&mut self, id: SourceId, text: &str) -> Option<Node> {
@@ -297,7 +356,7 @@ impl Loaded {
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|p| (p.to_string(), Prepared::read(p)))
+                            .map(|p| (p.to_string(), Prepared::read_policy(p)))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -367,22 +426,61 @@ impl Loaded {
     fn load_policy_file(
         &mut self,
         path: &str,
-        mut attachment: Attachment,
+        attachment: Attachment,
         kind: PolicyType,
     ) -> Result<(), LoadError> {
-        let (id, node) = self.read_json(path)?;
-        let Some(node) = node else {
-            if let Some(problem) = self.problems.last() {
-                self.unreadable_policies.push(problem.loc);
-            }
-            return Ok(());
+        let (id, node, preparsed) = self.read_prepared(path)?;
+        let index = if let Some(pre) = preparsed {
+            let wrapper = (pre.role_name.as_deref(), pre.resource_arn.as_deref());
+            let Some(attachment) =
+                self.attachment_of(id, path, kind, attachment, wrapper, pre.span)
+            else {
+                return Ok(());
+            };
+            let name = pre.policy_name.unwrap_or_else(|| path.to_string());
+            self.attach(attachment, kind, name, pre.document, pre.problems)
+        } else {
+            let Some(node) = node else {
+                if let Some(problem) = self.problems.last() {
+                    self.unreadable_policies.push(problem.loc);
+                }
+                return Ok(());
+            };
+            let located = locate(&node);
+            let wrapper = (located.role_name, located.resource_arn);
+            let Some(attachment) =
+                self.attachment_of(id, path, kind, attachment, wrapper, node.span)
+            else {
+                return Ok(());
+            };
+            let name = located.policy_name.unwrap_or(path).to_string();
+            let (field, doc_node) = (located.field, located.node);
+            self.add_document(id, path, field, doc_node, attachment, kind, name)
         };
-        let located = locate(&node);
+        if let Some(index) = index {
+            let policy = &mut self.inventory.policies[index];
+            policy.editable = self.sources.get(policy.document.source).is_file();
+        }
+        Ok(())
+    }
+
+    /// What a policy file's policy is attached to: as given, else what its wrapper names
+    /// (`get-role-policy`'s `RoleName`, `get-resource-policy`'s `ARN`). `None`, with a problem
+    /// at `span`, when a resource policy's resource is unknown.
+    fn attachment_of(
+        &mut self,
+        id: SourceId,
+        path: &str,
+        kind: PolicyType,
+        mut attachment: Attachment,
+        (role_name, resource_arn): (Option<&str>, Option<&str>),
+        span: Span,
+    ) -> Option<Attachment> {
         // Without ROLE=, get-role-policy output names its role.
-        if let (Attachment::DefaultRole, Some(role)) = (&attachment, located.role_name) {
+        if let (Attachment::DefaultRole, Some(role)) = (&attachment, role_name) {
             attachment = Attachment::Role(role.to_string());
         }
-        if let (Attachment::Resource(arn), Some(named)) = (&attachment, located.resource_arn)
+        if let (Attachment::Resource(arn), Some(named)) = (&attachment, resource_arn)
             && arn.is_empty()
         {
             attachment = Attachment::Resource(named.to_string());
@@ -390,21 +488,15 @@ impl Loaded {
         if attachment == Attachment::Resource(String::new()) {
             self.problem(
                 ProblemKind::InvalidInput,
-                Loc::new(id, node.span),
+                Loc::new(id, span),
                 format!(
                     "cannot tell which resource this {} belongs to: write ARN={path}",
                     kind.describe()
                 ),
             );
-            return Ok(());
+            return None;
         }
-        let name = located.policy_name.unwrap_or(path).to_string();
-        let (field, doc_node) = (located.field, located.node);
-        if let Some(index) = self.add_document(id, path, field, doc_node, attachment, kind, name) {
-            let policy = &mut self.inventory.policies[index];
-            policy.editable = self.sources.get(policy.document.source).is_file();
-        }
-        Ok(())
+        Some(attachment)
     }
 
     /// Reads a policy document held by `node` in source `id`: an object, or a string holding the
@@ -466,13 +558,24 @@ impl Loaded {
             Attachment::Trust(_) => policy::parse_trust(doc_node, doc_source),
             _ => policy::parse(doc_node, doc_source),
         };
+        self.attach(attachment, kind, name, document, problems)
+    }
+
+    /// Adds a parsed policy to the inventory (its problems to the problems); its index.
+    fn attach(
+        &mut self,
+        attachment: Attachment,
+        kind: PolicyType,
+        name: String,
+        document: Option<PolicyDocument>,
+        problems: Vec<Problem>,
+    ) -> Option<usize> {
         self.push_problems(ProblemKind::InvalidPolicy, problems);
-        let document = document?;
         self.inventory.policies.push(AttachedPolicy {
             attachment,
             kind,
             name,
-            document,
+            document: document?,
             editable: false,
             managed_arn: None,
         });

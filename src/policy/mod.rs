@@ -100,6 +100,46 @@ impl PolicyDocument {
     }
 }
 
+impl PolicyDocument {
+    /// Moves every place in the document to source `id`: for a document parsed before its file
+    /// had a place in the source map (on another thread, while files are read ahead).
+    pub fn relocate(&mut self, id: SourceId) {
+        let at = |loc: &mut Loc| loc.source = id;
+        let spanned = |s: &mut Spanned<String>| s.loc.source = id;
+        self.source = id;
+        at(&mut self.loc);
+        if let Some(v) = &mut self.version {
+            spanned(v);
+        }
+        if let Some(block) = &mut self.statement_block {
+            at(&mut block.loc);
+        }
+        for st in &mut self.statements {
+            at(&mut st.loc);
+            if let Some(sid) = &mut st.sid {
+                spanned(sid);
+            }
+            st.effect.loc.source = id;
+            for list in [&mut st.action, &mut st.resource] {
+                at(&mut list.loc);
+                list.values.iter_mut().for_each(spanned);
+            }
+            if let Some(c) = &mut st.condition {
+                at(c);
+            }
+            for c in &mut st.conditions {
+                spanned(&mut c.operator);
+                spanned(&mut c.key);
+                c.values.iter_mut().for_each(spanned);
+            }
+            if let Some(p) = &mut st.principal {
+                at(&mut p.loc);
+                p.entries.iter_mut().for_each(|(_, v)| spanned(v));
+            }
+        }
+    }
+}
+
 /// Something in a document that is not a valid IAM policy.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -517,5 +557,29 @@ mod tests {
         );
         assert!(doc.unwrap().statements.is_empty());
         assert!(problems[0].message.contains("both"));
+    }
+}
+
+#[cfg(test)]
+mod relocate_tests {
+    use super::*;
+
+    #[test]
+    fn a_relocated_document_is_the_document_parsed_in_place() {
+        // Every kind of place the model keeps: Version, Sid, Effect, Action/NotAction,
+        // Resource/NotResource, Condition entries, Principal entries, the statement block.
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*",
+             "Condition": {"StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}}},
+            {"Effect": "Deny", "NotAction": "kms:Decrypt", "NotResource": ["*"],
+             "Principal": {"AWS": ["arn:aws:iam::123456789012:root"], "Service": "ecs-tasks.amazonaws.com"}}
+        ]}"#;
+        let node = crate::json::parse(text).unwrap();
+        let (placed, _) = parse(&node, SourceId(7));
+        let (mut moved, _) = parse(&node, SourceId(usize::MAX));
+        let moved_doc = moved.as_mut().unwrap();
+        moved_doc.relocate(SourceId(7));
+        assert_eq!(format!("{placed:?}"), format!("{moved:?}"));
+        assert!(!format!("{moved:?}").contains(&usize::MAX.to_string()));
     }
 }
