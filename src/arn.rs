@@ -154,13 +154,15 @@ fn could_be_placeholder_field(field: &str) -> bool {
 }
 
 fn could_be_placeholder_name(segment: &str) -> bool {
-    let contains = |needle: &str| {
-        segment
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    segment.len() <= 40 && (contains("name") || contains("id"))
+    segment.len() <= 40
+        && (contains_ignoring_case(segment, "name") || contains_ignoring_case(segment, "id"))
+}
+
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Whether a region or account field is a documentation placeholder.
@@ -210,6 +212,19 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
             end: m.end(),
             text: m.as_str().to_string(),
         });
+    }
+    // Most ARNs are real: their region and account are, and no part of the resource says "name"
+    // or "id". Settle those with one pass instead of a look at every segment.
+    if !bracketed {
+        let fields: Vec<&str> = s.splitn(6, ':').collect();
+        if let [_, _, _, region, account, resource] = fields.as_slice()
+            && !could_be_placeholder_field(region)
+            && !could_be_placeholder_field(account)
+            && !contains_ignoring_case(resource, "name")
+            && !contains_ignoring_case(resource, "id")
+        {
+            return found;
+        }
     }
     // Whole fields: region, account, and each segment of the resource after its type prefix.
     let mut offset = 0;

@@ -422,6 +422,36 @@ pub enum ActionCheck {
     UnknownService { suggestion: String },
 }
 
+/// Each service's action names, lowercased, for lookups that do not scan the list: `check` runs
+/// on every `Action` entry of every policy a lint reads.
+static LOWERCASE: std::sync::LazyLock<Vec<std::collections::HashSet<String>>> =
+    std::sync::LazyLock::new(|| {
+        SERVICES
+            .iter()
+            .map(|(_, _, names)| names.iter().map(|n| n.to_ascii_lowercase()).collect())
+            .collect()
+    });
+
+/// Whether `name` is one of the names of `service` (a `service()` result), ignoring case.
+fn listed(service: &(&'static str, bool, &'static [&'static str]), name: &str) -> bool {
+    let Some(i) = SERVICES.iter().position(|s| std::ptr::eq(s, service)) else {
+        return false;
+    };
+    let mut buf = [0u8; 64];
+    let lower = match buf.get_mut(..name.len()) {
+        Some(slot) => {
+            slot.copy_from_slice(name.as_bytes());
+            slot.make_ascii_lowercase();
+            std::str::from_utf8(slot).ok()
+        }
+        None => None,
+    };
+    match lower {
+        Some(l) => LOWERCASE[i].contains(l),
+        None => LOWERCASE[i].contains(&name.to_ascii_lowercase()),
+    }
+}
+
 fn service(prefix: &str) -> Option<&'static (&'static str, bool, &'static [&'static str])> {
     SERVICES
         .iter()
@@ -441,7 +471,7 @@ pub fn is_known(action: &str) -> bool {
     let Some((prefix, name)) = action.split_once(':') else {
         return false;
     };
-    service(prefix).is_some_and(|(_, _, names)| names.iter().any(|n| n.eq_ignore_ascii_case(name)))
+    service(prefix).is_some_and(|s| listed(s, name))
 }
 
 /// Checks one `Action` entry.
@@ -452,7 +482,7 @@ pub fn check(action: &str) -> ActionCheck {
     let Some((prefix, name)) = action.split_once(':') else {
         return ActionCheck::Unknown { suggestion: None };
     };
-    let Some((canonical, complete, names)) = service(prefix) else {
+    let Some(entry) = service(prefix) else {
         // A misspelled long prefix (`secretmanager`); short ones are too close to real services.
         let lower = prefix.to_ascii_lowercase();
         if OTHER_SERVICES.contains(&lower.as_str()) {
@@ -466,6 +496,7 @@ pub fn check(action: &str) -> ActionCheck {
                 suggestion: format!("{p}:{name}"),
             });
     };
+    let (canonical, complete, names) = entry;
     if name.contains(['*', '?']) {
         let matches_any = names
             .iter()
@@ -476,7 +507,7 @@ pub fn check(action: &str) -> ActionCheck {
             ActionCheck::Unknown { suggestion: None }
         };
     }
-    if names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+    if listed(entry, name) {
         return ActionCheck::Fine;
     }
     let lower = name.to_ascii_lowercase();

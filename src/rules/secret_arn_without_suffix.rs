@@ -41,6 +41,14 @@ impl Rule for SecretArnWithoutSuffix {
                     if !entry.value.contains(":secretsmanager:") {
                         continue;
                     }
+                    // Most entries end with a suffix: settle them before parsing anything.
+                    if entry
+                        .value
+                        .split_once(":secret:")
+                        .is_some_and(|(_, id)| has_secret_suffix(id))
+                    {
+                        continue;
+                    }
                     // Placeholders are arn-placeholder's to report and fix.
                     if known.contains(&entry.loc)
                         || entry.value.contains(['*', '?', '$'])

@@ -22,8 +22,15 @@ impl Rule for SecretWildcardBroad {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for policy in &cx.inventory.policies {
             for statement in &policy.document.statements {
+                // The cheap test first: most statements name no secret ending in `*`.
+                let candidate = |v: &str| v.ends_with('*') && v.contains(":secret:");
                 if statement.effect.value != Effect::Allow
                     || statement.resource.negated
+                    || !statement
+                        .resource
+                        .values
+                        .iter()
+                        .any(|e| candidate(&e.value))
                     || !statement_covers_action(statement, "secretsmanager:GetSecretValue")
                 {
                     continue;
