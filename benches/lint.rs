@@ -3,62 +3,17 @@
 //! parliament's on the same files.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ecslint::inventory::files::{Inputs, PolicyArg};
 
-pub const POLICIES: usize = 2_000;
+#[path = "support/policies.rs"]
+mod policies;
+use policies::{POLICIES, write_policies};
 
 // The binary's allocator, so the figure is the binary's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// A realistic execution-role policy: a few statements over secrets, parameters, keys, ECR and
-/// logs, some with the mistakes ecslint looks for.
-pub fn policy(i: usize) -> String {
-    let region = ["eu-west-1", "us-east-1", "ap-northeast-1"][i % 3];
-    let account = format!("{:012}", 100_000_000_000u64 + i as u64);
-    let mut statements = vec![
-        r#"{"Effect": "Allow", "Action": ["ecr:GetAuthorizationToken", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}"#.to_string(),
-        format!(
-            r#"{{"Sid": "Secrets{i}", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": ["arn:aws:secretsmanager:{region}:{account}:secret:app{i}/db-??????", "arn:aws:secretsmanager:{region}:{account}:secret:app{i}/api-key{}"]}}"#,
-            if i.is_multiple_of(4) { "" } else { "-??????" }
-        ),
-        format!(
-            r#"{{"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": "arn:aws:ssm:{region}:{account}:parameter/app{i}/*"}}"#
-        ),
-        format!(
-            r#"{{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:{region}:{account}:key{}0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", "Condition": {{"StringEquals": {{"kms:ViaService": "secretsmanager.{region}.amazonaws.com"}}}}}}"#,
-            if i.is_multiple_of(7) { ":" } else { "/" }
-        ),
-    ];
-    if i.is_multiple_of(5) {
-        statements.push(format!(
-            r#"{{"Effect": "Deny", "Action": "secretsmanager:*", "Resource": "arn:aws:secretsmanager:*:{account}:secret:prod-*"}}"#
-        ));
-    }
-    format!(
-        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {}\n  ]\n}}\n",
-        statements.join(",\n    ")
-    )
-}
-
 fn lint(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut inputs = Inputs::default();
-    for i in 0..POLICIES {
-        let path = dir.path().join(format!("policy-{i:04}.json"));
-        std::fs::write(&path, policy(i)).unwrap();
-        inputs.policies.push(PolicyArg {
-            role: None,
-            path: path.to_string_lossy().into_owned(),
-        });
-    }
-    // Leave the files for a side-by-side run of another linter when asked to.
-    if let Ok(keep) = std::env::var("ECSLINT_BENCH_KEEP") {
-        for i in 0..POLICIES {
-            let _ = std::fs::create_dir_all(&keep);
-            let _ = std::fs::write(format!("{keep}/policy-{i:04}.json"), policy(i));
-        }
-    }
+    let (_dir, inputs) = write_policies();
     let options = ecslint::CheckOptions::default();
     let mut group = c.benchmark_group("lint");
     group.throughput(Throughput::Elements(POLICIES as u64));

@@ -55,11 +55,16 @@ pub struct CheckOptions {
 /// A finding inside a document that is not a file of its own (a role's policy in account
 /// details, a URL-encoded document) says which role and policy it is in: the file alone does not.
 fn name_embedded_policies(findings: &mut [Finding], inventory: &inventory::Inventory) {
+    // Only documents that are not files of their own need naming: usually none, or a few.
+    let embedded: Vec<&inventory::AttachedPolicy> =
+        inventory.policies.iter().filter(|p| !p.editable).collect();
+    if embedded.is_empty() {
+        return;
+    }
     for finding in findings {
         let Some(loc) = finding.loc else { continue };
-        let holder = inventory.policies.iter().find(|p| {
-            !p.editable
-                && p.document.loc.source == loc.source
+        let holder = embedded.iter().find(|p| {
+            p.document.loc.source == loc.source
                 && p.document.loc.span.start <= loc.span.start
                 && loc.span.end <= p.document.loc.span.end
         });
