@@ -216,8 +216,9 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
     // Most ARNs are real: their region and account are, and no part of the resource says "name"
     // or "id". Settle those with one pass instead of a look at every segment.
     if !bracketed {
-        let fields: Vec<&str> = s.splitn(6, ':').collect();
-        if let [_, _, _, region, account, resource] = fields.as_slice()
+        let mut fields = s.splitn(6, ':').skip(3);
+        if let (Some(region), Some(account), Some(resource)) =
+            (fields.next(), fields.next(), fields.next())
             && !could_be_placeholder_field(region)
             && !could_be_placeholder_field(account)
             && !contains_ignoring_case(resource, "name")
