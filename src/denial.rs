@@ -89,8 +89,7 @@ pub struct Denial {
 }
 
 fn regex(pattern: &str) -> Regex {
-    // ok: every caller passes a constant pattern, exercised by the tests below
-    Regex::new(pattern).expect("valid constant pattern")
+    Regex::new(pattern).expect("valid constant pattern") // ok: every caller passes a constant pattern, exercised by the tests below
 }
 
 static ACCESS_DENIED: LazyLock<Regex> = LazyLock::new(|| {

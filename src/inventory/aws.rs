@@ -125,23 +125,7 @@ async fn service_failures(
     ecs: &aws_sdk_ecs::Client,
     service: &str,
 ) -> Result<(Vec<ServiceEvent>, Option<String>), LiveError> {
-    let (cluster, name) = service.split_once('/').unwrap_or(("default", service));
-    let out = ecs
-        .describe_services()
-        .cluster(cluster)
-        .services(name)
-        .send()
-        .await
-        .map_err(|e| LiveError::Service {
-            name: service.to_string(),
-            reason: reason(&e),
-        })?;
-    let Some(found) = out.services().first() else {
-        return Err(LiveError::Service {
-            name: service.to_string(),
-            reason: format!("no service {name:?} in cluster {cluster:?}"),
-        });
-    };
+    let found = describe_service(ecs, service).await?;
     let mut events: Vec<ServiceEvent> = Vec::new();
     let mut add = |at: Option<&aws_sdk_ecs::primitives::DateTime>, message: &str| {
         if events.len() < RECENT_PER_SERVICE
@@ -169,6 +153,29 @@ async fn service_failures(
         }
     }
     Ok((events, found.task_definition().map(str::to_string)))
+}
+
+/// `CLUSTER/SERVICE` (cluster `default` without one) through `ecs:DescribeServices`.
+async fn describe_service(
+    ecs: &aws_sdk_ecs::Client,
+    service: &str,
+) -> Result<aws_sdk_ecs::types::Service, LiveError> {
+    let (cluster, name) = service.split_once('/').unwrap_or(("default", service));
+    let error = |reason: String| LiveError::Service {
+        name: service.to_string(),
+        reason,
+    };
+    let out = ecs
+        .describe_services()
+        .cluster(cluster)
+        .services(name)
+        .send()
+        .await
+        .map_err(|e| error(reason(&e)))?;
+    out.services()
+        .first()
+        .cloned()
+        .ok_or_else(|| error(format!("no service {name:?} in cluster {cluster:?}")))
 }
 
 /// Whether a service event reports a failure (not "has started 1 tasks" or "reached a steady
@@ -334,23 +341,12 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
     let mut parameters: Vec<(Option<String>, String)> = Vec::new();
     let mut task_definitions = target.task_definitions.clone();
     for service in &target.services {
-        let (cluster, name) = service.split_once('/').unwrap_or(("default", service));
-        let out = ecs
-            .describe_services()
-            .cluster(cluster)
-            .services(name)
-            .send()
-            .await
-            .map_err(|e| LiveError::Service {
-                name: service.clone(),
-                reason: describe(&e),
-            })?;
-        match out.services().first().and_then(|s| s.task_definition()) {
+        match describe_service(&ecs, service).await?.task_definition() {
             Some(td) => task_definitions.push(td.to_string()),
             None => {
                 return Err(LiveError::Service {
                     name: service.clone(),
-                    reason: format!("no service {name:?} in cluster {cluster:?}"),
+                    reason: "it names no task definition".to_string(),
                 });
             }
         }
