@@ -445,7 +445,7 @@ fn finish_check(
         fixing.fix = false;
         fixing.print_corrected = true;
         stderr.push_str(
-            "ecslint: --fix does not write to AWS: the corrected documents follow, each with the command that applies it\n",
+            "ecslint: --fix does not write to AWS: each corrected document is printed with the command that applies it\n",
         );
     }
     if fixing.fix || fixing.diff || fixing.print_corrected {
@@ -1029,7 +1029,8 @@ fn diagnose_each(
                     s.text
                 ));
             }
-            out
+            // What AWS said is quoted as it came: no escape sequence reaches the terminal.
+            report::terminal_safe(&out)
         }
         _ => {
             // One report of every finding, each once.
@@ -1055,11 +1056,7 @@ fn diagnose_each(
             })
         }
     };
-    (
-        code,
-        report::terminal_safe(&stdout),
-        report::terminal_safe(&notes),
-    )
+    (code, stdout, report::terminal_safe(&notes))
 }
 
 /// What a live command asks AWS for, besides what its task definitions lead to.
