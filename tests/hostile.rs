@@ -201,3 +201,47 @@ fn a_closed_stdout_does_not_panic() {
     let out = child.wait_with_output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn every_account_file_flag_answers_hostile_bytes_with_a_located_finding() {
+    // Each listing flag, given garbage, the wrong shape, or entries of the wrong types.
+    let dir = tempfile::tempdir().unwrap();
+    for flag in [
+        "--kms-aliases",
+        "--parameters",
+        "--secrets",
+        "--account-details",
+    ] {
+        for (name, bytes) in [
+            ("binary", &b"\x00\xff\xfe{[\x1b]"[..]),
+            ("shape", &b"[1, 2, 3]"[..]),
+            (
+                "types",
+                &br#"{"Aliases": [{"AliasArn": 7, "TargetKeyId": null}], "Parameters": [{"Name": []}], "SecretList": [{"ARN": {}}], "RoleDetailList": [{"RoleName": 1}]}"#[..],
+            ),
+        ] {
+            let path = dir.path().join(format!("{}-{name}.json", &flag[2..]));
+            std::fs::write(&path, bytes).unwrap();
+            let out = Command::cargo_bin("ecslint")
+                .unwrap()
+                .args(["check", "--format", "json", "--task-definition", TASK, flag])
+                .arg(&path)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stderr.contains("panicked"), "{flag} {name}: {stderr}");
+            assert_eq!(out.status.code(), Some(1), "{flag} {name}: {stderr}");
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            // Wrong shapes and binary are named at a place in that file; entries of the wrong
+            // types are skipped (or named) without stopping the check.
+            if name != "types" {
+                let named = report["findings"].as_array().unwrap().iter().any(|f| {
+                    f["location"]["file"]
+                        .as_str()
+                        .is_some_and(|file| file.ends_with(&format!("{}-{name}.json", &flag[2..])))
+                });
+                assert!(named, "{flag} {name}: {report:#}");
+            }
+        }
+    }
+}
