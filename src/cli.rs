@@ -128,6 +128,7 @@ impl AccountArgs {
             parameters: self.parameters.clone(),
             kms_aliases: self.kms_aliases.clone(),
             memory: Default::default(),
+            preread: Default::default(),
         }
     }
 
@@ -345,6 +346,9 @@ pub struct CheckArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub fixing: FixArgs,
+    /// Files a folder search already read (`lint DIR`), not read again.
+    #[arg(skip)]
+    pub preread: Preread,
 }
 
 #[derive(Clone, Copy, Debug, Default, clap::Args)]
@@ -399,10 +403,16 @@ fn check(args: CheckArgs) -> (u8, String, String) {
         return check_live(args, config);
     }
     let mut task_definitions = Vec::new();
+    let mut preread = std::collections::HashMap::new();
     for path in &args.task_definitions {
         let p = std::path::Path::new(path);
         if p.is_dir() {
-            json_files_in(p, &["\"containerDefinitions\""], &mut task_definitions);
+            json_files_in(
+                p,
+                &["\"containerDefinitions\""],
+                &mut task_definitions,
+                &mut preread,
+            );
         } else {
             task_definitions.push(path.clone());
         }
@@ -413,7 +423,9 @@ fn check(args: CheckArgs) -> (u8, String, String) {
     {
         return usage_error("no task definitions found in the paths given");
     }
-    let inputs = args.account.inputs(task_definitions);
+    let mut inputs = args.account.inputs(task_definitions);
+    inputs.preread = preread;
+    inputs.preread.extend(args.preread.clone());
     let options = crate::CheckOptions {
         region: args.region.clone(),
         default_region: ["AWS_REGION", "AWS_DEFAULT_REGION"]
@@ -677,6 +689,7 @@ fn simulate(args: SimulateArgs) -> (u8, String, String) {
 
 fn lint(args: LintArgs) -> (u8, String, String) {
     let mut files = Vec::new();
+    let mut preread = Preread::new();
     for path in &args.paths {
         let p = std::path::Path::new(path);
         if p.is_dir() {
@@ -684,6 +697,7 @@ fn lint(args: LintArgs) -> (u8, String, String) {
                 p,
                 &["\"Statement\"", "\"PolicyDocument\"", "\"PolicyVersion\""],
                 &mut files,
+                &mut preread,
             );
         } else {
             files.push(path.clone());
@@ -701,6 +715,7 @@ fn lint(args: LintArgs) -> (u8, String, String) {
         region: None,
         output: args.output,
         fixing: args.fixing,
+        preread,
     };
     if check_args.account.policies.is_empty() {
         return usage_error("no policy files found in the paths given");
@@ -708,9 +723,53 @@ fn lint(args: LintArgs) -> (u8, String, String) {
     check(check_args)
 }
 
+/// Bytes already read from disk, by path, for the loader not to read them again.
+type Preread = std::collections::HashMap<String, std::sync::Arc<[u8]>>;
+
 /// The JSON files under `dir` that hold one of `keys` (a policy document, a task definition), in a
-/// stable order. Hidden folders and `target` are skipped; account details are not policies.
-fn json_files_in(dir: &std::path::Path, keys: &[&str], out: &mut Vec<String>) {
+/// stable order, with their bytes (read to tell what they are) in `preread`. Hidden folders and
+/// `target` are skipped; account details are not policies; unreadable files are left out.
+fn json_files_in(
+    dir: &std::path::Path,
+    keys: &[&str],
+    out: &mut Vec<String>,
+    preread: &mut Preread,
+) {
+    let mut candidates = Vec::new();
+    json_paths_in(dir, &mut candidates);
+    // Reading thousands of files is most of a folder's lint: read them on every core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = candidates.len().div_ceil(threads).max(1);
+    let read: Vec<Option<Vec<u8>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = candidates
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| crate::inventory::files::read_bytes(p).ok())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    for (path, bytes) in candidates.into_iter().zip(read) {
+        let Some(bytes) = bytes else { continue };
+        // The start tells a policy from a task definition or a listing.
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+        if keys.iter().any(|k| text.contains(k)) && !text.contains("\"RoleDetailList\"") {
+            preread.insert(path.clone(), bytes.into());
+            out.push(path);
+        }
+    }
+}
+
+/// Every `*.json` file under `dir`, sorted per folder; hidden folders, `target`, `node_modules`
+/// and linked folders (a link loop would never end) are not entered.
+fn json_paths_in(dir: &std::path::Path, out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -722,23 +781,12 @@ fn json_files_in(dir: &std::path::Path, keys: &[&str], out: &mut Vec<String>) {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        // A linked folder is not followed: a link loop would never end.
         let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
         if is_dir {
             if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                json_files_in(&path, keys, out);
+                json_paths_in(&path, out);
             }
-            continue;
-        }
-        if !name.ends_with(".json") {
-            continue;
-        }
-        // Read a little to tell a policy from a task definition or a listing.
-        let wanted = std::fs::read(&path).is_ok_and(|bytes| {
-            let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
-            keys.iter().any(|k| text.contains(k)) && !text.contains("\"RoleDetailList\"")
-        });
-        if wanted {
+        } else if name.ends_with(".json") {
             out.push(path.to_string_lossy().into_owned());
         }
     }

@@ -102,8 +102,11 @@ const UNPLACED: SourceId = SourceId(usize::MAX);
 
 impl Prepared {
     fn read(path: &str) -> Result<Prepared, LoadError> {
-        let bytes = read_bytes(path)?;
-        Ok(match String::from_utf8(bytes) {
+        Ok(Prepared::from_bytes(read_bytes(path)?))
+    }
+
+    fn from_bytes(bytes: Vec<u8>) -> Prepared {
+        match String::from_utf8(bytes) {
             Ok(text) => {
                 let parsed = Some(json::parse(&text));
                 Prepared {
@@ -119,13 +122,16 @@ impl Prepared {
                 parsed: None,
                 document: None,
             },
-        })
+        }
     }
 
     /// Also parses the policy document a policy file holds as an object, so that work — and
     /// freeing the JSON tree — happens on the reading threads too.
-    fn read_policy(path: &str) -> Result<Prepared, LoadError> {
-        let mut prepared = Prepared::read(path)?;
+    fn read_policy(path: &str, preread: Option<&[u8]>) -> Result<Prepared, LoadError> {
+        let mut prepared = match preread {
+            Some(bytes) => Prepared::from_bytes(bytes.to_vec()),
+            None => Prepared::read(path)?,
+        };
         if let Some(Ok(node)) = &prepared.parsed {
             let located = locate(node);
             if matches!(located.node.kind, Kind::Object(_)) {
@@ -184,6 +190,9 @@ pub struct Inputs {
     pub kms_aliases: Vec<String>,
     /// Documents already in memory (fetched live), by the name the paths above use for them.
     pub memory: std::collections::BTreeMap<String, String>,
+    /// Files whose bytes were already read from disk (a folder's files, read to tell policies
+    /// from task definitions), by path: still files (fixes write them), not read again.
+    pub preread: std::collections::HashMap<String, std::sync::Arc<[u8]>>,
 }
 
 /// Where a policy document sits in a file, and what the wrapper says about it.
@@ -253,6 +262,10 @@ impl Loaded {
             ..Loaded::default()
         };
         for path in &inputs.task_definitions {
+            if let Some(bytes) = inputs.preread.get(path) {
+                let prepared = Prepared::from_bytes(bytes.to_vec());
+                loaded.prepared.insert(path.clone(), Ok(prepared));
+            }
             loaded.load_task_definition(path)?;
         }
         let paths: Vec<&str> = inputs
@@ -261,7 +274,7 @@ impl Loaded {
             .map(|a| a.path.as_str())
             .filter(|p| !inputs.memory.contains_key(*p))
             .collect();
-        loaded.prepare_all(&paths);
+        loaded.prepare_all(&paths, &inputs.preread);
         for arg in &inputs.policies {
             let attachment = match &arg.role {
                 Some(r) => Attachment::Role(crate::arn::role_name(r).to_string()),
@@ -343,9 +356,20 @@ impl Loaded {
 
     /// Reads, decodes and parses many files at once, on every core, ahead of loading them in
     /// order: the files are independent, and lint runs read thousands.
-    fn prepare_all(&mut self, paths: &[&str]) {
+    fn prepare_all(
+        &mut self,
+        paths: &[&str],
+        preread: &std::collections::HashMap<String, std::sync::Arc<[u8]>>,
+    ) {
         const WORTH_THREADS: usize = 64;
         if paths.len() < WORTH_THREADS {
+            // Few files: loaded in order, from the bytes already read where there are some.
+            for path in paths {
+                if let Some(bytes) = preread.get(*path) {
+                    let prepared = Prepared::from_bytes(bytes.to_vec());
+                    self.prepared.insert(path.to_string(), Ok(prepared));
+                }
+            }
             return;
         }
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -356,7 +380,12 @@ impl Loaded {
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|p| (p.to_string(), Prepared::read_policy(p)))
+                            .map(|p| {
+                                (
+                                    p.to_string(),
+                                    Prepared::read_policy(p, preread.get(*p).map(|b| &b[..])),
+                                )
+                            })
                             .collect::<Vec<_>>()
                     })
                 })
@@ -917,7 +946,8 @@ impl Loaded {
     }
 }
 
-fn read_bytes(path: &str) -> Result<Vec<u8>, LoadError> {
+/// A file's bytes, refusing folders and files over [`MAX_FILE_BYTES`].
+pub(crate) fn read_bytes(path: &str) -> Result<Vec<u8>, LoadError> {
     let unreadable = |e: std::io::Error| LoadError::Unreadable {
         path: path.to_string(),
         reason: e.to_string().to_lowercase(),
