@@ -154,15 +154,22 @@ fn could_be_placeholder_field(field: &str) -> bool {
 }
 
 fn could_be_placeholder_name(segment: &str) -> bool {
-    segment.len() <= 40
-        && (contains_ignoring_case(segment, "name") || contains_ignoring_case(segment, "id"))
+    segment.len() <= 40 && says_name_or_id(segment)
 }
 
-fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// Whether `text` contains "name" or "id", in any case: one pass over the bytes.
+fn says_name_or_id(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let at = |i: usize, word: &[u8]| {
+        bytes
+            .get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    bytes.iter().enumerate().any(|(i, b)| match b {
+        b'n' | b'N' => at(i, b"name"),
+        b'i' | b'I' => at(i, b"id"),
+        _ => false,
+    })
 }
 
 /// Whether a region or account field is a documentation placeholder.
@@ -202,7 +209,7 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
         return found;
     }
     // The regexes run only where a placeholder is possible at all: most ARNs are plainly real.
-    let bracketed = s.contains(['<', '{']);
+    let bracketed = s.bytes().any(|b| b == b'<' || b == b'{');
     for m in BRACKETED.captures_iter(if bracketed { s } else { "" }) {
         let Some(m) = m.get(1).or_else(|| m.get(0)) else {
             continue;
@@ -221,8 +228,7 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
             (fields.next(), fields.next(), fields.next())
             && !could_be_placeholder_field(region)
             && !could_be_placeholder_field(account)
-            && !contains_ignoring_case(resource, "name")
-            && !contains_ignoring_case(resource, "id")
+            && !says_name_or_id(resource)
         {
             return found;
         }
@@ -401,5 +407,28 @@ mod tests {
             kms_key_colon_corrected("arn:aws:secretsmanager:us-east-1:1:key:abcd"),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod name_or_id_tests {
+    use super::says_name_or_id;
+
+    #[test]
+    fn finds_name_or_id_in_any_case_and_nothing_else() {
+        for yes in ["secret_name", "KEY_ID", "Id", "rename", "NAME", "x/id/y"] {
+            assert!(says_name_or_id(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "i",
+            "n",
+            "nam",
+            "secret:app/db-??????",
+            "key/0f1e2d3c-4b5a",
+            "in",
+        ] {
+            assert!(!says_name_or_id(no), "{no}");
+        }
     }
 }
