@@ -296,6 +296,22 @@ fn live_mode_against_moto() {
     // --service CLUSTER/SERVICE checks the service's current task definition.
     let by_service = json_run(&moto, &["check", "--aws", "--service", "web/nginx"], 1);
     assert_eq!(rules(&by_service), rules(&live));
+    // snapshot --service writes the revision the service runs.
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let out = ecslint(
+        &moto,
+        &["snapshot", "--aws", "--service", "web/nginx", "-o", folder],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written =
+        std::fs::read_to_string(dir.path().join("describe-task-definition.json")).unwrap();
+    assert!(written.contains("\"family\": \"nginx-web\""), "{written}");
 
     let out = ecslint(&moto, &["check", "--aws", "--service", "web/missing"]);
     assert_eq!(out.status.code(), Some(2));
