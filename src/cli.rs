@@ -471,7 +471,8 @@ fn finish_check(
             &checked.sources,
             &fixes,
             fixing.unsafe_fixes,
-            if fixing.print_corrected {
+            // Live documents are no files: their diff is the corrected document's.
+            if fixing.print_corrected || (fixing.diff && args.live.aws) {
                 &all
             } else {
                 &only_files
@@ -481,7 +482,7 @@ fn finish_check(
             let mut out = String::new();
             for (id, text) in &plan.files {
                 let source = checked.sources.get(*id);
-                if fixing.diff {
+                if checked.writable.contains(id) && fixing.diff {
                     out.push_str(&crate::fix::unified_diff(&source.name, &source.text, text));
                 } else if checked.writable.contains(id) {
                     out.push_str(&format!("== {} ==\n{text}", source.name));
@@ -489,8 +490,15 @@ fn finish_check(
                         out.push('\n');
                     }
                 } else {
-                    // A document inside another file: print each changed policy on its own.
-                    out.push_str(&corrected_documents(&checked, &findings, &plan, *id));
+                    // A document inside another file (or fetched live): each changed policy on
+                    // its own, corrected or as a diff.
+                    out.push_str(&corrected_documents(
+                        &checked,
+                        &findings,
+                        &plan,
+                        *id,
+                        fixing.diff,
+                    ));
                 }
             }
             // A live --fix changed nothing yet: the account is as wrong as it was.
@@ -538,6 +546,7 @@ fn corrected_documents(
     findings: &[crate::rules::Finding],
     plan: &crate::fix::Plan,
     id: crate::source::SourceId,
+    as_diff: bool,
 ) -> String {
     let edits: Vec<&crate::fix::Edit> = plan
         .applied
@@ -571,6 +580,20 @@ fn corrected_documents(
                 .as_ref()
                 .and_then(|v| serde_json::to_string_pretty(v).ok())
                 .unwrap_or_else(|| fixed.clone());
+            if as_diff {
+                // Both sides laid out alike, so the diff shows the fix and nothing else.
+                let before = serde_json::from_str::<serde_json::Value>(document)
+                    .ok()
+                    .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                    .unwrap_or_else(|| document.to_string());
+                let label = format!("{} ({name})", checked.sources.get(id).name);
+                out.push_str(&crate::fix::unified_diff(
+                    &label,
+                    &format!("{before}\n"),
+                    &format!("{pretty}\n"),
+                ));
+                continue;
+            }
             out.push_str(&format!(
                 "== {} ({name}) ==\n{pretty}\n",
                 checked.sources.get(id).name

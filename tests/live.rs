@@ -268,6 +268,22 @@ fn live_mode_against_moto() {
         ],
     );
     let corrected = String::from_utf8(out.stdout).unwrap();
+    // --diff shows the corrected document against the fetched one, and exits 1.
+    let out = ecslint(
+        &moto,
+        &["check", "--aws", "--task-definition", "nginx-web", "--diff"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("aws://account-details.json#role/ecsTaskExecutionRole/inline/registry-credentials (registry-credentials)"),
+        "{diff}"
+    );
+    assert!(
+        diff.lines()
+            .any(|l| l.starts_with('+') && l.contains("gitlab-sample-registry-??????")),
+        "{diff}"
+    );
     assert!(
         corrected.contains("gitlab-sample-registry-??????"),
         "{corrected}"
