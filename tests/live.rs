@@ -531,55 +531,37 @@ fn live_mode_against_moto() {
     // simulate --aws reads the principal's role and the resource's own policy: the seed's display
     // name (the secret given by name is resolved to its stored ARN), then the key policy that
     // leaves the paged role out although its identity policy grants kms:Decrypt.
-    let simulated = json_run(
-        &moto,
-        &[
-            "simulate",
-            "--aws",
-            "--principal",
-            "ecsTaskExecutionRole",
-            "--action",
-            "secretsmanager:GetSecretValue",
-            "--resource",
-            "gitlab-sample-registry",
-        ],
+    let simulate = |principal: &str, action: &str, resource: &str, code: i32| {
+        json_run(
+            &moto,
+            &[
+                "simulate",
+                "--aws",
+                "--principal",
+                principal,
+                "--action",
+                action,
+                "--resource",
+                resource,
+            ],
+            code,
+        )
+    };
+    let simulated = simulate(
+        "ecsTaskExecutionRole",
+        "secretsmanager:GetSecretValue",
+        "gitlab-sample-registry",
         1,
     );
     assert_eq!(simulated["decision"], "denied", "{simulated:#}");
     assert_eq!(simulated["request"]["resource"], secret_arn.as_str());
     let near = simulated["near_misses"].to_string();
     assert!(near.contains("display name"), "{simulated:#}");
-    let on_key = json_run(
-        &moto,
-        &[
-            "simulate",
-            "--aws",
-            "--principal",
-            "pagedExecutionRole",
-            "--action",
-            "kms:Decrypt",
-            "--resource",
-            &key_arn,
-        ],
-        1,
-    );
+    let on_key = simulate("pagedExecutionRole", "kms:Decrypt", &key_arn, 1);
     assert_eq!(on_key["missing_allow_from"], "key-policy", "{on_key:#}");
     // The same request by the role the key policy names is allowed (its identity policy says
     // nothing of KMS, and the key policy grants the role directly).
-    let by_named = json_run(
-        &moto,
-        &[
-            "simulate",
-            "--aws",
-            "--principal",
-            "ecsTaskExecutionRole",
-            "--action",
-            "kms:Decrypt",
-            "--resource",
-            &key_arn,
-        ],
-        0,
-    );
+    let by_named = simulate("ecsTaskExecutionRole", "kms:Decrypt", &key_arn, 0);
     assert_eq!(by_named["decision"], "allowed", "{by_named:#}");
 
     // SSM parameters: DescribeParameters gives the SecureString's key (by alias), DescribeKey

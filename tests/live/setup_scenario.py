@@ -25,6 +25,11 @@ trust = {
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
 role = iam.create_role(RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+# The trust AWS recommends: ECS tasks, on behalf of this account only.
+trust_from_this_account = {
+    "Version": "2012-10-17",
+    "Statement": [{**trust["Statement"][0], "Condition": {"StringEquals": {"aws:SourceAccount": account}}}],
+}
 display_name = secret.rsplit("-", 1)[0]
 iam.put_role_policy(
     RoleName="ecsTaskExecutionRole",
@@ -122,15 +127,7 @@ stopped_service_task(
 # attached to its role, past the first page (100) of ListAttachedRolePolicies.
 iam.create_role(
     RoleName="pagedExecutionRole",
-    AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-        }],
-    }),
+    AssumeRolePolicyDocument=json.dumps(trust_from_this_account),
 )
 # A second secret whose resource policy denies that role what its identity policy allows.
 token = sm.create_secret(Name="web-api-token", SecretString="not-read-by-ecslint")["ARN"]
@@ -219,15 +216,7 @@ ssm.put_parameter(Name="/web/db-url", Value="not-read-by-ecslint", Type="SecureS
 ssm.put_parameter(Name="web-mode", Value="not-read-by-ecslint", Type="String")
 iam.create_role(
     RoleName="paramsExecutionRole",
-    AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-        }],
-    }),
+    AssumeRolePolicyDocument=json.dumps(trust_from_this_account),
 )
 iam.put_role_policy(
     RoleName="paramsExecutionRole",
