@@ -422,33 +422,36 @@ pub enum ActionCheck {
     UnknownService { suggestion: String },
 }
 
-/// Each service's action names, lowercased, for lookups that do not scan the list: `check` runs
-/// on every `Action` entry of every policy a lint reads.
-static LOWERCASE: std::sync::LazyLock<Vec<std::collections::HashSet<String>>> =
-    std::sync::LazyLock::new(|| {
-        SERVICES
-            .iter()
-            .map(|(_, _, names)| names.iter().map(|n| n.to_ascii_lowercase()).collect())
-            .collect()
-    });
+/// Each service's action names, lowercased, by service prefix, for lookups that do not scan the
+/// list: `check` runs on every `Action` entry of every policy a lint reads.
+static LOWERCASE: std::sync::LazyLock<
+    std::collections::HashMap<&'static str, std::collections::HashSet<String>>,
+> = std::sync::LazyLock::new(|| {
+    SERVICES
+        .iter()
+        .map(|(prefix, _, names)| {
+            (
+                *prefix,
+                names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+            )
+        })
+        .collect()
+});
 
-/// Whether `name` is one of the names of `service` (a `service()` result), ignoring case.
-fn listed(service: &(&'static str, bool, &'static [&'static str]), name: &str) -> bool {
-    let Some(i) = SERVICES.iter().position(|s| std::ptr::eq(s, service)) else {
+/// Whether `name` is one of the actions of the service `prefix` (as the catalog spells it),
+/// ignoring case.
+fn listed(prefix: &str, name: &str) -> bool {
+    let Some(names) = LOWERCASE.get(prefix) else {
         return false;
     };
     let mut buf = [0u8; 64];
-    let lower = match buf.get_mut(..name.len()) {
+    match buf.get_mut(..name.len()) {
         Some(slot) => {
             slot.copy_from_slice(name.as_bytes());
             slot.make_ascii_lowercase();
-            std::str::from_utf8(slot).ok()
+            std::str::from_utf8(slot).is_ok_and(|l| names.contains(l))
         }
-        None => None,
-    };
-    match lower {
-        Some(l) => LOWERCASE[i].contains(l),
-        None => LOWERCASE[i].contains(&name.to_ascii_lowercase()),
+        None => names.contains(&name.to_ascii_lowercase()),
     }
 }
 
@@ -471,7 +474,7 @@ pub fn is_known(action: &str) -> bool {
     let Some((prefix, name)) = action.split_once(':') else {
         return false;
     };
-    service(prefix).is_some_and(|s| listed(s, name))
+    service(prefix).is_some_and(|(canonical, _, _)| listed(canonical, name))
 }
 
 /// Checks one `Action` entry.
@@ -482,7 +485,7 @@ pub fn check(action: &str) -> ActionCheck {
     let Some((prefix, name)) = action.split_once(':') else {
         return ActionCheck::Unknown { suggestion: None };
     };
-    let Some(entry) = service(prefix) else {
+    let Some((canonical, complete, names)) = service(prefix) else {
         // A misspelled long prefix (`secretmanager`); short ones are too close to real services.
         let lower = prefix.to_ascii_lowercase();
         if OTHER_SERVICES.contains(&lower.as_str()) {
@@ -496,7 +499,6 @@ pub fn check(action: &str) -> ActionCheck {
                 suggestion: format!("{p}:{name}"),
             });
     };
-    let (canonical, complete, names) = entry;
     if name.contains(['*', '?']) {
         let matches_any = names
             .iter()
@@ -507,7 +509,7 @@ pub fn check(action: &str) -> ActionCheck {
             ActionCheck::Unknown { suggestion: None }
         };
     }
-    if listed(entry, name) {
+    if listed(canonical, name) {
         return ActionCheck::Fine;
     }
     let lower = name.to_ascii_lowercase();

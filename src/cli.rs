@@ -669,12 +669,8 @@ fn simulate(args: SimulateArgs) -> (u8, String, String) {
             Ok(s) => s,
             Err(e) => return usage_error(&e),
         };
+        notes = snapshot.stderr_notes();
         absorb(&mut inputs, snapshot.files, &snapshot.key_policies);
-        notes = snapshot
-            .notes
-            .iter()
-            .map(|n| format!("ecslint: {n}\n"))
-            .collect();
     }
     let sim = match crate::simulate::simulate(
         &inputs,
@@ -914,12 +910,8 @@ fn diagnose(args: DiagnoseArgs) -> (u8, String, String) {
             name = format!("ecs://stopped-task/{}", short_task(&label));
         }
         inputs.task_definitions.clear();
+        notes = snapshot.stderr_notes();
         absorb(&mut inputs, snapshot.files, &snapshot.key_policies);
-        notes = snapshot
-            .notes
-            .iter()
-            .map(|n| format!("ecslint: {n}\n"))
-            .collect();
     }
     if !subjects.is_empty() {
         return diagnose_each(&subjects, &inputs, &args, notes);
@@ -1186,12 +1178,8 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> (u8, String
         Err(e) => return usage_error(&e),
     };
     let mut inputs = args.account.inputs(Vec::new());
+    let notes = snapshot.stderr_notes();
     absorb(&mut inputs, snapshot.files, &snapshot.key_policies);
-    let notes: String = snapshot
-        .notes
-        .iter()
-        .map(|n| format!("ecslint: {n}\n"))
-        .collect();
     let options = crate::CheckOptions {
         region: args.region.take(),
         default_region: None,
@@ -1253,11 +1241,7 @@ fn snapshot(args: SnapshotArgs) -> (u8, String, String) {
             (flag, None) => command.push_str(&format!(" {flag} {}", path.display())),
         }
     }
-    let notes: String = snapshot
-        .notes
-        .iter()
-        .map(|n| format!("ecslint: {n}\n"))
-        .collect();
+    let notes = snapshot.stderr_notes();
     (
         EXIT_CLEAN,
         report::terminal_safe(&format!(

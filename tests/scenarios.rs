@@ -249,41 +249,59 @@ fn fargate_without_an_execution_role_cannot_pull_from_ecr() {
 
 /// A key policy that names another role and does not delegate to IAM denies `kms:Decrypt`
 /// whatever the execution role's policy says; one that delegates lets that policy count.
+/// A task reading `secret` through repositoryCredentials, a policy granting it and `kms:Decrypt`
+/// on `decrypt`, and the secret listed under the key `kms_key_id`; `more` adds a test's own files
+/// (it gets the inputs and a writer into the same folder). The check's result.
+fn keyed_check(
+    secret: &str,
+    decrypt: &str,
+    kms_key_id: &str,
+    more: impl FnOnce(&mut Inputs, &dyn Fn(&str, &str) -> String),
+) -> ecslint::Checked {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let identity = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+            {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{secret}"}},
+            {{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{decrypt}"}}]}}"#
+    );
+    let name = secret
+        .trim_start_matches(PREFIX)
+        .rsplit_once('-')
+        .map_or(secret, |(n, _)| n);
+    let mut inputs = Inputs {
+        task_definitions: vec![write("task.json", &task_with_credentials(secret))],
+        policies: vec![PolicyArg {
+            role: None,
+            path: write("policy.json", &identity),
+        }],
+        secrets: vec![write(
+            "secrets.json",
+            &format!(
+                r#"{{"SecretList": [{{"ARN": "{secret}", "Name": "{name}", "KmsKeyId": "{kms_key_id}"}}]}}"#
+            ),
+        )],
+        ..Default::default()
+    };
+    more(&mut inputs, &write);
+    ecslint::check(&inputs, &Default::default()).unwrap()
+}
+
 #[test]
 fn a_key_policy_that_does_not_delegate_to_iam_is_named_as_the_cause() {
     let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let secret = format!("{PREFIX}db-AbCdEf");
     let run = |key_policy: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &str| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, text).unwrap();
-            path.to_string_lossy().into_owned()
-        };
-        let identity = format!(
-            r#"{{"Version": "2012-10-17", "Statement": [
-                {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{secret}"}},
-                {{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{key}"}}]}}"#
-        );
-        let inputs = Inputs {
-            task_definitions: vec![write("task.json", &task_with_credentials(&secret))],
-            policies: vec![PolicyArg {
-                role: None,
-                path: write("policy.json", &identity),
-            }],
-            secrets: vec![write(
-                "secrets.json",
-                &format!(
-                    r#"{{"SecretList": [{{"ARN": "{secret}", "Name": "db", "KmsKeyId": "{key}"}}]}}"#
-                ),
-            )],
-            key_policies: vec![PolicyArg {
+        keyed_check(&secret, key, key, |inputs, write| {
+            inputs.key_policies = vec![PolicyArg {
                 role: Some(key.to_string()),
                 path: write("key-policy.json", key_policy),
-            }],
-            ..Default::default()
-        };
-        ecslint::check(&inputs, &Default::default()).unwrap()
+            }];
+        })
     };
     let other_role_only = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::123456789012:role/other"}, "Action": "kms:Decrypt", "Resource": "*"}]}"#;
@@ -318,40 +336,16 @@ fn list_aliases_resolves_a_key_named_by_alias_and_proves_the_alias_fix() {
     let alias = "arn:aws:kms:us-east-1:123456789012:alias/app-secrets";
     let secret = format!("{PREFIX}app-AbCdEf");
     let run = |aliases: Option<&str>, secret_key: &str, alias_target: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &str| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, text).unwrap();
-            path.to_string_lossy().into_owned()
-        };
-        let identity = format!(
-            r#"{{"Version": "2012-10-17", "Statement": [
-                {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{secret}"}},
-                {{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{alias}"}}]}}"#
-        );
         let listing = format!(
             r#"{{"Aliases": [
                 {{"AliasName": "alias/aws/secretsmanager", "AliasArn": "arn:aws:kms:us-east-1:123456789012:alias/aws/secretsmanager"}},
                 {{"AliasName": "alias/app-secrets", "AliasArn": "{alias}", "TargetKeyId": "{alias_target}"}}]}}"#
         );
-        let inputs = Inputs {
-            task_definitions: vec![write("task.json", &task_with_credentials(&secret))],
-            policies: vec![PolicyArg {
-                role: None,
-                path: write("policy.json", &identity),
-            }],
-            secrets: vec![write(
-                "secrets.json",
-                &format!(
-                    r#"{{"SecretList": [{{"ARN": "{secret}", "Name": "app", "KmsKeyId": "{secret_key}"}}]}}"#
-                ),
-            )],
-            kms_aliases: aliases
-                .map(|_| vec![write("aliases.json", &listing)])
-                .unwrap_or_default(),
-            ..Default::default()
-        };
-        ecslint::check(&inputs, &Default::default()).unwrap()
+        keyed_check(&secret, alias, secret_key, |inputs, write| {
+            if aliases.is_some() {
+                inputs.kms_aliases = vec![write("aliases.json", &listing)];
+            }
+        })
     };
     // The secret names its key by alias, as DescribeSecret may. Without the listing the alias
     // cannot be followed: said, not guessed.

@@ -18,6 +18,16 @@ pub struct Snapshot {
     pub key_policies: BTreeMap<String, String>,
 }
 
+impl Snapshot {
+    /// The notes as ecslint prints them on stderr, a line each.
+    pub fn stderr_notes(&self) -> String {
+        self.notes
+            .iter()
+            .map(|n| format!("ecslint: {n}\n"))
+            .collect()
+    }
+}
+
 /// A task as `ecs:DescribeTasks` reports it after it stopped.
 #[derive(Clone, Debug, Default)]
 pub struct StoppedTask {

@@ -187,23 +187,23 @@ ecs.register_task_definition(
 )
 
 
-def task_with_secret(family, name, secret_arn):
-    """A task definition of the paged role whose one container reads one secret."""
+def task_with_secrets(family, secrets, role="pagedExecutionRole"):
+    """A task definition of `role` whose one container reads `secrets` ((name, valueFrom) pairs)."""
     ecs.register_task_definition(
         family=family,
-        executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
+        executionRoleArn=f"arn:aws:iam::{account}:role/{role}",
         containerDefinitions=[{
             "name": "app",
             "image": "public.ecr.aws/nginx/nginx:1.27",
             "essential": True,
             "memory": 512,
-            "secrets": [{"name": name, "valueFrom": secret_arn}],
+            "secrets": [{"name": name, "valueFrom": value} for name, value in secrets],
         }],
     )
 
 
-task_with_secret("api-denied", "API_TOKEN", token)
-task_with_secret("db-app", "DB_PASSWORD", db)
+task_with_secrets("api-denied", [("API_TOKEN", token)])
+task_with_secrets("db-app", [("DB_PASSWORD", db)])
 print(key)
 
 # SSM parameters: a SecureString under a customer managed key named by alias (default key policy,
@@ -232,19 +232,13 @@ iam.put_role_policy(
         ],
     }),
 )
-ecs.register_task_definition(
-    family="params-app",
-    executionRoleArn=f"arn:aws:iam::{account}:role/paramsExecutionRole",
-    containerDefinitions=[{
-        "name": "app",
-        "image": "public.ecr.aws/nginx/nginx:1.27",
-        "essential": True,
-        "memory": 512,
-        "secrets": [
-            {"name": "DB_URL", "valueFrom": "/web/db-url"},
-            {"name": "MODE", "valueFrom": f"arn:aws:ssm:{REGION}:{account}:parameter/web-mode"},
-            {"name": "GONE", "valueFrom": "/web/missing"},
-        ],
-    }],
+task_with_secrets(
+    "params-app",
+    [
+        ("DB_URL", "/web/db-url"),
+        ("MODE", f"arn:aws:ssm:{REGION}:{account}:parameter/web-mode"),
+        ("GONE", "/web/missing"),
+    ],
+    role="paramsExecutionRole",
 )
 print(params_key)
