@@ -225,7 +225,8 @@ pub struct SimulateArgs {
     /// The action, e.g. secretsmanager:GetSecretValue.
     #[arg(long, value_name = "SERVICE:ACTION")]
     pub action: String,
-    /// The resource ARN (a secret by name or partial ARN is resolved through --secrets).
+    /// The resource ARN. A secret by name is evaluated as `…:secret:NAME` (found through
+    /// --secrets), a partial ARN as written: IAM evaluates the ARN as requested.
     #[arg(long, value_name = "ARN")]
     pub resource: String,
     /// Read the principal's role (its policies, boundary and trust), and the resource's own

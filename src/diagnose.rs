@@ -255,14 +255,14 @@ pub fn diagnose(
         principal_account.as_deref(),
         &loaded.inventory,
     );
-    // A secret named by partial ARN or name is authorized against its stored ARN.
+    // IAM evaluated the resource the message names; a secret named there by partial ARN is
+    // still known by its stored ARN, which tells whether the partial reference is the cause.
     let secret = loaded
         .inventory
         .secret_by_arn(&resource_filled)
         .or_else(|| loaded.inventory.secret_by_partial_arn(&resource_filled));
-    let resource = secret
-        .map(|i| loaded.inventory.secrets[i].arn.value.clone())
-        .unwrap_or_else(|| resource_filled.clone());
+    let stored = secret.map(|i| loaded.inventory.secrets[i].arn.value.clone());
+    let resource = resource_filled.clone();
     // Where the paste redacted the principal's account, the resource's tells it (same account
     // is by far the common case; a cross-account request names both in the message).
     let account = principal_account.clone().or_else(|| {
@@ -299,12 +299,25 @@ pub fn diagnose(
     if !traced {
         let subject = match Arn::parse(&resource) {
             Some(a) if a.service == "secretsmanager" && a.resource.starts_with("secret:") => {
-                Subject::Secret { secret, arn: a }
+                let id = a.resource.trim_start_matches("secret:");
+                let by_partial = stored
+                    .as_deref()
+                    .map_or_else(|| !crate::arn::has_secret_suffix(id), |s| s != resource);
+                Subject::Secret {
+                    secret,
+                    arn: stored.as_deref().and_then(Arn::parse).unwrap_or(a),
+                    by_partial,
+                }
             }
             _ => Subject::Other,
         };
         let grant = match &subject {
-            Subject::Secret { .. } => recommended_secret_resource(&resource),
+            Subject::Secret {
+                arn,
+                by_partial: true,
+                ..
+            } if stored.is_none() => format!("{arn}-??????"),
+            Subject::Secret { arn, .. } => recommended_secret_resource(&arn.to_string()),
             _ => resource.clone(),
         };
         needs.needs.push(Need {
@@ -358,12 +371,12 @@ pub fn diagnose(
     let mut explanation = Vec::new();
     if resource_written != resource {
         explanation.push(format!(
-            "The message names `{resource_written}`; IAM evaluated `{resource}`{}.",
-            if secret.is_some() {
-                ", the secret's stored ARN"
-            } else {
-                " (the redacted account filled in)"
-            }
+            "The message names `{resource_written}`; IAM evaluated `{resource}` (the redacted account filled in)."
+        ));
+    }
+    if let Some(stored) = stored.as_deref().filter(|s| *s != resource) {
+        explanation.push(format!(
+            "The request named the secret without its suffix; IAM evaluates the ARN as requested, not the secret's stored ARN `{stored}`."
         ));
     }
     if !policies_given {

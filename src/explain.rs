@@ -134,6 +134,16 @@ pub enum Cause {
     },
     /// The answer turns on `Condition` blocks reading these context keys.
     Conditional(Vec<StatementRef>, Vec<String>),
+    /// The task definition names a secret without its suffix (a partial ARN or a name), and IAM
+    /// evaluates the ARN as requested, while these statements grant the secret's full ARN (or
+    /// `NAME-??????`): the reference, not the policy, must change.
+    PartialReference {
+        granted_by: Vec<StatementRef>,
+        /// The secret's full ARN: stored (from `--secrets`) or named in a granting statement.
+        full_arn: Option<String>,
+        /// Whether `full_arn` comes from the secrets listing rather than from a policy.
+        stored: bool,
+    },
     /// No statement grants it and none was meant to.
     NotGranted,
 }
@@ -241,7 +251,8 @@ pub fn assess(inventory: &Inventory, needs: &Needs, given: &RequestContext) -> V
                     evaluate(&need.request, &set, principal.as_ref(), &context),
                 )
             });
-            let cause = cause(need, &evaluation, inventory, other);
+            let cause = partial_reference(need, &evaluation, inventory, principal.as_ref(), given)
+                .unwrap_or_else(|| cause(need, &evaluation, inventory, other));
             Assessment {
                 need: index,
                 policies,
@@ -266,6 +277,7 @@ fn cause(
             Cause::ExplicitDeny(explicit.clone())
         }
         Decision::Denied { .. } => {
+            let meant = meant_resource(need);
             let mut defects = Vec::new();
             for miss in &evaluation.near_misses() {
                 if miss.effect != Effect::Allow {
@@ -278,7 +290,7 @@ fn cause(
                     continue;
                 }
                 for (entry, value) in statement.resource.values.iter().enumerate() {
-                    if let Some(defect) = entry_defect(&value.value, &need.request.resource) {
+                    if let Some(defect) = entry_defect(&value.value, &meant) {
                         defects.push((
                             EntryRef {
                                 policy: miss.statement.policy,
@@ -325,6 +337,81 @@ fn cause(
             }
         }
     }
+}
+
+/// The resource a policy entry meant to grant a need was written for: the request's resource,
+/// except for a secret the task definition names by partial ARN, whose entries are written for
+/// its stored ARN (the partial reference is reported once the entry is right).
+pub fn meant_resource(need: &Need) -> String {
+    match &need.subject {
+        Subject::Secret {
+            arn,
+            secret: Some(_),
+            by_partial: true,
+        } => arn.to_string(),
+        _ => need.request.resource.clone(),
+    }
+}
+
+/// The reverse trap: a secret requested without its suffix is denied, but the same request for
+/// the secret's full ARN would be allowed. The full ARN is the stored one where `--secrets` knows
+/// it; otherwise a full ARN for this name that the role's policies grant, or any suffix at all
+/// (which `NAME-??????` and `NAME-*` match).
+fn partial_reference(
+    need: &Need,
+    evaluation: &Evaluation,
+    inventory: &Inventory,
+    principal: Option<&Principal>,
+    given: &RequestContext,
+) -> Option<Cause> {
+    let Subject::Secret {
+        secret,
+        arn,
+        by_partial: true,
+    } = &need.subject
+    else {
+        return None;
+    };
+    if !matches!(&evaluation.decision, Decision::Denied { explicit, .. } if explicit.is_empty()) {
+        return None;
+    }
+    let requested = &need.request.resource;
+    let stored = arn.to_string();
+    let mut candidates: Vec<(String, bool)> = Vec::new();
+    if secret.is_some() || stored != *requested {
+        candidates.push((stored, true));
+    } else {
+        for p in role_policies(need, inventory) {
+            for statement in &inventory.policies[p].document.statements {
+                for entry in &statement.resource.values {
+                    if display_name_arn(&entry.value) == Some(requested.as_str())
+                        && !candidates.iter().any(|(c, _)| *c == entry.value)
+                    {
+                        candidates.push((entry.value.clone(), false));
+                    }
+                }
+            }
+        }
+        candidates.push((format!("{requested}-??????"), false));
+    }
+    let role = need.role_arn.as_deref().map(crate::arn::role_name);
+    for (candidate, from_listing) in candidates {
+        let request = crate::iam::Request {
+            action: need.request.action.clone(),
+            resource: candidate.clone(),
+        };
+        let set = inventory.policy_set(role, need.role == RoleKind::Execution, &candidate);
+        let context = request_context(&candidate, *secret, principal, inventory, given);
+        if let Decision::Allowed { by } = evaluate(&request, &set, principal, &context).decision {
+            let real = from_listing || !candidate.ends_with("-??????");
+            return Some(Cause::PartialReference {
+                granted_by: by,
+                full_arn: real.then_some(candidate),
+                stored: from_listing,
+            });
+        }
+    }
+    None
 }
 
 /// Allow statements of the need's role whose resources cover it and whose actions miss it by a

@@ -38,8 +38,14 @@ pub struct Origin {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Subject {
     /// Reading a Secrets Manager secret. `secret` indexes the inventory when the secret is in it;
-    /// `arn` is its real ARN (with suffix).
-    Secret { secret: Option<usize>, arn: Arn },
+    /// `arn` is its real ARN (with suffix) where that is known, else the ARN as referenced.
+    /// `by_partial`: the reference names the secret without its suffix (a partial ARN or a
+    /// name), and IAM evaluates the ARN as requested, which is then `Need::request`'s resource.
+    Secret {
+        secret: Option<usize>,
+        arn: Arn,
+        by_partial: bool,
+    },
     /// Decrypting a secret with its customer managed key.
     SecretKey { secret: usize },
     /// Reading an SSM parameter; `parameter` indexes the inventory when it is in it.
@@ -523,6 +529,7 @@ fn ssm_parameter(
                     add_secret_need(
                         Some(index),
                         secret_arn,
+                        None,
                         origin.loc,
                         origin.what.clone(),
                         inventory,
@@ -641,17 +648,59 @@ fn credentials_parameter(
         }
         return;
     }
-    // A bare name: Secrets Manager looks it up in the task's region.
-    match inventory.secret_by_name(&value.value, context.region.as_deref()) {
-        Some(index) => {
-            let secret = &inventory.secrets[index];
-            match Arn::parse(&secret.arn.value) {
-                Some(arn) => add_secret_need(Some(index), arn, value.loc, what, inventory, out),
-                None => unresolved(value.loc, &value.value, out),
-            }
-        }
-        None => unresolved(value.loc, &value.value, out),
-    }
+    // A bare name: Secrets Manager looks it up in the task's region, and IAM evaluates the ARN
+    // the name stands for, without the suffix.
+    let stored = inventory
+        .secret_by_name(&value.value, context.region.as_deref())
+        .and_then(|i| Some((i, Arn::parse(&inventory.secrets[i].arn.value)?)));
+    let requested = match &stored {
+        Some((_, arn)) => Some(Arn {
+            resource: format!("secret:{}", value.value),
+            ..arn.clone()
+        }),
+        None => context
+            .region
+            .as_ref()
+            .zip(context.account.as_ref())
+            .map(|(region, account)| {
+                Arn::new(
+                    &context.partition,
+                    "secretsmanager",
+                    region,
+                    account,
+                    &format!("secret:{}", value.value),
+                )
+            }),
+    };
+    let Some(requested) = requested else {
+        out.problems.push(ReferenceProblem {
+            kind: ReferenceProblemKind::Unresolved,
+            corrected: None,
+            loc: value.loc,
+            message: format!(
+                "cannot tell which ARN secret \"{}\" stands for: the task's region or account is unknown, so its access was not checked",
+                value.value
+            ),
+            help: Some(
+                "IAM evaluates `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME` as requested. Pass --region (the account comes from the execution role's ARN) or --secrets with `aws secretsmanager list-secrets` output; better, reference the secret by its full ARN."
+                    .to_string(),
+            ),
+        });
+        return;
+    };
+    let (index, arn) = match stored {
+        Some((i, arn)) => (Some(i), arn),
+        None => (None, requested.clone()),
+    };
+    add_secret_need(
+        index,
+        arn,
+        Some(requested.to_string()),
+        value.loc,
+        what,
+        inventory,
+        out,
+    );
 }
 
 fn unresolved(loc: Loc, reference: &str, out: &mut Needs) {
@@ -683,13 +732,15 @@ fn secret_reference(
         return add_secret_need(
             Some(index),
             reference.arn.clone(),
+            None,
             loc,
             what,
             inventory,
             out,
         );
     }
-    // A partial ARN (no suffix): Secrets Manager resolves it, and IAM evaluates the stored ARN.
+    // A partial ARN (no suffix): Secrets Manager finds the secret, but IAM evaluates the ARN as
+    // requested (AWS-FACTS, "valueFrom and credentialsParameter").
     if let Some(index) = inventory.secret_by_partial_arn(&written)
         && let Some(arn) = Arn::parse(&inventory.secrets[index].arn.value)
     {
@@ -711,32 +762,54 @@ fn secret_reference(
                 )),
             });
         }
-        return add_secret_need(Some(index), arn, loc, what, inventory, out);
+        return add_secret_need(Some(index), arn, Some(written), loc, what, inventory, out);
     }
     if has_secret_suffix(&reference.id) {
         // Not in the inventory, but written as a full ARN: that is what IAM will see.
-        return add_secret_need(None, reference.arn.clone(), loc, what, inventory, out);
+        return add_secret_need(None, reference.arn.clone(), None, loc, what, inventory, out);
     }
-    unresolved(loc, &written, out);
+    // Not in the inventory and without a suffix: surely a partial ARN, evaluated as written.
+    add_secret_need(
+        None,
+        reference.arn.clone(),
+        Some(written),
+        loc,
+        what,
+        inventory,
+        out,
+    );
 }
 
+/// `arn` is the secret's stored ARN where it is known; `requested`, the ARN the reference
+/// requests when it names the secret without its suffix.
 fn add_secret_need(
     secret: Option<usize>,
     arn: Arn,
+    requested: Option<String>,
     loc: Loc,
     what: String,
     inventory: &Inventory,
     out: &mut Needs,
 ) {
     let origin = Origin { loc, what };
-    let grant = crate::explain::recommended_secret_resource(&arn.to_string());
+    let stored = arn.to_string();
+    // The grant the secret's name deserves; a partial reference must also become the full ARN,
+    // which the rules say where it is written.
+    let grant = match (&requested, secret) {
+        (Some(partial), None) => format!("{partial}-??????"),
+        _ => crate::explain::recommended_secret_resource(&stored),
+    };
     add_need(
         out,
         RoleKind::Execution,
-        request("secretsmanager:GetSecretValue", &arn.to_string()),
+        request(
+            "secretsmanager:GetSecretValue",
+            requested.as_deref().unwrap_or(&stored),
+        ),
         Subject::Secret {
             secret,
             arn: arn.clone(),
+            by_partial: requested.is_some(),
         },
         origin.clone(),
         grant,

@@ -21,8 +21,12 @@ pub struct Simulation {
     pub findings: Vec<Finding>,
     pub principal: Principal,
     pub request: Request,
-    /// When the resource was given by name or partial ARN: the stored ARN it was evaluated as.
+    /// When the resource was given by name: the name, evaluated as the ARN it stands for.
     pub resolved_from: Option<String>,
+    /// When the secret was named without its suffix: its stored ARN, which IAM did not evaluate.
+    pub stored_arn: Option<String>,
+    /// Whether a request for `stored_arn` would have been allowed.
+    pub stored_allowed: bool,
     pub context: RequestContext,
     pub evaluation: Evaluation,
 }
@@ -87,19 +91,28 @@ pub fn simulate(
     let loaded = Loaded::load(inputs)?;
     let inventory = loaded.inventory;
     let principal = resolve_principal(principal, &inventory, resource);
-    // A secret named without its suffix is authorized against its stored ARN.
+    // IAM evaluates the ARN as requested: a partial ARN as written, a secret's bare name as the
+    // ARN it stands for (no suffix). The stored ARN is kept to say when it would be allowed.
+    let by_name = Arn::parse(resource).is_none();
     let secret = inventory
         .secret_by_arn(resource)
         .or_else(|| inventory.secret_by_partial_arn(resource))
         .or_else(|| {
-            (Arn::parse(resource).is_none())
+            by_name
                 .then(|| inventory.secret_by_name(resource, None))
                 .flatten()
         });
-    let evaluated = secret
-        .map(|i| inventory.secrets[i].arn.value.clone())
-        .unwrap_or_else(|| resource.to_string());
+    let stored = secret.map(|i| inventory.secrets[i].arn.value.clone());
+    let evaluated = match stored.as_deref().and_then(Arn::parse) {
+        Some(arn) if by_name => Arn {
+            resource: format!("secret:{resource}"),
+            ..arn
+        }
+        .to_string(),
+        _ => resource.to_string(),
+    };
     let resolved_from = (evaluated != resource).then(|| resource.to_string());
+    let stored_arn = stored.filter(|s| *s != evaluated);
     let request = Request {
         action: action.to_string(),
         resource: evaluated,
@@ -114,6 +127,20 @@ pub fn simulate(
     let role_name = crate::arn::role_name(&principal.role_arn).to_string();
     let set = inventory.policy_set(Some(&role_name), true, &request.resource);
     let evaluation = evaluate(&request, &set, Some(&principal), &context);
+    // Would the stored ARN have been allowed? Then naming the secret without its suffix is what
+    // denies it.
+    let stored_allowed = match &stored_arn {
+        Some(arn) if !evaluation.is_allowed() => {
+            let request = Request {
+                action: action.to_string(),
+                resource: arn.clone(),
+            };
+            let set = inventory.policy_set(Some(&role_name), true, arn);
+            let context = request_context(arn, secret, Some(&principal), &inventory, given);
+            evaluate(&request, &set, Some(&principal), &context).is_allowed()
+        }
+        _ => false,
+    };
     let needs = Needs::default();
     let cx = rules::Context {
         sources: &loaded.sources,
@@ -132,6 +159,8 @@ pub fn simulate(
         principal,
         request,
         resolved_from,
+        stored_arn,
+        stored_allowed,
         context,
         evaluation,
     })

@@ -242,13 +242,13 @@ fn aws_cli_output_shapes_are_read() {
         "fixtures/describe-output/describe-secret.json",
     ]);
     let (code, report) = json_of(&mut cmd);
-    assert_eq!(code, 1);
-    // The bare credentialsParameter name resolves through describe-secret to the suffixed ARN.
-    assert_eq!(rules_of(&report), ["secret-display-name"]);
-    assert_eq!(
-        report["findings"][0]["location"]["file"],
-        "fixtures/describe-output/get-role-policy.json"
-    );
+    // The bare credentialsParameter name is found through describe-secret, and IAM evaluates the
+    // ARN the name stands for, which the policy's display-name entry matches; the secret's key
+    // (from describe-secret) is granted by the managed policy version.
+    assert_eq!(rules_of(&report), Vec::<String>::new());
+    assert_eq!(report["summary"]["needs_checked"], 3);
+    assert_eq!(report["summary"]["needs_granted"], 3);
+    assert_eq!(code, 0);
 }
 
 #[test]
@@ -346,8 +346,8 @@ fn a_bare_name_without_secrets_is_unresolved_not_guessed() {
         "fixtures/bare-name/execution-role-policy.json",
     ]);
     let (code, report) = json_of(&mut cmd);
-    // Without the listing the secret's ARN is unknown, but an ARN without any suffix can never
-    // match a secret.
+    // Without the listing or a region the ARN the name stands for is unknown, and an ARN
+    // without any suffix matches no secret's ARN.
     assert_eq!(
         rules_of(&report),
         [
@@ -357,11 +357,29 @@ fn a_bare_name_without_secrets_is_unresolved_not_guessed() {
         ]
     );
     assert_eq!(code, 1);
-    let (_, resolved) = json_of(&mut check_fixture("bare-name", &[]));
-    assert_eq!(
-        rules_of(&resolved),
-        ["secret-display-name", "kms-key-arn-colon"]
-    );
+    // With the listing (or the region) the name's ARN, `…:secret:gitlab-sample-registry`, is
+    // what IAM evaluates, and the policy's entry grants exactly that; only the key's `key:` and
+    // the decrypt it blocks remain.
+    for extra in [&[][..], &["--region", "ap-northeast-1"][..]] {
+        let mut cmd = ecslint();
+        cmd.args([
+            "check",
+            "--task-definition",
+            "fixtures/bare-name/task-definition.json",
+            "--policy",
+            "fixtures/bare-name/execution-role-policy.json",
+        ]);
+        if extra.is_empty() {
+            cmd.args(["--secrets", "fixtures/bare-name/secrets.json"]);
+        }
+        cmd.args(extra);
+        let (_, resolved) = json_of(&mut cmd);
+        assert_eq!(rules_of(&resolved), ["kms-key-arn-colon"], "{extra:?}");
+        assert_eq!(
+            resolved["summary"]["needs_granted"], 1,
+            "the GetSecretValue by name is granted ({extra:?})"
+        );
+    }
 }
 
 #[test]
@@ -755,13 +773,19 @@ fn rules_lists_every_rule() {
 
 #[test]
 fn several_task_definitions_share_one_run_and_one_need_per_access() {
+    // A second service's task definition reading the same secret by the same full ARN.
+    let dir = tempfile::tempdir().unwrap();
+    let worker = dir.path().join("worker.json");
+    let seed = std::fs::read_to_string("fixtures/seed/task-definition.json").unwrap();
+    std::fs::write(&worker, seed.replace("\"nginx-web\"", "\"nginx-worker\"")).unwrap();
+    let worker = worker.to_string_lossy().into_owned();
     let mut cmd = ecslint();
     cmd.args([
         "check",
         "--task-definition",
         "fixtures/seed/task-definition.json",
         "--task-definition",
-        "fixtures/bare-name/task-definition.json",
+        &worker,
         "--policy",
         "fixtures/seed/execution-role-policy.json",
         "--secrets",
@@ -783,10 +807,7 @@ fn several_task_definitions_share_one_run_and_one_need_per_access() {
         .collect();
     assert_eq!(
         related,
-        [
-            "fixtures/seed/task-definition.json",
-            "fixtures/bare-name/task-definition.json"
-        ]
+        ["fixtures/seed/task-definition.json", worker.as_str()]
     );
     // A folder means every task definition in it.
     let mut cmd = ecslint();

@@ -300,3 +300,42 @@ fn ecs_unable_to_assume_the_role_reads_its_trust_policy() {
     );
     assert_eq!(rules(&v), ["role-trust"], "{v:#}");
 }
+
+#[test]
+fn a_denial_on_a_partial_arn_is_the_reverse_trap_when_the_full_arn_is_granted() {
+    // The task definition named the secret without its suffix; the message shows IAM evaluated
+    // exactly that, and the fixed policy grants `NAME-??????`.
+    let partial = SEED.replace("gitlab-sample-registry-y54JnU", "gitlab-sample-registry");
+    let (code, v, _) = diagnose(
+        &partial,
+        &[
+            "--policy",
+            "fixtures/fixed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+        ],
+    );
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["decision"], "denied");
+    assert_eq!(
+        v["request"]["resource"],
+        "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry"
+    );
+    assert_eq!(rules(&v), ["secret-reference-partial-arn"]);
+    assert!(
+        text(&v).contains("IAM evaluates the ARN as requested"),
+        "{}",
+        text(&v)
+    );
+    // With the same policy, the full ARN the listing knows is allowed.
+    let (code, v, _) = diagnose(
+        SEED,
+        &[
+            "--policy",
+            "fixtures/fixed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+        ],
+    );
+    assert_eq!(code, 0, "{v:#}");
+}

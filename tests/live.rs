@@ -529,8 +529,9 @@ fn live_mode_against_moto() {
     );
 
     // simulate --aws reads the principal's role and the resource's own policy: the seed's display
-    // name (the secret given by name is resolved to its stored ARN), then the key policy that
-    // leaves the paged role out although its identity policy grants kms:Decrypt.
+    // name denies the secret's ARN; the secret given by name is evaluated as `…:secret:NAME`,
+    // which that same entry matches (IAM evaluates the ARN as requested). Then the key policy
+    // that leaves the paged role out although its identity policy grants kms:Decrypt.
     let simulate = |principal: &str, action: &str, resource: &str, code: i32| {
         json_run(
             &moto,
@@ -550,13 +551,23 @@ fn live_mode_against_moto() {
     let simulated = simulate(
         "ecsTaskExecutionRole",
         "secretsmanager:GetSecretValue",
-        "gitlab-sample-registry",
+        &secret_arn,
         1,
     );
     assert_eq!(simulated["decision"], "denied", "{simulated:#}");
     assert_eq!(simulated["request"]["resource"], secret_arn.as_str());
     let near = simulated["near_misses"].to_string();
     assert!(near.contains("display name"), "{simulated:#}");
+    let by_name = simulate(
+        "ecsTaskExecutionRole",
+        "secretsmanager:GetSecretValue",
+        "gitlab-sample-registry",
+        0,
+    );
+    let partial = &secret_arn[..secret_arn.len() - "-AbCdEf".len()];
+    assert_eq!(by_name["request"]["resource"], partial, "{by_name:#}");
+    assert_eq!(by_name["request"]["stored_arn"], secret_arn.as_str());
+    assert_eq!(by_name["request"]["stored_arn_allowed"], false);
     let on_key = simulate("pagedExecutionRole", "kms:Decrypt", &key_arn, 1);
     assert_eq!(on_key["missing_allow_from"], "key-policy", "{on_key:#}");
     // The same request by the role the key policy names is allowed (its identity policy says

@@ -101,25 +101,224 @@ fn a_name_that_itself_ends_like_a_suffix_is_not_mistaken_for_the_arn() {
     assert_eq!(r.rules, ["missing-permission"]);
 }
 
-#[test]
-fn a_partial_arn_reference_is_evaluated_against_the_stored_arn() {
-    let secrets = format!(
+fn task_with_secret(value_from: &str) -> String {
+    format!(
+        r#"{{"family": "api", "executionRoleArn": "arn:aws:iam::123456789012:role/exec",
+            "containerDefinitions": [{{"name": "api", "image": "api:1",
+            "secrets": [{{"name": "DB_PASSWORD", "valueFrom": "{value_from}"}}]}}]}}"#
+    )
+}
+
+fn deploy_secrets() -> String {
+    format!(
         r#"{{"SecretList": [{{"ARN": "{PREFIX}deploy-XyZ123", "Name": "deploy"}}, {{"ARN": "{PREFIX}deploy-abcdef-XyZ123", "Name": "deploy-abcdef"}}]}}"#
-    );
+    )
+}
+
+#[test]
+fn a_partial_arn_reference_is_evaluated_as_requested_the_reverse_trap() {
+    let secrets = deploy_secrets();
     let task = task_with_credentials(&format!("{PREFIX}deploy"));
+    // The policy grants the secret's full ARN, by `-??????`, exactly or by `-*`: the partial ARN
+    // the task definition requests matches none of them, and the reference is what to fix.
+    for grant in [
+        format!("{PREFIX}deploy-??????"),
+        format!("{PREFIX}deploy-XyZ123"),
+        format!("{PREFIX}deploy-*"),
+    ] {
+        let r = run(&task, &[&policy_allowing(&grant)], &[&secrets]);
+        let mine: Vec<&str> = r
+            .rules
+            .iter()
+            .copied()
+            .filter(|r| *r != "secret-wildcard-broad")
+            .collect();
+        assert_eq!(mine, ["secret-reference-partial-arn"], "{grant}");
+        assert_eq!((r.checked, r.granted), (1, 0), "{grant}");
+        let finding = r
+            .findings
+            .iter()
+            .find(|f| f.rule == "secret-reference-partial-arn")
+            .unwrap();
+        let loc = finding.loc.unwrap();
+        assert!(r.sources.get(loc.source).name.ends_with("task.json"));
+        assert_eq!(r.sources.slice(loc), format!("\"{PREFIX}deploy\""));
+        let fix = finding.fix.as_ref().unwrap();
+        assert_eq!(fix.applicability, ecslint::fix::Applicability::Safe);
+        assert_eq!(
+            fix.edits[0].replacement,
+            format!("\"{PREFIX}deploy-XyZ123\"")
+        );
+        // Applied, the reference is the full ARN and the same policy grants it.
+        let fixed = task_with_credentials(&format!("{PREFIX}deploy-XyZ123"));
+        let r = run(&fixed, &[&policy_allowing(&grant)], &[&secrets]);
+        assert!(
+            !r.rules.contains(&"secret-reference-partial-arn"),
+            "{grant}"
+        );
+        assert_eq!(r.granted, 1, "{grant}");
+    }
+    // Correct twins: a grant that matches the ARN as requested lets the task read it.
+    for grant in [
+        format!("{PREFIX}deploy"),
+        format!("{PREFIX}deploy*"),
+        "*".to_string(),
+    ] {
+        let r = run(&task, &[&policy_allowing(&grant)], &[&secrets]);
+        assert!(
+            !r.rules.contains(&"secret-reference-partial-arn"),
+            "{grant}"
+        );
+        assert!(!r.rules.contains(&"secret-arn-without-suffix"), "{grant}");
+        assert_eq!(r.granted, 1, "{grant}");
+    }
+    // `deploy*` is broad, but narrowing it to `deploy-??????` would stop this task: no fix, and
+    // the help says to change the reference first.
     let r = run(
         &task,
-        &[&policy_allowing(&format!("{PREFIX}deploy-??????"))],
+        &[&policy_allowing(&format!("{PREFIX}deploy*"))],
         &[&secrets],
     );
-    assert_eq!(r.rules, Vec::<&str>::new());
-    assert_eq!(r.granted, 1);
+    let broad = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "secret-wildcard-broad")
+        .unwrap();
+    assert!(broad.fix.is_none());
+    assert!(broad.help.as_deref().unwrap().contains("partial ARN"));
+    // The display name in the policy with the full ARN in the task definition is the forward trap.
     let r = run(
-        &task,
+        &task_with_credentials(&format!("{PREFIX}deploy-XyZ123")),
         &[&policy_allowing(&format!("{PREFIX}deploy"))],
         &[&secrets],
     );
     assert_eq!(r.rules, ["secret-display-name"]);
+}
+
+#[test]
+fn the_reverse_trap_keeps_the_json_key_tail_and_works_without_the_listing() {
+    let task = task_with_secret(&format!("{PREFIX}deploy:password::"));
+    let r = run(
+        &task,
+        &[&policy_allowing(&format!("{PREFIX}deploy-??????"))],
+        &[&deploy_secrets()],
+    );
+    assert_eq!(r.rules, ["secret-reference-partial-arn"]);
+    let fix = r.findings[0].fix.as_ref().unwrap();
+    assert_eq!(
+        fix.edits[0].replacement,
+        format!("\"{PREFIX}deploy-XyZ123:password::\"")
+    );
+    // No listing: a `-??????` grant is still a grant of the full ARN, but which one is unknown,
+    // so there is no fix, only how to look it up.
+    let r = run(
+        &task,
+        &[&policy_allowing(&format!("{PREFIX}deploy-??????"))],
+        &[],
+    );
+    assert_eq!(r.rules, ["secret-reference-partial-arn"]);
+    assert!(r.findings[0].fix.is_none());
+    assert!(
+        r.findings[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("describe-secret --secret-id deploy")
+    );
+    // A full ARN in the policy says which one, for a fix to review.
+    let r = run(
+        &task,
+        &[&policy_allowing(&format!("{PREFIX}deploy-XyZ123"))],
+        &[],
+    );
+    assert_eq!(r.rules, ["secret-reference-partial-arn"]);
+    let fix = r.findings[0].fix.as_ref().unwrap();
+    assert_eq!(fix.applicability, ecslint::fix::Applicability::Unsafe);
+    assert_eq!(
+        fix.edits[0].replacement,
+        format!("\"{PREFIX}deploy-XyZ123:password::\"")
+    );
+    // Nothing grants it at all: that is a missing permission, not the reverse trap, and its help
+    // says the grant alone will not do.
+    let r = run(
+        &task,
+        &[&policy_allowing(&format!("{PREFIX}other-??????"))],
+        &[],
+    );
+    assert_eq!(r.rules, ["missing-permission"]);
+    assert!(r.findings[0].help.as_deref().unwrap().contains("full ARN"));
+    // An entry with its own mistake (another region) is reported for the stored ARN it was
+    // written for; once it is right, the reverse trap shows.
+    let other_region = format!("{PREFIX}deploy-??????").replace("us-east-1", "us-west-2");
+    let r = run(
+        &task,
+        &[&policy_allowing(&other_region)],
+        &[&deploy_secrets()],
+    );
+    assert_eq!(r.rules, ["arn-wrong-region"]);
+    assert_eq!(
+        r.findings[0].fix.as_ref().unwrap().edits[0].replacement,
+        format!("\"{PREFIX}deploy-??????\"")
+    );
+}
+
+#[test]
+fn a_deny_on_the_suffixed_arn_is_sidestepped_by_a_partial_arn() {
+    let policy = |deny: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}},
+                {{"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "{deny}"}}]}}"#
+        )
+    };
+    let task = task_with_secret(&format!("{PREFIX}deploy"));
+    for deny in [
+        format!("{PREFIX}deploy-*"),
+        format!("{PREFIX}deploy-??????"),
+        format!("{PREFIX}deploy-XyZ123"),
+    ] {
+        let r = run(&task, &[&policy(&deny)], &[&deploy_secrets()]);
+        // The partial-ARN request is allowed: the Deny does not match it.
+        assert_eq!(r.granted, 1, "{deny}");
+        let sidestep: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule == "secret-deny-sidestep")
+            .collect();
+        assert_eq!(sidestep.len(), 1, "{deny}: {:?}", r.rules);
+        assert_eq!(
+            r.sources.slice(sidestep[0].loc.unwrap()),
+            format!("\"{deny}\"")
+        );
+        let fix = sidestep[0].fix.as_ref().unwrap();
+        assert_eq!(fix.edits[0].replacement, format!("\"{PREFIX}deploy*\""));
+    }
+    // Widened, the Deny stops the request and the warning is gone.
+    let r = run(
+        &task,
+        &[&policy(&format!("{PREFIX}deploy*"))],
+        &[&deploy_secrets()],
+    );
+    assert!(!r.rules.contains(&"secret-deny-sidestep"));
+    assert!(r.rules.contains(&"explicit-deny"));
+    assert_eq!(r.granted, 0);
+    // A Deny that lists the bare ARN too is complete; a Deny on other actions is not about reads.
+    let both = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "secretsmanager:GetSecretValue",
+            "Resource": ["{PREFIX}deploy-??????", "{PREFIX}deploy"]}}]}}"#
+    );
+    let writes = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "secretsmanager:DeleteSecret",
+            "Resource": "{PREFIX}deploy-??????"}}]}}"#
+    );
+    for doc in [both, writes] {
+        let r = run(
+            &task_with_secret(&format!("{PREFIX}deploy-XyZ123")),
+            &[&doc],
+            &[],
+        );
+        assert!(!r.rules.contains(&"secret-deny-sidestep"), "{doc}");
+    }
 }
 
 #[test]
@@ -130,13 +329,15 @@ fn a_partial_arn_of_a_name_that_looks_suffixed_is_flagged_and_fixed_to_the_full_
         &[&policy_allowing(&format!("{PREFIX}deploy-abcdef-??????"))],
         &[&lookalike_secrets()],
     );
+    // One finding for the place, though the partial ARN is also denied as requested: the fix
+    // (the full ARN) is the same.
     assert_eq!(r.rules, ["secret-partial-arn-ambiguous"]);
     let fix = r.findings[0].fix.as_ref().unwrap();
     assert_eq!(
         fix.edits[0].replacement,
         format!("\"{PREFIX}deploy-abcdef-XyZ123\"")
     );
-    assert_eq!(r.granted, 1, "the access itself is granted");
+    assert_eq!(r.granted, 0, "IAM evaluates the partial ARN as requested");
 }
 
 #[test]

@@ -83,9 +83,9 @@ fn seed_is_denied_and_the_near_miss_names_the_display_name() {
 }
 
 #[test]
-fn fixed_seed_is_allowed_with_exit_0_and_by_name_too() {
-    for resource in [SEED_SECRET, "gitlab-sample-registry"] {
-        let (code, out) = simulate(&[
+fn fixed_seed_is_allowed_by_its_arn_and_denied_by_name_as_requested() {
+    let run = |resource: &str| {
+        simulate(&[
             "--principal",
             "ecsTaskExecutionRole",
             "--action",
@@ -96,13 +96,31 @@ fn fixed_seed_is_allowed_with_exit_0_and_by_name_too() {
             "fixtures/fixed/execution-role-policy.json",
             "--secrets",
             "fixtures/seed/secrets.json",
-        ]);
-        assert_eq!(code, 0, "{resource}: {out:#}");
-        assert_eq!(out["decision"], "allowed");
-        assert_eq!(out["request"]["resource"], SEED_SECRET);
-        assert_eq!(out["statements"][0]["statement"], 1);
-        assert_eq!(out["statements"][0]["policy_type"], "identity");
+        ])
+    };
+    let (code, out) = run(SEED_SECRET);
+    assert_eq!(code, 0, "{out:#}");
+    assert_eq!(out["decision"], "allowed");
+    assert_eq!(out["request"]["resource"], SEED_SECRET);
+    assert_eq!(out["request"]["stored_arn"], serde_json::Value::Null);
+    assert_eq!(out["statements"][0]["statement"], 1);
+    assert_eq!(out["statements"][0]["policy_type"], "identity");
+    // By name or partial ARN, IAM evaluates the ARN as requested, which `NAME-??????` does not
+    // match; the answer says the stored ARN would have been allowed.
+    let partial = SEED_SECRET.trim_end_matches("-y54JnU");
+    for resource in ["gitlab-sample-registry", partial] {
+        let (code, out) = run(resource);
+        assert_eq!(code, 1, "{resource}: {out:#}");
+        assert_eq!(out["decision"], "denied");
+        assert_eq!(out["request"]["resource"], partial);
+        assert_eq!(out["request"]["stored_arn"], SEED_SECRET);
+        assert_eq!(out["request"]["stored_arn_allowed"], true);
     }
+    let (_, out) = run("gitlab-sample-registry");
+    assert_eq!(
+        out["request"]["resource_as_given"],
+        "gitlab-sample-registry"
+    );
 }
 
 #[test]

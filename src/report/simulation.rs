@@ -78,6 +78,8 @@ pub fn render_json(sim: &Simulation) -> String {
             "action": sim.request.action,
             "resource": sim.request.resource,
             "resource_as_given": sim.resolved_from,
+            "stored_arn": sim.stored_arn,
+            "stored_arn_allowed": sim.stored_arn.as_ref().map(|_| sim.stored_allowed),
             "context": context,
         },
         "statements": sim.deciding().iter().map(|e| statement(sim, e)).collect::<Vec<_>>(),
@@ -152,10 +154,20 @@ fn header(sim: &Simulation) -> String {
     out.push_str(&format!("  action     {}\n", sim.request.action));
     match &sim.resolved_from {
         Some(given) => out.push_str(&format!(
-            "  resource   {} (given as {given}; IAM evaluates the stored ARN)\n",
+            "  resource   {} (given as {given}; IAM evaluates the ARN the name stands for)\n",
             sim.request.resource
         )),
         None => out.push_str(&format!("  resource   {}\n", sim.request.resource)),
+    }
+    if let Some(stored) = &sim.stored_arn {
+        out.push_str(&format!(
+            "  stored     {stored} (not evaluated: IAM evaluates the ARN as requested{})\n",
+            if sim.stored_allowed {
+                "; a request for the full ARN would be allowed"
+            } else {
+                ""
+            }
+        ));
     }
     let kinds: Vec<&str> = sim.policy_kinds().iter().map(|k| k.describe()).collect();
     if !kinds.is_empty() {

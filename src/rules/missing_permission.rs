@@ -154,7 +154,7 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
             }
             _ => None,
         };
-        let help = if fix.is_some() {
+        let mut help = if fix.is_some() {
             format!("allow `{}` on `{}`", grants[i].action, grants[i].resource)
         } else {
             format!(
@@ -162,6 +162,18 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
                 standalone_policy(&grants)
             )
         };
+        if matches!(
+            need.subject,
+            crate::needs::Subject::Secret {
+                by_partial: true,
+                ..
+            }
+        ) {
+            help.push_str(&format!(
+                "\nand reference the secret by its full ARN: the task definition names it without its suffix, and IAM evaluates `{}` as requested, which that grant does not match",
+                need.request.resource
+            ));
+        }
         let mut finding = Finding::new(&META, origin.loc, message)
             .label(format!("{} needs this", origin.what))
             .note(format!(

@@ -23,9 +23,11 @@ mod resource_star_reads;
 pub(crate) mod role_trust;
 mod role_trust_confused_deputy;
 mod secret_arn_without_suffix;
+mod secret_deny_sidestep;
 mod secret_display_name;
 mod secret_json_key_tail;
 mod secret_partial_arn_ambiguous;
+mod secret_reference_partial_arn;
 mod secret_wildcard_broad;
 mod ssm_parameter_other_region;
 mod star_only_action_scoped;
@@ -49,6 +51,7 @@ pub static ALL: &[&dyn Rule] = &[
     &invalid_input::InvalidInput,
     &invalid_value_from::InvalidValueFrom,
     &secret_partial_arn_ambiguous::SecretPartialArnAmbiguous,
+    &secret_reference_partial_arn::SecretReferencePartialArn,
     &ssm_parameter_other_region::SsmParameterOtherRegion,
     &missing_execution_role::MissingExecutionRole,
     &secret_display_name::SecretDisplayName,
@@ -73,6 +76,7 @@ pub static ALL: &[&dyn Rule] = &[
     &role_trust_confused_deputy::RoleTrustConfusedDeputy,
     &value_from_in_environment::ValueFromInEnvironment,
     &secret_wildcard_broad::SecretWildcardBroad,
+    &secret_deny_sidestep::SecretDenySidestep,
     &resource_star_reads::ResourceStarReads,
     &unresolved_reference::UnresolvedReference,
 ];
@@ -356,7 +360,7 @@ fn entry_defect_findings(
             continue;
         };
         let need = cx.need(assessment);
-        let resource = &need.request.resource;
+        let resource = &crate::explain::meant_resource(need);
         for (entry_ref, d) in entries {
             if *d != defect || seen.contains(entry_ref) {
                 continue;

@@ -32,6 +32,21 @@ impl Rule for SecretArnWithoutSuffix {
             .filter(|(_, d)| *d == EntryDefect::DisplayName)
             .map(|(e, _)| cx.entry(*e).loc)
             .collect();
+        // A task definition that names the secret by the same partial ARN is granted by it: IAM
+        // evaluates the ARN as requested.
+        let granted_as_requested = |entry: &str| {
+            cx.assessments.iter().any(|a| {
+                a.cause == Cause::Granted
+                    && matches!(
+                        cx.need(a).subject,
+                        crate::needs::Subject::Secret {
+                            by_partial: true,
+                            ..
+                        }
+                    )
+                    && cx.need(a).request.resource == entry
+            })
+        };
         for policy in &cx.inventory.policies {
             for statement in &policy.document.statements {
                 if statement.resource.negated {
@@ -51,6 +66,7 @@ impl Rule for SecretArnWithoutSuffix {
                     }
                     // Placeholders are arn-placeholder's to report and fix.
                     if known.contains(&entry.loc)
+                        || granted_as_requested(&entry.value)
                         || entry.value.contains(['*', '?', '$'])
                         || !crate::arn::placeholders(&entry.value).is_empty()
                     {
@@ -65,22 +81,23 @@ impl Rule for SecretArnWithoutSuffix {
                     if arn.service != "secretsmanager" || id.is_empty() || has_secret_suffix(id) {
                         continue;
                     }
+                    // In a Deny, the bare ARN is what stops a request by partial ARN (IAM
+                    // evaluates the ARN as requested): secret-deny-sidestep asks for it.
+                    if statement.effect.value == Effect::Deny {
+                        continue;
+                    }
                     let fixed = format!("{}-??????", entry.value);
-                    let effect = match statement.effect.value {
-                        Effect::Allow => "grants",
-                        Effect::Deny => "denies",
-                    };
                     out.push(
                         Finding::new(
                             &META,
                             entry.loc,
                             format!(
-                                "`{}` ends without the `-` and six characters every secret ARN ends with, so this {effect} nothing",
+                                "`{}` ends without the `-` and six characters every secret ARN ends with, so this grants no request for the secret's ARN",
                                 entry.value
                             ),
                         )
-                        .label("matches no secret")
-                        .note("Secrets Manager appends `-` and six random characters to the name to build the ARN; IAM compares the whole ARN")
+                        .label("matches no secret's ARN")
+                        .note("Secrets Manager appends `-` and six random characters to the name to build the ARN, and IAM compares the whole ARN; this entry matches only a request that names the secret by partial ARN, which is not how a task definition should name it")
                         .help(format!("write `{fixed}` to name the secret `{id}`"))
                         .fix(Some(Fix {
                             applicability: Applicability::Safe,

@@ -59,6 +59,39 @@ impl Rule for SecretWildcardBroad {
                         ..arn.clone()
                     }
                     .to_string();
+                    // A task definition that names the secret by partial ARN is granted only by a
+                    // wildcard like this one (IAM evaluates the ARN as requested): narrowing it
+                    // first would stop that task.
+                    let partial = cx.needs.needs.iter().find(|n| {
+                        matches!(
+                            n.subject,
+                            crate::needs::Subject::Secret {
+                                by_partial: true,
+                                ..
+                            }
+                        ) && crate::iam::pattern::resource_matches(
+                            &entry.value,
+                            &n.request.resource,
+                        ) && !crate::iam::pattern::resource_matches(&exact, &n.request.resource)
+                    });
+                    let help = match partial {
+                        Some(need) => format!(
+                            "{} names the secret by partial ARN `{}`, which `{exact}` would not match: reference it by its full ARN there first, then write `{exact}`",
+                            need.origins
+                                .first()
+                                .map_or("the task definition", |o| o.what.as_str()),
+                            need.request.resource
+                        ),
+                        None => format!(
+                            "write `{exact}`: each `?` matches one character, exactly the random suffix of `{base}`"
+                        ),
+                    };
+                    let fix = partial.is_none().then(|| Fix {
+                        // Narrowing may remove access someone relies on.
+                        applicability: Applicability::Unsafe,
+                        message: format!("replace with `{exact}`"),
+                        edits: vec![Edit::replace(entry.loc, crate::json::quote(&exact))],
+                    });
                     out.push(
                         Finding::new(
                             &META,
@@ -73,15 +106,8 @@ impl Rule for SecretWildcardBroad {
                         .note(format!(
                             "`{base}-*` also matches `{base}-staging-AbCdEf`, a different secret; `{base}*` matches `{base}2`. A Deny written this way has the mirror problem."
                         ))
-                        .help(format!(
-                            "write `{exact}`: each `?` matches one character, exactly the random suffix of `{base}`"
-                        ))
-                        .fix(Some(Fix {
-                            // Narrowing may remove access someone relies on.
-                            applicability: Applicability::Unsafe,
-                            message: format!("replace with `{exact}`"),
-                            edits: vec![Edit::replace(entry.loc, crate::json::quote(&exact))],
-                        })),
+                        .help(help)
+                        .fix(fix),
                     );
                 }
             }
