@@ -478,6 +478,21 @@ fn live_mode_against_moto() {
     assert_eq!(clean["summary"]["needs_checked"], 1, "{clean:#}");
     assert_eq!(clean["summary"]["needs_granted"], 1, "{clean:#}");
     assert_eq!(rules(&clean), Vec::<String>::new(), "{clean:#}");
+    // The same secret by partial ARN: denied as requested, and the finding (in the task
+    // definition as fetched) rewrites the reference to the ARN DescribeSecret returned.
+    let partial = json_run(
+        &moto,
+        &["check", "--aws", "--task-definition", "nginx-partial"],
+        1,
+    );
+    assert_eq!(
+        rules(&partial),
+        ["secret-reference-partial-arn"],
+        "{partial:#}"
+    );
+    assert_eq!(partial["summary"]["needs_granted"], 0, "{partial:#}");
+    let edits = partial["findings"][0]["fix"]["edits"].to_string();
+    assert!(edits.contains(&secret_arn), "{partial:#}");
 
     // The secret's resource policy is read (GetResourcePolicy): its deny is found and located.
     let denied = json_run(

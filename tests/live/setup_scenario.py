@@ -185,6 +185,19 @@ ecs.register_task_definition(
         "repositoryCredentials": {"credentialsParameter": secret},
     }],
 )
+# The reverse trap: the same secret and role, the secret named by partial ARN, which IAM
+# evaluates as requested; the role grants only the full ARN.
+ecs.register_task_definition(
+    family="nginx-partial",
+    executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
+    containerDefinitions=[{
+        "name": "nginx",
+        "image": "registry.gitlab.com/example-group/gitlab-sample/nginx:1.27",
+        "essential": True,
+        "memory": 512,
+        "repositoryCredentials": {"credentialsParameter": secret.rsplit("-", 1)[0]},
+    }],
+)
 
 
 def task_with_secrets(family, secrets, role="pagedExecutionRole"):
