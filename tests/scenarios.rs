@@ -311,11 +311,17 @@ fn a_deny_on_the_suffixed_arn_is_sidestepped_by_a_partial_arn() {
         r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "secretsmanager:DeleteSecret",
             "Resource": "{PREFIX}deploy-??????"}}]}}"#
     );
-    for doc in [both, writes] {
+    // `prod-*` with no secret called `prod` is a prefix of many secrets: a partial ARN of any of
+    // them (`prod-db`) matches it.
+    let prefix = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "secretsmanager:*",
+            "Resource": "{PREFIX}prod-*"}}]}}"#
+    );
+    for doc in [both, writes, prefix] {
         let r = run(
             &task_with_secret(&format!("{PREFIX}deploy-XyZ123")),
             &[&doc],
-            &[],
+            &[&deploy_secrets()],
         );
         assert!(!r.rules.contains(&"secret-deny-sidestep"), "{doc}");
     }

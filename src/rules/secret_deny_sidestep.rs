@@ -16,15 +16,19 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// The secret name a Deny entry means to cover when it is written for the suffixed ARN only:
-/// `NAME-*`, `NAME-??????` or `NAME-AbCdEf`.
-fn suffixed_only(id: &str) -> Option<&str> {
-    let base = id
-        .strip_suffix("-*")
-        .or_else(|| id.strip_suffix("-??????"))
-        .or_else(|| {
-            has_secret_suffix(id).then(|| &id[..id.len() - crate::arn::SECRET_SUFFIX_LEN])
-        })?;
-    (!base.is_empty() && !base.contains(['*', '?'])).then_some(base)
+/// `NAME-??????` or `NAME-AbCdEf`, and `NAME-*` (with whether it was that form: it is also how
+/// a prefix of many secrets is written, `prod-*`).
+fn suffixed_only(id: &str) -> Option<(&str, bool)> {
+    let (base, star) = match id.strip_suffix("-*") {
+        Some(base) => (base, true),
+        None => (
+            id.strip_suffix("-??????").or_else(|| {
+                has_secret_suffix(id).then(|| &id[..id.len() - crate::arn::SECRET_SUFFIX_LEN])
+            })?,
+            false,
+        ),
+    };
+    (!base.is_empty() && !base.contains(['*', '?'])).then_some((base, star))
 }
 
 impl Rule for SecretDenySidestep {
@@ -50,7 +54,8 @@ impl Rule for SecretDenySidestep {
                     let Some(arn) = Arn::parse(&entry.value) else {
                         continue;
                     };
-                    let Some(base) = arn.resource.strip_prefix("secret:").and_then(suffixed_only)
+                    let Some((base, star)) =
+                        arn.resource.strip_prefix("secret:").and_then(suffixed_only)
                     else {
                         continue;
                     };
@@ -62,6 +67,22 @@ impl Rule for SecretDenySidestep {
                         ..arn.clone()
                     }
                     .to_string();
+                    // `NAME-*` names one secret only when there is a secret called NAME: the
+                    // listing has one, or a task definition names it so. Otherwise it is a prefix
+                    // (`prod-*`), and a partial ARN of any secret under it (`prod-db`) matches.
+                    if star
+                        && !cx.inventory.secrets.iter().any(|s| {
+                            crate::explain::display_name_arn(&s.arn.value)
+                                .is_some_and(|d| resource_matches(&partial, d))
+                        })
+                        && !cx
+                            .needs
+                            .needs
+                            .iter()
+                            .any(|n| resource_matches(&partial, &n.request.resource))
+                    {
+                        continue;
+                    }
                     // Another entry of the statement may already cover the partial ARN.
                     if statement
                         .resource
