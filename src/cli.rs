@@ -793,15 +793,21 @@ fn json_paths_in(dir: &std::path::Path, out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut paths: Vec<std::path::PathBuf> =
-        entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // The entry's type comes with the listing (no `stat` per file); like `symlink_metadata`, a
+    // link is not followed.
+    let mut paths: Vec<(std::path::PathBuf, bool)> = entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            Some((e.path(), is_dir))
+        })
+        .collect();
     paths.sort();
-    for path in paths {
+    for (path, is_dir) in paths {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
         if is_dir {
             if !name.starts_with('.') && name != "target" && name != "node_modules" {
                 json_paths_in(&path, out);

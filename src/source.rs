@@ -127,6 +127,12 @@ impl SourceMap {
         })
     }
 
+    /// Room for `more` sources: a run of thousands of files grows the map once, instead of
+    /// copying it into fresh memory at every doubling.
+    pub fn reserve(&mut self, more: usize) {
+        self.sources.reserve(more);
+    }
+
     fn push(&mut self, source: Source) -> SourceId {
         self.sources.push(source);
         SourceId(self.sources.len() - 1)

@@ -274,6 +274,9 @@ impl Loaded {
             .map(|a| a.path.as_str())
             .filter(|p| !inputs.memory.contains_key(*p))
             .collect();
+        // Grown once for every file, not by doubling into fresh memory.
+        loaded.sources.reserve(paths.len());
+        loaded.inventory.policies.reserve(paths.len());
         loaded.prepare_all(&paths, &inputs.preread);
         for arg in &inputs.policies {
             let attachment = match &arg.role {

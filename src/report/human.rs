@@ -45,8 +45,10 @@ pub fn render_findings(sources: &SourceMap, findings: &[Finding], style: Style) 
         .with_wrap_lines(false)
         .with_show_related_as_nested(true);
     let mut out = String::new();
+    // Each file is made terminal-safe once, however many findings show it.
+    let mut safe = Sources::default();
     for finding in findings {
-        let view = View::of(sources, finding);
+        let view = View::of(sources, &mut safe, finding);
         if handler.render_report(&mut out, &view).is_err() {
             // A span miette cannot show: fall back to the one-line form rather than lose the finding.
             out.push_str(&one_line(sources, finding));
@@ -80,13 +82,13 @@ struct View {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<std::sync::Arc<str>>>,
     labels: Vec<LabeledSpan>,
     related: Vec<View>,
 }
 
 impl View {
-    fn of(sources: &SourceMap, finding: &Finding) -> View {
+    fn of(sources: &SourceMap, safe: &mut Sources, finding: &Finding) -> View {
         let mut help = Vec::new();
         if let Some(note) = &finding.note {
             help.push(format!("why: {note}"));
@@ -118,7 +120,7 @@ impl View {
                     (r.loc.span.start, r.loc.span.len()),
                 ));
             } else {
-                related.push(View::related(sources, r.loc, &r.message));
+                related.push(View::related(sources, safe, r.loc, &r.message));
             }
         }
         View {
@@ -126,19 +128,19 @@ impl View {
             code: Some(finding.rule.to_string()),
             severity: severity(finding.severity),
             help: (!help.is_empty()).then(|| terminal_safe(&help.join("\n"))),
-            source: primary_source.map(|id| named(sources, id)),
+            source: primary_source.map(|id| safe.named(sources, id)),
             labels,
             related,
         }
     }
 
-    fn related(sources: &SourceMap, loc: Loc, message: &str) -> View {
+    fn related(sources: &SourceMap, safe: &mut Sources, loc: Loc, message: &str) -> View {
         View {
             message: terminal_safe(message),
             code: None,
             severity: miette::Severity::Advice,
             help: None,
-            source: Some(named(sources, loc.source)),
+            source: Some(safe.named(sources, loc.source)),
             labels: vec![LabeledSpan::new_primary_with_span(
                 None,
                 (loc.span.start, loc.span.len()),
@@ -148,9 +150,21 @@ impl View {
     }
 }
 
-fn named(sources: &SourceMap, id: SourceId) -> NamedSource<String> {
-    let source = sources.get(id);
-    NamedSource::new(terminal_safe(&source.name), terminal_safe(&source.text))
+/// The terminal-safe name and text of each source shown so far.
+#[derive(Default)]
+struct Sources(std::collections::HashMap<SourceId, (String, std::sync::Arc<str>)>);
+
+impl Sources {
+    fn named(&mut self, sources: &SourceMap, id: SourceId) -> NamedSource<std::sync::Arc<str>> {
+        let (name, text) = self.0.entry(id).or_insert_with(|| {
+            let source = sources.get(id);
+            (
+                terminal_safe(&source.name),
+                terminal_safe(&source.text).into(),
+            )
+        });
+        NamedSource::new(name.clone(), text.clone())
+    }
 }
 
 fn severity(s: Severity) -> miette::Severity {

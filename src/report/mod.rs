@@ -45,6 +45,13 @@ impl Report<'_> {
 /// Replaces characters that could steer a terminal (escape sequences, C1 controls, bidirectional
 /// overrides) with visible stand-ins of the same UTF-8 length, so byte offsets stay valid.
 pub fn terminal_safe(text: &str) -> String {
+    // Nearly every text is printable ASCII and lines: copied as it is.
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r'))
+    {
+        return text.to_string();
+    }
     text.chars()
         .map(|c| match c {
             '\n' | '\t' | '\r' => c,
