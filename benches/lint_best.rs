@@ -10,7 +10,7 @@ use policies::{POLICIES, write_policies};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Runs unless `ECSLINT_BENCH_RUNS` says otherwise (more, to profile the runs and not the setup).
-const RUNS: usize = 40;
+const RUNS: usize = 100;
 
 fn main() {
     let runs = std::env::var("ECSLINT_BENCH_RUNS")

@@ -210,7 +210,9 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
     }
     // The regexes run only where a placeholder is possible at all: most ARNs are plainly real.
     let bracketed = s.bytes().any(|b| b == b'<' || b == b'{');
-    for m in BRACKETED.captures_iter(if bracketed { s } else { "" }) {
+    // Only then is the regex run at all (even on "" it allocates its captures).
+    let matches = bracketed.then(|| BRACKETED.captures_iter(s));
+    for m in matches.into_iter().flatten() {
         let Some(m) = m.get(1).or_else(|| m.get(0)) else {
             continue;
         };

@@ -424,19 +424,18 @@ pub enum ActionCheck {
 
 /// Each service's action names, lowercased, by service prefix, for lookups that do not scan the
 /// list: `check` runs on every `Action` entry of every policy a lint reads.
-static LOWERCASE: std::sync::LazyLock<
-    std::collections::HashMap<&'static str, std::collections::HashSet<String>>,
-> = std::sync::LazyLock::new(|| {
-    SERVICES
-        .iter()
-        .map(|(prefix, _, names)| {
-            (
-                *prefix,
-                names.iter().map(|n| n.to_ascii_lowercase()).collect(),
-            )
-        })
-        .collect()
-});
+static LOWERCASE: std::sync::LazyLock<foldhash::HashMap<&'static str, foldhash::HashSet<String>>> =
+    std::sync::LazyLock::new(|| {
+        SERVICES
+            .iter()
+            .map(|(prefix, _, names)| {
+                (
+                    *prefix,
+                    names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+                )
+            })
+            .collect()
+    });
 
 /// Whether `name` is one of the actions of the service `prefix` (as the catalog spells it),
 /// ignoring case.

@@ -162,7 +162,7 @@ pub struct Loaded {
     /// Where each policy that could not be read failed: its grants are unknown.
     pub unreadable_policies: Vec<Loc>,
     /// Files read ahead, by path.
-    prepared: std::collections::HashMap<String, Result<Prepared, LoadError>>,
+    prepared: foldhash::HashMap<String, Result<Prepared, LoadError>>,
     /// Documents in memory, by name.
     memory: std::collections::BTreeMap<String, String>,
 }
