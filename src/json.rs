@@ -303,7 +303,7 @@ fn fast_value(
 }
 
 /// Where a key's raw text (between its quotes) sits in `body`, from the slice jiter returned.
-fn key_at(body: &str, key: &[u8]) -> (usize, usize) {
+pub(crate) fn key_at(body: &str, key: &[u8]) -> (usize, usize) {
     let from = key.as_ptr() as usize - body.as_ptr() as usize;
     (from, from + key.len())
 }

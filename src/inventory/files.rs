@@ -128,10 +128,34 @@ impl Prepared {
     /// Also parses the policy document a policy file holds as an object, so that work — and
     /// freeing the JSON tree — happens on the reading threads too.
     fn read_policy(path: &str, preread: Option<&[u8]>) -> Result<Prepared, LoadError> {
-        let mut prepared = match preread {
-            Some(bytes) => Prepared::from_bytes(bytes.to_vec()),
-            None => Prepared::read(path)?,
+        let bytes = match preread {
+            Some(bytes) => bytes.to_vec(),
+            None => read_bytes(path)?,
         };
+        // A plain, valid policy is read straight from its text; anything else goes through the
+        // JSON tree, which reports what is wrong.
+        let bytes = match String::from_utf8(bytes) {
+            Ok(text) => match policy::fast::parse(&text, UNPLACED) {
+                Some(document) => {
+                    return Ok(Prepared {
+                        document: Some(Preparsed {
+                            span: document.loc.span,
+                            document: Some(document),
+                            problems: Vec::new(),
+                            role_name: None,
+                            policy_name: None,
+                            resource_arn: None,
+                        }),
+                        text: text.into(),
+                        invalid_at: None,
+                        parsed: None,
+                    });
+                }
+                None => text.into_bytes(),
+            },
+            Err(e) => e.into_bytes(),
+        };
+        let mut prepared = Prepared::from_bytes(bytes);
         if let Some(Ok(node)) = &prepared.parsed {
             let located = locate(node);
             if matches!(located.node.kind, Kind::Object(_)) {

@@ -3,6 +3,8 @@
 //! The parser is forgiving in the way a linter must be: a malformed statement is reported as a
 //! `Problem` and skipped, the rest of the document is still read and checked.
 
+pub(crate) mod fast;
+
 use crate::json::{Kind, Node};
 use crate::source::{Loc, SourceId, Span, Spanned};
 
