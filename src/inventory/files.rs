@@ -187,6 +187,9 @@ pub struct Loaded {
     pub unreadable_policies: Vec<Loc>,
     /// Files read ahead, by path.
     prepared: foldhash::HashMap<String, Result<Prepared, LoadError>>,
+    /// The file read ahead for the next policy file to load (many files: read in order on
+    /// several threads, without a map).
+    next: Option<Result<Prepared, LoadError>>,
     /// Documents in memory, by name.
     memory: std::collections::BTreeMap<String, String>,
 }
@@ -301,12 +304,16 @@ impl Loaded {
         // Grown once for every file, not by doubling into fresh memory.
         loaded.sources.reserve(paths.len());
         loaded.inventory.policies.reserve(paths.len());
-        loaded.prepare_all(&paths, &inputs.preread);
+        // Read ahead in the order of `paths`: each is handed to its load in turn.
+        let mut ahead = loaded.prepare_all(&paths, &inputs.preread).into_iter();
         for arg in &inputs.policies {
             let attachment = match &arg.role {
                 Some(r) => Attachment::Role(crate::arn::role_name(r).to_string()),
                 None => Attachment::DefaultRole,
             };
+            if !inputs.memory.contains_key(&arg.path) {
+                loaded.next = ahead.next();
+            }
             loaded.load_policy_file(&arg.path, attachment, PolicyType::Identity)?;
         }
         for path in &inputs.scps {
@@ -345,7 +352,8 @@ impl Loaded {
         &mut self,
         path: &str,
     ) -> Result<(SourceId, Option<Node>, Option<Preparsed>), LoadError> {
-        let prepared = match (self.prepared.remove(path), self.memory.get(path)) {
+        let ahead = self.next.take().or_else(|| self.prepared.remove(path));
+        let prepared = match (ahead, self.memory.get(path)) {
             (Some(p), _) => p?,
             (None, Some(text)) => Prepared {
                 parsed: Some(json::parse(text)),
@@ -383,46 +391,44 @@ impl Loaded {
 
     /// Reads, decodes and parses many files at once, on every core, ahead of loading them in
     /// order: the files are independent, and lint runs read thousands.
+    /// Many files: read and parsed on every core, returned in the order of `paths`. Few: the
+    /// bytes already read are kept by path, the rest is read as it is loaded, and nothing is
+    /// returned.
     fn prepare_all(
         &mut self,
         paths: &[&str],
         preread: &std::collections::HashMap<String, std::sync::Arc<[u8]>>,
-    ) {
+    ) -> Vec<Result<Prepared, LoadError>> {
         const WORTH_THREADS: usize = 64;
         if paths.len() < WORTH_THREADS {
-            // Few files: loaded in order, from the bytes already read where there are some.
             for path in paths {
                 if let Some(bytes) = preread.get(*path) {
                     let prepared = Prepared::from_bytes(bytes.to_vec());
                     self.prepared.insert(path.to_string(), Ok(prepared));
                 }
             }
-            return;
+            return Vec::new();
         }
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = paths.len().div_ceil(threads);
-        let results: Vec<(String, Result<Prepared, LoadError>)> = std::thread::scope(|scope| {
+        std::thread::scope(|scope| {
             let handles: Vec<_> = paths
                 .chunks(chunk)
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|p| {
-                                (
-                                    p.to_string(),
-                                    Prepared::read_policy(p, preread.get(*p).map(|b| &b[..])),
-                                )
-                            })
+                            .map(|p| Prepared::read_policy(p, preread.get(*p).map(|b| &b[..])))
                             .collect::<Vec<_>>()
                     })
                 })
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
+                // The results line up with `paths`: a reader that panics panics the load, as
+                // it would on one thread.
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
-        });
-        self.prepared.extend(results);
+        })
     }
 
     fn json_problem(
