@@ -380,6 +380,27 @@ fn a_bare_name_without_secrets_is_unresolved_not_guessed() {
             "the GetSecretValue by name is granted ({extra:?})"
         );
     }
+    // The policy fixed to `NAME-??????` grants the secret's ARN, not the name's: the reverse
+    // trap, and the fix writes the full ARN where the name was.
+    let mut cmd = ecslint();
+    cmd.args([
+        "check",
+        "--task-definition",
+        "fixtures/bare-name/task-definition.json",
+        "--policy",
+        "fixtures/fixed/execution-role-policy.json",
+        "--secrets",
+        "fixtures/bare-name/secrets.json",
+    ]);
+    let (code, trap) = json_of(&mut cmd);
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&trap), ["secret-reference-partial-arn"]);
+    let fix = &trap["findings"][0]["fix"];
+    assert_eq!(fix["applicability"], "safe");
+    assert_eq!(
+        fix["edits"][0]["replacement"],
+        "\"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU\""
+    );
 }
 
 #[test]
