@@ -1027,3 +1027,65 @@ fn findings_inside_account_details_name_the_role_and_policy() {
         "{messages:#?}"
     );
 }
+
+#[test]
+fn the_display_name_fix_also_rewrites_a_reference_that_relied_on_it() {
+    // One task definition names the secret by ARN (denied by the display-name entry), another
+    // by name (granted by it, as IAM evaluates `…:secret:NAME`). Fixing the entry alone would
+    // stop the second; the fix rewrites its reference too, and one --fix leaves both granted.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str, edit: &dyn Fn(String) -> String| {
+        let path = dir.path().join(to);
+        std::fs::write(&path, edit(std::fs::read_to_string(from).unwrap())).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let web = copy("fixtures/seed/task-definition.json", "web.json", &|t| t);
+    let worker = copy(
+        "fixtures/bare-name/task-definition.json",
+        "worker.json",
+        &|t| t.replace("\"nginx-web\"", "\"nginx-worker\""),
+    );
+    let policy = copy(
+        "fixtures/seed/execution-role-policy.json",
+        "policy.json",
+        &|t| t.replace(":key:", ":key/"),
+    );
+    let args = |extra: &[&str]| {
+        let mut cmd = ecslint();
+        cmd.args([
+            "check",
+            "--task-definition",
+            &web,
+            "--task-definition",
+            &worker,
+        ]);
+        cmd.args([
+            "--policy",
+            &policy,
+            "--secrets",
+            "fixtures/seed/secrets.json",
+        ]);
+        cmd.args(extra);
+        cmd
+    };
+    let (code, before) = json_of(&mut args(&[]));
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&before), ["secret-display-name"]);
+    let edits = before["findings"][0]["fix"]["edits"].as_array().unwrap();
+    let files: Vec<&str> = edits.iter().map(|e| e["file"].as_str().unwrap()).collect();
+    assert_eq!(files, [policy.as_str(), worker.as_str()]);
+    let out = args(&["--fix"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let (code, after) = json_of(&mut args(&[]));
+    assert_eq!(code, 0, "{after:#}");
+    assert_eq!(rules_of(&after), Vec::<String>::new());
+    assert_eq!(
+        after["summary"]["needs_granted"],
+        after["summary"]["needs_checked"]
+    );
+    assert!(
+        std::fs::read_to_string(&worker)
+            .unwrap()
+            .contains("secret:gitlab-sample-registry-y54JnU")
+    );
+}

@@ -40,6 +40,46 @@ impl Rule for SecretDisplayName {
                 let name = arn.resource.trim_start_matches("secret:");
                 let name = &name[..name.len().saturating_sub(crate::arn::SECRET_SUFFIX_LEN)];
                 let corrected = recommended_secret_resource(&real);
+                // Task definitions that name the secret by that same partial ARN are granted by
+                // this entry as it stands (IAM evaluates the ARN as requested); once it is
+                // corrected, they must name the full ARN too, so the fix rewrites them as well.
+                let mut edits = vec![Edit::replace(entry.loc, quote(&corrected))];
+                let mut also = Vec::new();
+                for other in cx.assessments {
+                    let n = cx.need(other);
+                    let by_partial = matches!(
+                        n.subject,
+                        Subject::Secret {
+                            by_partial: true,
+                            ..
+                        }
+                    );
+                    if !by_partial
+                        || !other.evaluation.is_allowed()
+                        || !crate::iam::pattern::resource_matches(&entry.value, &n.request.resource)
+                        || crate::iam::pattern::resource_matches(&corrected, &n.request.resource)
+                    {
+                        continue;
+                    }
+                    for origin in &n.origins {
+                        let Ok(written) =
+                            serde_json::from_str::<String>(cx.sources.slice(origin.loc))
+                        else {
+                            continue;
+                        };
+                        let full = match written.strip_prefix(n.request.resource.as_str()) {
+                            Some(tail) => format!("{real}{tail}"),
+                            None if n.request.resource.ends_with(&format!(":secret:{written}")) => {
+                                real.clone()
+                            }
+                            None => continue,
+                        };
+                        if cx.is_file(origin.loc) {
+                            edits.push(Edit::replace(origin.loc, quote(&full)));
+                            also.push((origin.loc, origin.what.clone()));
+                        }
+                    }
+                }
                 let mut finding = Finding::new(
                     &META,
                     entry.loc,
@@ -61,13 +101,26 @@ impl Rule for SecretDisplayName {
                 ))
                 .fix(Some(Fix {
                     applicability: Applicability::Safe,
-                    message: format!("replace with `{corrected}`"),
-                    edits: vec![Edit::replace(entry.loc, quote(&corrected))],
+                    message: if also.is_empty() {
+                        format!("replace with `{corrected}`")
+                    } else {
+                        format!(
+                            "replace with `{corrected}`, and name the secret by its full ARN where {} names it without its suffix",
+                            if also.len() == 1 { "a task definition" } else { "task definitions" }
+                        )
+                    },
+                    edits,
                 }));
                 for origin in &need.origins {
                     finding = finding.related(
                         origin.loc,
                         format!("{} references the secret here", origin.what),
+                    );
+                }
+                for (loc, what) in also {
+                    finding = finding.related(
+                        loc,
+                        format!("{what} names it without its suffix, which only the display name matched"),
                     );
                 }
                 out.push(finding);
