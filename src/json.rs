@@ -360,7 +360,7 @@ pub fn quote(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -422,23 +422,9 @@ mod tests {
         assert_eq!(&text[b.span.start..b.span.end], "\"b\"");
     }
 
-    /// jiter's tree, jsonc-parser's tree, and whether each accepted the text.
-    fn both(text: &str) -> (Option<Node>, Result<Node, ParseError>) {
-        (parse_fast(text, 0), parse_jsonc(text, 0))
-    }
-
-    #[test]
-    fn the_fast_path_builds_the_same_tree_as_jsonc_parser() {
-        let mut texts: Vec<String> = vec![
-            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["a:b"], "Resource": "*"}]}"#.into(),
-            "  {\r\n\t\"k\" :\n [ 1 , -2.5e10 , 0 , true , false , null , {} , [] ] }  ".into(),
-            r#"{"esc\"aped\u00e9key": "tab\there \u2028 \ud83d\ude00 \/ \\"}"#.into(),
-            r#"{"a": 1, "a": 2, "": ""}"#.into(),
-            "\"just a string\"".into(),
-            "[[[[[[[[[[]]]]]]]]]]".into(),
-            "{\"ключ\": \"значение\", \"emoji\": \"🙂\"}".into(),
-        ];
-        // Every bundled fixture and rule example.
+    /// Every bundled fixture, test file and example that is JSON.
+    pub(crate) fn bundled_json_texts() -> Vec<String> {
+        let mut texts = Vec::new();
         for dir in ["fixtures", "tests/data", "examples"] {
             let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
             let mut stack = vec![root];
@@ -455,6 +441,26 @@ mod tests {
                 }
             }
         }
+        texts
+    }
+
+    /// jiter's tree, jsonc-parser's tree, and whether each accepted the text.
+    fn both(text: &str) -> (Option<Node>, Result<Node, ParseError>) {
+        (parse_fast(text, 0), parse_jsonc(text, 0))
+    }
+
+    #[test]
+    fn the_fast_path_builds_the_same_tree_as_jsonc_parser() {
+        let mut texts: Vec<String> = vec![
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["a:b"], "Resource": "*"}]}"#.into(),
+            "  {\r\n\t\"k\" :\n [ 1 , -2.5e10 , 0 , true , false , null , {} , [] ] }  ".into(),
+            r#"{"esc\"aped\u00e9key": "tab\there \u2028 \ud83d\ude00 \/ \\"}"#.into(),
+            r#"{"a": 1, "a": 2, "": ""}"#.into(),
+            "\"just a string\"".into(),
+            "[[[[[[[[[[]]]]]]]]]]".into(),
+            "{\"ключ\": \"значение\", \"emoji\": \"🙂\"}".into(),
+        ];
+        texts.extend(bundled_json_texts());
         assert!(texts.len() > 20);
         for text in &texts {
             let (fast, slow) = both(text);

@@ -337,15 +337,20 @@ fn malformed_value_from_quotes_ecs() {
 
 #[test]
 fn a_bare_name_without_secrets_is_unresolved_not_guessed() {
-    let mut cmd = ecslint();
-    cmd.args([
-        "check",
-        "--task-definition",
-        "fixtures/bare-name/task-definition.json",
-        "--policy",
-        "fixtures/bare-name/execution-role-policy.json",
-    ]);
-    let (code, report) = json_of(&mut cmd);
+    // The bare-name task definition with a policy and whatever else is given.
+    let bare = |policy: &str, extra: &[&str]| {
+        let mut cmd = ecslint();
+        cmd.args([
+            "check",
+            "--task-definition",
+            "fixtures/bare-name/task-definition.json",
+            "--policy",
+            policy,
+        ]);
+        cmd.args(extra);
+        json_of(&mut cmd)
+    };
+    let (code, report) = bare("fixtures/bare-name/execution-role-policy.json", &[]);
     // Without the listing or a region the ARN the name stands for is unknown, and an ARN
     // without any suffix matches no secret's ARN.
     assert_eq!(
@@ -360,20 +365,11 @@ fn a_bare_name_without_secrets_is_unresolved_not_guessed() {
     // With the listing (or the region) the name's ARN, `…:secret:gitlab-sample-registry`, is
     // what IAM evaluates, and the policy's entry grants exactly that; only the key's `key:` and
     // the decrypt it blocks remain.
-    for extra in [&[][..], &["--region", "ap-northeast-1"][..]] {
-        let mut cmd = ecslint();
-        cmd.args([
-            "check",
-            "--task-definition",
-            "fixtures/bare-name/task-definition.json",
-            "--policy",
-            "fixtures/bare-name/execution-role-policy.json",
-        ]);
-        if extra.is_empty() {
-            cmd.args(["--secrets", "fixtures/bare-name/secrets.json"]);
-        }
-        cmd.args(extra);
-        let (_, resolved) = json_of(&mut cmd);
+    for extra in [
+        &["--secrets", "fixtures/bare-name/secrets.json"][..],
+        &["--region", "ap-northeast-1"][..],
+    ] {
+        let (_, resolved) = bare("fixtures/bare-name/execution-role-policy.json", extra);
         assert_eq!(rules_of(&resolved), ["kms-key-arn-colon"], "{extra:?}");
         assert_eq!(
             resolved["summary"]["needs_granted"], 1,
@@ -382,17 +378,10 @@ fn a_bare_name_without_secrets_is_unresolved_not_guessed() {
     }
     // The policy fixed to `NAME-??????` grants the secret's ARN, not the name's: the reverse
     // trap, and the fix writes the full ARN where the name was.
-    let mut cmd = ecslint();
-    cmd.args([
-        "check",
-        "--task-definition",
-        "fixtures/bare-name/task-definition.json",
-        "--policy",
+    let (code, trap) = bare(
         "fixtures/fixed/execution-role-policy.json",
-        "--secrets",
-        "fixtures/bare-name/secrets.json",
-    ]);
-    let (code, trap) = json_of(&mut cmd);
+        &["--secrets", "fixtures/bare-name/secrets.json"],
+    );
     assert_eq!(code, 1);
     assert_eq!(rules_of(&trap), ["secret-reference-partial-arn"]);
     let fix = &trap["findings"][0]["fix"];

@@ -49,7 +49,7 @@ impl Seen {
     }
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn loc(&self, start: usize, end: usize) -> Loc {
         Loc::new(self.source, Span::new(start, end))
     }
@@ -65,9 +65,9 @@ impl Reader<'_> {
         Some((self.here(), peek))
     }
 
-    /// The first key of the object just entered, or the next one: its text (without escapes)
-    /// and the span of its token.
-    fn key(&mut self, first: bool) -> Option<Option<(&'static str, Span)>> {
+    /// The first key of the object just entered, or the next one: its text and the span of its
+    /// token. An escaped key is the tree's to read.
+    fn raw_key(&mut self, first: bool) -> Option<Option<(&'a str, Span)>> {
         let raw = if first {
             self.jiter.next_object_bytes().ok()?
         } else {
@@ -78,9 +78,20 @@ impl Reader<'_> {
         };
         let (from, to) = crate::json::key_at(self.text, raw);
         let key = &self.text[from..to];
-        // Escaped or unknown keys are the tree's to read.
+        if key.contains('\\') {
+            return None;
+        }
+        Some(Some((key, Span::new(from - 1, to + 1))))
+    }
+
+    /// `raw_key`, for the keys of the document and its statements: an unknown one is the tree's
+    /// to read.
+    fn key(&mut self, first: bool) -> Option<Option<(&'static str, Span)>> {
+        let Some((key, span)) = self.raw_key(first)? else {
+            return Some(None);
+        };
         let known = KEYS.iter().find(|k| **k == key)?;
-        Some(Some((known, Span::new(from - 1, to + 1))))
+        Some(Some((known, span)))
     }
 
     fn string(&mut self) -> Option<Spanned<String>> {
@@ -277,23 +288,14 @@ impl Reader<'_> {
         Some((self.loc(start, self.here()), out))
     }
 
+    /// `raw_key`, for the operators and keys of a condition, which may be any text.
     fn any_key(&mut self, first: bool) -> Option<Option<Spanned<String>>> {
-        let raw = if first {
-            self.jiter.next_object_bytes().ok()?
-        } else {
-            self.jiter.next_key_bytes().ok()?
-        };
-        let Some(raw) = raw else {
+        let Some((key, span)) = self.raw_key(first)? else {
             return Some(None);
         };
-        let (from, to) = crate::json::key_at(self.text, raw);
-        let key = &self.text[from..to];
-        if key.contains('\\') {
-            return None;
-        }
         Some(Some(Spanned::new(
             key.to_string(),
-            self.loc(from - 1, to + 1),
+            self.loc(span.start, span.end),
         )))
     }
 
@@ -413,25 +415,9 @@ mod tests {
 
     #[test]
     fn every_bundled_policy_reads_the_same_either_way() {
-        let mut read = 0;
-        let mut texts = 0;
-        for dir in ["fixtures", "tests/data", "examples"] {
-            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let mut stack = vec![root];
-            while let Some(d) = stack.pop() {
-                for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                    let path = entry.path();
-                    if path.is_dir() {
-                        stack.push(path);
-                    } else if path.extension().is_some_and(|e| e == "json")
-                        && let Ok(text) = std::fs::read_to_string(&path)
-                    {
-                        texts += 1;
-                        read += usize::from(agrees(&text));
-                    }
-                }
-            }
-        }
+        let texts = crate::json::tests::bundled_json_texts();
+        let read = texts.iter().filter(|t| agrees(t)).count();
+        let texts = texts.len();
         // The fixtures' plain policies do take the fast path.
         assert!(texts > 20 && read >= 10, "{read} of {texts}");
     }

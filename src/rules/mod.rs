@@ -397,6 +397,20 @@ fn entry_defect_findings(
     }
 }
 
+/// The secret reference written at `loc` (a JSON string in a task definition), which requests
+/// `requested` without the suffix, rewritten to name the secret by its full ARN `full`: a partial
+/// ARN keeps its `:json-key:version-stage:version-id` tail, a bare name becomes the ARN. `None`
+/// when the place does not hold such a reference.
+fn full_reference(cx: &Context<'_>, loc: Loc, requested: &str, full: &str) -> Option<String> {
+    let written: String = serde_json::from_str(cx.sources.slice(loc)).ok()?;
+    match written.strip_prefix(requested) {
+        Some(tail) => Some(format!("{full}{tail}")),
+        None => requested
+            .ends_with(&format!(":secret:{written}"))
+            .then(|| full.to_string()),
+    }
+}
+
 /// The task definition references of one kind of problem, as the needs stage found them.
 fn reference_problems<'a>(
     cx: &Context<'a>,

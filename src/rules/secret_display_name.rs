@@ -62,19 +62,10 @@ impl Rule for SecretDisplayName {
                         continue;
                     }
                     for origin in &n.origins {
-                        let Ok(written) =
-                            serde_json::from_str::<String>(cx.sources.slice(origin.loc))
-                        else {
-                            continue;
-                        };
-                        let full = match written.strip_prefix(n.request.resource.as_str()) {
-                            Some(tail) => format!("{real}{tail}"),
-                            None if n.request.resource.ends_with(&format!(":secret:{written}")) => {
-                                real.clone()
-                            }
-                            None => continue,
-                        };
-                        if cx.is_file(origin.loc) {
+                        if let Some(full) =
+                            super::full_reference(cx, origin.loc, &n.request.resource, &real)
+                            && cx.is_file(origin.loc)
+                        {
                             edits.push(Edit::replace(origin.loc, quote(&full)));
                             also.push((origin.loc, origin.what.clone()));
                         }

@@ -42,18 +42,10 @@ impl Rule for SecretReferencePartialArn {
             // `:json-key:…` tail kept).
             let mut edits = Vec::new();
             for origin in &need.origins {
-                let Ok(written) = serde_json::from_str::<String>(cx.sources.slice(origin.loc))
-                else {
-                    continue;
-                };
-                let Some(full) = full_arn else { continue };
-                let corrected = match written.strip_prefix(requested.as_str()) {
-                    Some(tail) => format!("{full}{tail}"),
-                    // A bare name (`credentialsParameter`) stands for the whole ARN.
-                    None if requested.ends_with(&format!(":secret:{written}")) => full.clone(),
-                    None => continue,
-                };
-                if cx.is_file(origin.loc) {
+                let Some(full) = full_arn else { break };
+                if let Some(corrected) = super::full_reference(cx, origin.loc, requested, full)
+                    && cx.is_file(origin.loc)
+                {
                     edits.push(Edit::replace(origin.loc, crate::json::quote(&corrected)));
                 }
             }

@@ -174,30 +174,27 @@ for i in range(101):
         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statement if isinstance(statement, list) else [statement]}),
     )["Policy"]["Arn"]
     iam.attach_role_policy(RoleName="pagedExecutionRole", PolicyArn=arn)
-ecs.register_task_definition(
-    family="nginx-clean",
-    executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
-    containerDefinitions=[{
-        "name": "nginx",
-        "image": "registry.gitlab.com/example-group/gitlab-sample/nginx:1.27",
-        "essential": True,
-        "memory": 512,
-        "repositoryCredentials": {"credentialsParameter": secret},
-    }],
-)
+
+
+def registry_task(family, credentials):
+    """The nginx task of pagedExecutionRole, pulling with registry credentials `credentials`."""
+    ecs.register_task_definition(
+        family=family,
+        executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
+        containerDefinitions=[{
+            "name": "nginx",
+            "image": "registry.gitlab.com/example-group/gitlab-sample/nginx:1.27",
+            "essential": True,
+            "memory": 512,
+            "repositoryCredentials": {"credentialsParameter": credentials},
+        }],
+    )
+
+
+registry_task("nginx-clean", secret)
 # The reverse trap: the same secret and role, the secret named by partial ARN, which IAM
 # evaluates as requested; the role grants only the full ARN.
-ecs.register_task_definition(
-    family="nginx-partial",
-    executionRoleArn=f"arn:aws:iam::{account}:role/pagedExecutionRole",
-    containerDefinitions=[{
-        "name": "nginx",
-        "image": "registry.gitlab.com/example-group/gitlab-sample/nginx:1.27",
-        "essential": True,
-        "memory": 512,
-        "repositoryCredentials": {"credentialsParameter": secret.rsplit("-", 1)[0]},
-    }],
-)
+registry_task("nginx-partial", secret.rsplit("-", 1)[0])
 
 
 def task_with_secrets(family, secrets, role="pagedExecutionRole"):
