@@ -444,6 +444,22 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn any_text_is_refused_or_read_as_the_tree_reads_it(
+            text in "[\\[\\]{}\",:0-9a-zA-Z.eE+\\- \\\\/*]{0,60}",
+            wrapped in proptest::bool::ANY,
+        ) {
+            // Short texts of JSON's characters, alone or as a statement's values.
+            let text = if wrapped {
+                format!(r#"{{"Statement": {{"Effect": "Allow", "Action": {text}, "Resource": "*"}}}}"#)
+            } else {
+                text
+            };
+            if let Some(doc) = parse(&text, SOURCE) {
+                proptest::prop_assert_eq!(Some(format!("{doc:?}")), tree(&text), "{}", text);
+            }
+        }
+
+        #[test]
         fn generated_policies_read_the_same_either_way(
             statements in proptest::collection::vec(statement(), 0..4),
             single in proptest::bool::ANY,
