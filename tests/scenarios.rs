@@ -172,20 +172,44 @@ fn a_partial_arn_reference_is_evaluated_as_requested_the_reverse_trap() {
         assert!(!r.rules.contains(&"secret-arn-without-suffix"), "{grant}");
         assert_eq!(r.granted, 1, "{grant}");
     }
-    // `deploy*` is broad, but narrowing it to `deploy-??????` would stop this task: no fix, and
-    // the help says to change the reference first.
-    let r = run(
-        &task,
-        &[&policy_allowing(&format!("{PREFIX}deploy*"))],
-        &[&secrets],
+    // `deploy*` is broad, but narrowing it to `deploy-??????` alone would stop this task: the
+    // fix also names the full ARN in the task definition, and the help says why. Without the
+    // listing the full ARN is unknown, and there is no fix.
+    let broad = |secrets: &[&str]| {
+        let r = run(
+            &task,
+            &[&policy_allowing(&format!("{PREFIX}deploy*"))],
+            secrets,
+        );
+        r.findings
+            .into_iter()
+            .find(|f| f.rule == "secret-wildcard-broad")
+            .unwrap()
+    };
+    let with_listing = broad(&[&secrets]);
+    assert!(
+        with_listing
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("partial ARN")
     );
-    let broad = r
-        .findings
+    let edits: Vec<&str> = with_listing
+        .fix
+        .as_ref()
+        .unwrap()
+        .edits
         .iter()
-        .find(|f| f.rule == "secret-wildcard-broad")
-        .unwrap();
-    assert!(broad.fix.is_none());
-    assert!(broad.help.as_deref().unwrap().contains("partial ARN"));
+        .map(|e| e.replacement.as_str())
+        .collect();
+    assert_eq!(
+        edits,
+        [
+            format!("\"{PREFIX}deploy-??????\""),
+            format!("\"{PREFIX}deploy-XyZ123\"")
+        ]
+    );
+    assert!(broad(&[]).fix.is_none());
     // The display name in the policy with the full ARN in the task definition is the forward trap.
     let r = run(
         &task_with_credentials(&format!("{PREFIX}deploy-XyZ123")),

@@ -59,24 +59,58 @@ impl Rule for SecretWildcardBroad {
                         ..arn.clone()
                     }
                     .to_string();
-                    // A task definition that names the secret by partial ARN is granted only by a
+                    // Task definitions that name the secret by partial ARN are granted only by a
                     // wildcard like this one (IAM evaluates the ARN as requested): narrowing it
-                    // first would stop that task.
-                    let partial = cx.needs.needs.iter().find(|n| {
-                        matches!(
-                            n.subject,
+                    // alone would stop them, so the fix also names the full ARN there, where the
+                    // listing tells it.
+                    let partial: Vec<&crate::needs::Need> = cx
+                        .needs
+                        .needs
+                        .iter()
+                        .filter(|n| {
+                            matches!(
+                                n.subject,
+                                crate::needs::Subject::Secret {
+                                    by_partial: true,
+                                    ..
+                                }
+                            ) && crate::iam::pattern::resource_matches(
+                                &entry.value,
+                                &n.request.resource,
+                            ) && !crate::iam::pattern::resource_matches(&exact, &n.request.resource)
+                        })
+                        .collect();
+                    let mut edits = vec![Edit::replace(entry.loc, crate::json::quote(&exact))];
+                    let mut complete = true;
+                    for need in &partial {
+                        let stored = match &need.subject {
                             crate::needs::Subject::Secret {
-                                by_partial: true,
+                                secret: Some(_),
+                                arn,
                                 ..
+                            } => arn.to_string(),
+                            _ => {
+                                complete = false;
+                                continue;
                             }
-                        ) && crate::iam::pattern::resource_matches(
-                            &entry.value,
-                            &n.request.resource,
-                        ) && !crate::iam::pattern::resource_matches(&exact, &n.request.resource)
-                    });
-                    let help = match partial {
+                        };
+                        for origin in &need.origins {
+                            match super::full_reference(
+                                cx,
+                                origin.loc,
+                                &need.request.resource,
+                                &stored,
+                            ) {
+                                Some(full) if cx.is_file(origin.loc) => {
+                                    edits.push(Edit::replace(origin.loc, crate::json::quote(&full)))
+                                }
+                                _ => complete = false,
+                            }
+                        }
+                    }
+                    let help = match partial.first() {
                         Some(need) => format!(
-                            "{} names the secret by partial ARN `{}`, which `{exact}` would not match: reference it by its full ARN there first, then write `{exact}`",
+                            "{} names the secret by partial ARN `{}`, which `{exact}` would not match: reference it by its full ARN there as well as writing `{exact}`",
                             need.origins
                                 .first()
                                 .map_or("the task definition", |o| o.what.as_str()),
@@ -86,11 +120,17 @@ impl Rule for SecretWildcardBroad {
                             "write `{exact}`: each `?` matches one character, exactly the random suffix of `{base}`"
                         ),
                     };
-                    let fix = partial.is_none().then(|| Fix {
+                    let fix = complete.then(|| Fix {
                         // Narrowing may remove access someone relies on.
                         applicability: Applicability::Unsafe,
-                        message: format!("replace with `{exact}`"),
-                        edits: vec![Edit::replace(entry.loc, crate::json::quote(&exact))],
+                        message: if partial.is_empty() {
+                            format!("replace with `{exact}`")
+                        } else {
+                            format!(
+                                "replace with `{exact}`, and name the secret by its full ARN where a task definition names it without its suffix"
+                            )
+                        },
+                        edits,
                     });
                     out.push(
                         Finding::new(
