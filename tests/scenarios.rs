@@ -210,6 +210,31 @@ fn a_partial_arn_reference_is_evaluated_as_requested_the_reverse_trap() {
         ]
     );
     assert!(broad(&[]).fix.is_none());
+    // The same for `"Resource": "*"`: its narrowing fix rewrites the reference too.
+    let r = run(&task, &[&policy_allowing("*")], &[&secrets]);
+    let star = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "resource-star-reads")
+        .unwrap();
+    let edits: Vec<&str> = star
+        .fix
+        .as_ref()
+        .unwrap()
+        .edits
+        .iter()
+        .map(|e| e.replacement.as_str())
+        .collect();
+    assert_eq!(
+        edits,
+        [
+            format!("\"{PREFIX}deploy-??????\""),
+            format!("\"{PREFIX}deploy-XyZ123\"")
+        ]
+    );
+    let r = run(&task, &[&policy_allowing("*")], &[]);
+    let star = r.findings.iter().find(|f| f.rule == "resource-star-reads");
+    assert!(star.unwrap().fix.is_none());
     // The display name in the policy with the full ARN in the task definition is the forward trap.
     let r = run(
         &task_with_credentials(&format!("{PREFIX}deploy-XyZ123")),

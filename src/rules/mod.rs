@@ -411,6 +411,39 @@ fn full_reference(cx: &Context<'_>, loc: Loc, requested: &str, full: &str) -> Op
     }
 }
 
+/// Edits that make every reference of these needs name its secret by the full ARN, for a fix
+/// that narrows the grant a partial reference relies on (IAM evaluates the ARN as requested, so
+/// `NAME-??????` would not match it). `None` when one of them cannot be rewritten: the secret's
+/// stored ARN is unknown, or the reference is not in a file.
+fn full_reference_edits<'n>(
+    cx: &Context<'_>,
+    needs: impl IntoIterator<Item = &'n Need>,
+) -> Option<Vec<crate::fix::Edit>> {
+    let mut edits = Vec::new();
+    for need in needs {
+        let stored = match &need.subject {
+            crate::needs::Subject::Secret {
+                secret: Some(_),
+                arn,
+                by_partial: true,
+            } => arn.to_string(),
+            crate::needs::Subject::Secret {
+                by_partial: true, ..
+            } => return None,
+            _ => continue,
+        };
+        for origin in &need.origins {
+            let full = full_reference(cx, origin.loc, &need.request.resource, &stored)
+                .filter(|_| cx.is_file(origin.loc))?;
+            edits.push(crate::fix::Edit::replace(
+                origin.loc,
+                crate::json::quote(&full),
+            ));
+        }
+    }
+    Some(edits)
+}
+
 /// The task definition references of one kind of problem, as the needs stage found them.
 fn reference_problems<'a>(
     cx: &Context<'a>,

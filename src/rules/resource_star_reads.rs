@@ -54,38 +54,52 @@ impl Rule for ResourceStarReads {
                 }
                 // The resources the task definition references for these actions.
                 let mut wanted: Vec<String> = Vec::new();
-                for need in &cx.needs.needs {
-                    if reads
-                        .iter()
-                        .any(|r| r.eq_ignore_ascii_case(&need.request.action))
-                        && !wanted.contains(&need.grant)
-                    {
+                let read_needs: Vec<&crate::needs::Need> = cx
+                    .needs
+                    .needs
+                    .iter()
+                    .filter(|n| {
+                        reads
+                            .iter()
+                            .any(|r| r.eq_ignore_ascii_case(&n.request.action))
+                    })
+                    .collect();
+                for need in &read_needs {
+                    if !wanted.contains(&need.grant) {
                         wanted.push(need.grant.clone());
                     }
                 }
-                let fix = (!wanted.is_empty() && statement.resource.values.len() == 1).then(|| {
-                    let quoted: Vec<String> =
-                        wanted.iter().map(|w| crate::json::quote(w)).collect();
-                    Fix {
-                        applicability: Applicability::Unsafe,
-                        message: format!(
-                            "grant only {}",
-                            wanted
-                                .iter()
-                                .map(|w| format!("`{w}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        edits: vec![Edit::replace(
-                            star.loc,
-                            if quoted.len() == 1 {
-                                quoted[0].clone()
-                            } else {
-                                format!("[{}]", quoted.join(", "))
-                            },
-                        )],
-                    }
-                });
+                // A secret named by partial ARN is granted by `*` as requested, and by its
+                // `NAME-??????` grant only once the reference names the full ARN.
+                let rewrites = super::full_reference_edits(cx, read_needs.iter().copied());
+                let fix = (!wanted.is_empty() && statement.resource.values.len() == 1)
+                    .then_some(rewrites)
+                    .flatten()
+                    .map(|rewrites| {
+                        let quoted: Vec<String> =
+                            wanted.iter().map(|w| crate::json::quote(w)).collect();
+                        Fix {
+                            applicability: Applicability::Unsafe,
+                            message: format!(
+                                "grant only {}",
+                                wanted
+                                    .iter()
+                                    .map(|w| format!("`{w}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            edits: std::iter::once(Edit::replace(
+                                star.loc,
+                                if quoted.len() == 1 {
+                                    quoted[0].clone()
+                                } else {
+                                    format!("[{}]", quoted.join(", "))
+                                },
+                            ))
+                            .chain(rewrites)
+                            .collect(),
+                        }
+                    });
                 out.push(
                     Finding::new(
                         &META,

@@ -80,34 +80,7 @@ impl Rule for SecretWildcardBroad {
                             ) && !crate::iam::pattern::resource_matches(&exact, &n.request.resource)
                         })
                         .collect();
-                    let mut edits = vec![Edit::replace(entry.loc, crate::json::quote(&exact))];
-                    let mut complete = true;
-                    for need in &partial {
-                        let stored = match &need.subject {
-                            crate::needs::Subject::Secret {
-                                secret: Some(_),
-                                arn,
-                                ..
-                            } => arn.to_string(),
-                            _ => {
-                                complete = false;
-                                continue;
-                            }
-                        };
-                        for origin in &need.origins {
-                            match super::full_reference(
-                                cx,
-                                origin.loc,
-                                &need.request.resource,
-                                &stored,
-                            ) {
-                                Some(full) if cx.is_file(origin.loc) => {
-                                    edits.push(Edit::replace(origin.loc, crate::json::quote(&full)))
-                                }
-                                _ => complete = false,
-                            }
-                        }
-                    }
+                    let rewrites = super::full_reference_edits(cx, partial.iter().copied());
                     let help = match partial.first() {
                         Some(need) => format!(
                             "{} names the secret by partial ARN `{}`, which `{exact}` would not match: reference it by its full ARN there as well as writing `{exact}`",
@@ -120,7 +93,7 @@ impl Rule for SecretWildcardBroad {
                             "write `{exact}`: each `?` matches one character, exactly the random suffix of `{base}`"
                         ),
                     };
-                    let fix = complete.then(|| Fix {
+                    let fix = rewrites.map(|rewrites| Fix {
                         // Narrowing may remove access someone relies on.
                         applicability: Applicability::Unsafe,
                         message: if partial.is_empty() {
@@ -130,7 +103,12 @@ impl Rule for SecretWildcardBroad {
                                 "replace with `{exact}`, and name the secret by its full ARN where a task definition names it without its suffix"
                             )
                         },
-                        edits,
+                        edits: std::iter::once(Edit::replace(
+                            entry.loc,
+                            crate::json::quote(&exact),
+                        ))
+                        .chain(rewrites)
+                        .collect(),
                     });
                     out.push(
                         Finding::new(
