@@ -93,9 +93,15 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> Result<String, ApplyError> {
 pub fn preview(sources: &SourceMap, fix: &Fix) -> Result<String, ApplyError> {
     let mut out = String::new();
     let mut ids: Vec<SourceId> = fix.edits.iter().map(|e| e.loc.source).collect();
+    ids.sort();
     ids.dedup();
+    // A fix that edits several files says which lines are whose.
+    let several = ids.len() > 1;
     for id in ids {
         let source = sources.get(id);
+        if several {
+            out.push_str(&format!("--- {0}\n+++ {0}\n", source.name));
+        }
         let edits: Vec<&Edit> = fix.edits.iter().filter(|e| e.loc.source == id).collect();
         let first = edits.iter().map(|e| e.loc.span.start).min().unwrap_or(0);
         let last = edits.iter().map(|e| e.loc.span.end).max().unwrap_or(0);
@@ -524,6 +530,33 @@ mod tests {
         let (doc, problems) = policy::parse(&json::parse(text).unwrap(), id);
         assert!(problems.is_empty());
         (map, doc.unwrap())
+    }
+
+    #[test]
+    fn a_preview_of_a_fix_over_two_files_names_each() {
+        let mut map = SourceMap::new();
+        let a = map.add("a.json", "{\n  \"x\": 1\n}\n");
+        let b = map.add("b.json", "{\n  \"y\": 2\n}\n");
+        let at = |id, start, end| Loc::new(id, crate::source::Span::new(start, end));
+        // Edits out of file order: each file is shown once, in file order.
+        let fix = Fix {
+            applicability: Applicability::Safe,
+            message: String::new(),
+            edits: vec![
+                Edit::replace(at(b, 9, 10), "3"),
+                Edit::replace(at(a, 9, 10), "4"),
+            ],
+        };
+        assert_eq!(
+            preview(&map, &fix).unwrap(),
+            "--- a.json\n+++ a.json\n-   \"x\": 1\n+   \"x\": 4\n--- b.json\n+++ b.json\n-   \"y\": 2\n+   \"y\": 3\n"
+        );
+        // One file: the lines alone, as before.
+        let one = Fix {
+            edits: vec![Edit::replace(at(a, 9, 10), "4")],
+            ..fix
+        };
+        assert_eq!(preview(&map, &one).unwrap(), "-   \"x\": 1\n+   \"x\": 4\n");
     }
 
     fn grant(action: &str, resource: &str) -> Grant {
