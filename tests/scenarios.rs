@@ -194,43 +194,35 @@ fn a_partial_arn_reference_is_evaluated_as_requested_the_reverse_trap() {
             .unwrap()
             .contains("partial ARN")
     );
-    let edits: Vec<&str> = with_listing
-        .fix
-        .as_ref()
-        .unwrap()
-        .edits
-        .iter()
-        .map(|e| e.replacement.as_str())
-        .collect();
-    assert_eq!(
-        edits,
-        [
-            format!("\"{PREFIX}deploy-??????\""),
-            format!("\"{PREFIX}deploy-XyZ123\"")
-        ]
-    );
+    // The grant narrowed, and the reference named by its full ARN.
+    let narrowed_and_rewritten = |finding: &ecslint::rules::Finding| {
+        let edits: Vec<&str> = finding
+            .fix
+            .as_ref()
+            .unwrap()
+            .edits
+            .iter()
+            .map(|e| e.replacement.as_str())
+            .collect();
+        assert_eq!(
+            edits,
+            [
+                format!("\"{PREFIX}deploy-??????\""),
+                format!("\"{PREFIX}deploy-XyZ123\"")
+            ],
+            "{}",
+            finding.rule
+        );
+    };
+    narrowed_and_rewritten(&with_listing);
     assert!(broad(&[]).fix.is_none());
     // The same for `"Resource": "*"`: its narrowing fix rewrites the reference too.
     let r = run(&task, &[&policy_allowing("*")], &[&secrets]);
-    let star = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "resource-star-reads")
-        .unwrap();
-    let edits: Vec<&str> = star
-        .fix
-        .as_ref()
-        .unwrap()
-        .edits
-        .iter()
-        .map(|e| e.replacement.as_str())
-        .collect();
-    assert_eq!(
-        edits,
-        [
-            format!("\"{PREFIX}deploy-??????\""),
-            format!("\"{PREFIX}deploy-XyZ123\"")
-        ]
+    narrowed_and_rewritten(
+        r.findings
+            .iter()
+            .find(|f| f.rule == "resource-star-reads")
+            .unwrap(),
     );
     let r = run(&task, &[&policy_allowing("*")], &[]);
     let star = r.findings.iter().find(|f| f.rule == "resource-star-reads");
