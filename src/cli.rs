@@ -758,24 +758,7 @@ fn json_files_in(
     let mut candidates = Vec::new();
     json_paths_in(dir, &mut candidates);
     // Reading thousands of files is most of a folder's lint: read them on every core.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = candidates.len().div_ceil(threads).max(1);
-    let read: Vec<Option<Vec<u8>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = candidates
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| crate::inventory::files::read_bytes(p).ok())
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
+    let read = crate::parallel::map(&candidates, |p| crate::inventory::files::read_bytes(p).ok());
     for (path, bytes) in candidates.into_iter().zip(read) {
         let Some(bytes) = bytes else { continue };
         // The start tells a policy from a task definition or a listing.

@@ -16,6 +16,7 @@ pub mod iam;
 pub mod inventory;
 pub mod json;
 pub mod needs;
+mod parallel;
 pub mod policy;
 pub mod report;
 pub mod rules;

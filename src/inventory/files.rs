@@ -409,25 +409,9 @@ impl Loaded {
             }
             return Vec::new();
         }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = paths.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = paths
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|p| Prepared::read_policy(p, preread.get(*p).map(|b| &b[..])))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                // The results line up with `paths`: a reader that panics panics the load, as
-                // it would on one thread.
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
+        // The results line up with `paths`.
+        crate::parallel::map(paths, |p| {
+            Prepared::read_policy(p, preread.get(*p).map(|b| &b[..]))
         })
     }
 
