@@ -151,16 +151,17 @@ fn ecslint(moto: &Moto, args: &[&str]) -> std::process::Output {
 /// Runs ecslint with `--format json`, checks its exit code (showing stderr if it differs) and
 /// parses what it printed.
 fn json_run(moto: &Moto, args: &[&str], code: i32) -> Value {
+    json_and_stderr(moto, args, code).0
+}
+
+/// `json_run`, with what the command said on stderr.
+fn json_and_stderr(moto: &Moto, args: &[&str], code: i32) -> (Value, String) {
     let mut args = args.to_vec();
     args.extend(["--format", "json"]);
     let out = ecslint(moto, &args);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
 }
 
 /// `snapshot --aws` of one task definition into a new folder, then the offline `check` command it
@@ -407,29 +408,12 @@ fn live_mode_against_moto() {
 
     // diagnose --aws --service: each distinct reason its stopped tasks gave, diagnosed; the same
     // reason twice is diagnosed once; a reason that is not an IAM failure is quoted, not dropped.
-    let out = ecslint(
-        &moto,
-        &[
-            "diagnose",
-            "--aws",
-            "--service",
-            "web/nginx",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (by_service, stderr) =
+        json_and_stderr(&moto, &["diagnose", "--aws", "--service", "web/nginx"], 1);
     assert!(
         stderr.contains("service web/nginx: 4 stopped-task reason(s) and 0 failure event(s)"),
         "{stderr}"
     );
-    let by_service: Value = serde_json::from_slice(&out.stdout).unwrap();
     let diagnoses = by_service["diagnoses"].as_array().unwrap();
     let failures: Vec<&str> = diagnoses
         .iter()
@@ -593,24 +577,11 @@ fn live_mode_against_moto() {
     // SSM parameters: DescribeParameters gives the SecureString's key (by alias), DescribeKey
     // resolves it, and ListAliases proves that the policy's alias ARN names that very key, so the
     // fix to the key ARN is safe. The missing parameter is named on stderr.
-    let out = ecslint(
+    let (params, stderr) = json_and_stderr(
         &moto,
-        &[
-            "check",
-            "--aws",
-            "--task-definition",
-            "params-app",
-            "--format",
-            "json",
-        ],
+        &["check", "--aws", "--task-definition", "params-app"],
+        1,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let params: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rules(&params), ["kms-alias-resource"], "{params:#}");
     let fix = &params["findings"][0]["fix"];
     assert_eq!(fix["applicability"], "safe", "{params:#}");
@@ -619,7 +590,6 @@ fn live_mode_against_moto() {
         "{params:#}"
     );
     assert_eq!(params["summary"]["needs_checked"], 4, "{params:#}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("SSM parameter /web/missing was not found"),
         "{stderr}"
