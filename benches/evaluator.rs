@@ -5,8 +5,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ecslint::iam::pattern::resource_matches;
 use ecslint::iam::{PolicySet, Principal, Request, RequestContext, evaluate};
 use ecslint::json;
-use ecslint::policy;
-use ecslint::source::SourceId;
+use ecslint::model::policy;
+use ecslint::model::source::SourceId;
 use std::hint::black_box;
 
 /// A role policy with 50 statements of 20 resources each; none matches the request, so every

@@ -7,7 +7,7 @@
 //! broken across lines by console wrapping, the relevant line inside a block of CI output.
 
 use crate::iam::PolicyType;
-use crate::source::Span;
+use crate::model::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
 

@@ -6,9 +6,9 @@
 use crate::arn::{Arn, SECRET_SUFFIX_LEN, kms_key_colon_corrected, placeholders};
 use crate::iam::pattern::resource_matches;
 use crate::iam::{Decision, Evaluation, Principal, RequestContext, StatementRef, evaluate};
-use crate::inventory::Inventory;
+use crate::model::inventory::Inventory;
+use crate::model::policy::Effect;
 use crate::needs::{Need, Needs, RoleKind, Subject};
-use crate::policy::Effect;
 
 /// One entry of a statement's `Resource` list: `policies[policy].statements[statement]
 /// .resource.values[entry]`, with `policy` an index into the inventory's policies.
@@ -221,7 +221,8 @@ pub fn assess(inventory: &Inventory, needs: &Needs, given: &RequestContext) -> V
         .map(|(index, need)| {
             let principal = need.role_arn.as_deref().and_then(Principal::from_role_arn);
             let policies = role_policies(need, inventory);
-            let set = inventory.policy_set(
+            let set = crate::iam::PolicySet::for_request(
+                inventory,
                 need.role_arn.as_deref().map(crate::arn::role_name),
                 need.role == RoleKind::Execution,
                 &need.request.resource,
@@ -241,7 +242,8 @@ pub fn assess(inventory: &Inventory, needs: &Needs, given: &RequestContext) -> V
             // Would the task's other role have been allowed? Then the grant sits on the wrong one.
             let other_role = need.role.other();
             let other = need.other_role_arn.as_deref().map(|arn| {
-                let set = inventory.policy_set(
+                let set = crate::iam::PolicySet::for_request(
+                    inventory,
                     Some(crate::arn::role_name(arn)),
                     other_role == RoleKind::Execution,
                     &need.request.resource,
@@ -400,7 +402,12 @@ fn partial_reference(
             action: need.request.action.clone(),
             resource: candidate.clone(),
         };
-        let set = inventory.policy_set(role, need.role == RoleKind::Execution, &candidate);
+        let set = crate::iam::PolicySet::for_request(
+            inventory,
+            role,
+            need.role == RoleKind::Execution,
+            &candidate,
+        );
         let context = request_context(&candidate, *secret, principal, inventory, given);
         if let Decision::Allowed { by } = evaluate(&request, &set, principal, &context).decision {
             let real = from_listing || !candidate.ends_with("-??????");

@@ -9,7 +9,7 @@
 //! order. Nesting is capped (512 levels in jsonc-parser), so hostile input cannot exhaust the
 //! stack.
 
-use crate::source::Span;
+use crate::model::source::Span;
 use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 

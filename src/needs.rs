@@ -6,9 +6,9 @@
 
 use crate::arn::{Arn, SecretReference, SecretReferenceError, has_secret_suffix};
 use crate::iam::Request;
-use crate::inventory::Inventory;
-use crate::source::{Loc, Spanned};
-use crate::taskdef::{EfsVolume, LogConfiguration, TaskDefinition};
+use crate::model::inventory::Inventory;
+use crate::model::source::{Loc, Spanned};
+use crate::model::taskdef::{EfsVolume, LogConfiguration, TaskDefinition};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -385,7 +385,7 @@ fn environment_file(file: &Spanned<String>, who: &str, out: &mut Needs) {
 /// An EFS volume with IAM authorization: the task role mounts it, and writes unless every mount
 /// of it is read-only.
 fn efs_volume(td: &TaskDefinition, volume: &EfsVolume, context: &TaskContext, out: &mut Needs) {
-    let mounts: Vec<&crate::taskdef::MountPoint> = td
+    let mounts: Vec<&crate::model::taskdef::MountPoint> = td
         .containers
         .iter()
         .flat_map(|c| &c.mount_points)

@@ -4,8 +4,8 @@
 
 use ecslint::iam::{Decision, PolicySet, PolicyType, Principal, Request, RequestContext, evaluate};
 use ecslint::json;
-use ecslint::policy::{self, PolicyDocument};
-use ecslint::source::SourceId;
+use ecslint::model::policy::{self, PolicyDocument};
+use ecslint::model::source::SourceId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Expect {

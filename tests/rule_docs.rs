@@ -1,7 +1,7 @@
 //! Every rule's documentation runs: the files of its "Example" section must raise the rule exactly
 //! once, and with the files of "Use instead" (the others kept from the example) not at all.
 
-use ecslint::inventory::files::{Inputs, PolicyArg};
+use ecslint::load::{Input, InputKind};
 use ecslint::rules::{ALL, FixAvailability};
 use std::collections::BTreeMap;
 
@@ -42,23 +42,22 @@ fn count(rule: &str, files: &BTreeMap<String, String>) -> usize {
 /// applied (`None` when it offered none).
 fn run(rule: &str, files: &BTreeMap<String, String>) -> (usize, Option<BTreeMap<String, String>>) {
     let dir = tempfile::tempdir().unwrap();
-    let mut inputs = Inputs::default();
+    let mut inputs = Vec::new();
     for (role, text) in files {
         let path = dir.path().join(format!("{}.json", role.replace(' ', "-")));
         std::fs::write(&path, text).unwrap();
         let path = path.to_string_lossy().into_owned();
-        match role.as_str() {
-            "task-definition" => inputs.task_definitions.push(path),
-            "policy" => inputs.policies.push(PolicyArg { role: None, path }),
-            other if other.starts_with("policy ") => inputs.policies.push(PolicyArg {
-                role: Some(other["policy ".len()..].to_string()),
-                path,
-            }),
-            "secrets" => inputs.secrets.push(path),
-            "account-details" => inputs.account_details.push(path),
-            "parameters" => inputs.parameters.push(path),
+        inputs.push(match role.as_str() {
+            "task-definition" => Input::file(InputKind::TaskDefinition, path),
+            "policy" => Input::file(InputKind::Policy, path),
+            other if other.starts_with("policy ") => {
+                Input::file(InputKind::Policy, path).owned_by(&other["policy ".len()..])
+            }
+            "secrets" => Input::file(InputKind::Secrets, path),
+            "account-details" => Input::file(InputKind::AccountDetails, path),
+            "parameters" => Input::file(InputKind::Parameters, path),
             other => panic!("unknown block role {other}"),
-        }
+        });
     }
     let checked = ecslint::check(&inputs, &Default::default()).unwrap();
     let mine: Vec<_> = checked.findings.iter().filter(|f| f.rule == rule).collect();

@@ -1,7 +1,7 @@
 //! Edge cases of the check, written inline: each runs the library on temporary files.
 
-use ecslint::inventory::files::{Inputs, PolicyArg};
-use ecslint::source::SourceMap;
+use ecslint::load::{Input, InputKind};
+use ecslint::model::source::SourceMap;
 
 struct Run {
     rules: Vec<&'static str>,
@@ -18,23 +18,22 @@ fn run(task: &str, policies: &[&str], secrets: &[&str]) -> Run {
         std::fs::write(&path, text).unwrap();
         path.to_string_lossy().into_owned()
     };
-    let inputs = Inputs {
-        task_definitions: vec![write("task.json".into(), task)],
-        policies: policies
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PolicyArg {
-                role: None,
-                path: write(format!("policy{i}.json"), p),
-            })
-            .collect(),
-        secrets: secrets
-            .iter()
-            .enumerate()
-            .map(|(i, s)| write(format!("secrets{i}.json"), s))
-            .collect(),
-        ..Default::default()
-    };
+    let mut inputs = vec![Input::file(
+        InputKind::TaskDefinition,
+        write("task.json".into(), task),
+    )];
+    for (i, p) in policies.iter().enumerate() {
+        inputs.push(Input::file(
+            InputKind::Policy,
+            write(format!("policy{i}.json"), p),
+        ));
+    }
+    for (i, s) in secrets.iter().enumerate() {
+        inputs.push(Input::file(
+            InputKind::Secrets,
+            write(format!("secrets{i}.json"), s),
+        ));
+    }
     let checked = ecslint::check(&inputs, &Default::default()).unwrap();
     Run {
         rules: checked.findings.iter().map(|f| f.rule).collect(),
@@ -504,7 +503,7 @@ fn keyed_check(
     secret: &str,
     decrypt: &str,
     kms_key_id: &str,
-    more: impl FnOnce(&mut Inputs, &dyn Fn(&str, &str) -> String),
+    more: impl FnOnce(&mut Vec<Input>, &dyn Fn(&str, &str) -> String),
 ) -> ecslint::Checked {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| {
@@ -521,20 +520,17 @@ fn keyed_check(
         .trim_start_matches(PREFIX)
         .rsplit_once('-')
         .map_or(secret, |(n, _)| n);
-    let mut inputs = Inputs {
-        task_definitions: vec![write("task.json", &task_with_credentials(secret))],
-        policies: vec![PolicyArg {
-            role: None,
-            path: write("policy.json", &identity),
-        }],
-        secrets: vec![write(
-            "secrets.json",
-            &format!(
-                r#"{{"SecretList": [{{"ARN": "{secret}", "Name": "{name}", "KmsKeyId": "{kms_key_id}"}}]}}"#
-            ),
-        )],
-        ..Default::default()
-    };
+    let listing = format!(
+        r#"{{"SecretList": [{{"ARN": "{secret}", "Name": "{name}", "KmsKeyId": "{kms_key_id}"}}]}}"#
+    );
+    let mut inputs = vec![
+        Input::file(
+            InputKind::TaskDefinition,
+            write("task.json", &task_with_credentials(secret)),
+        ),
+        Input::file(InputKind::Policy, write("policy.json", &identity)),
+        Input::file(InputKind::Secrets, write("secrets.json", &listing)),
+    ];
     more(&mut inputs, &write);
     ecslint::check(&inputs, &Default::default()).unwrap()
 }
@@ -545,10 +541,10 @@ fn a_key_policy_that_does_not_delegate_to_iam_is_named_as_the_cause() {
     let secret = format!("{PREFIX}db-AbCdEf");
     let run = |key_policy: &str| {
         keyed_check(&secret, key, key, |inputs, write| {
-            inputs.key_policies = vec![PolicyArg {
-                role: Some(key.to_string()),
-                path: write("key-policy.json", key_policy),
-            }];
+            inputs.push(
+                Input::file(InputKind::KeyPolicy, write("key-policy.json", key_policy))
+                    .owned_by(key),
+            );
         })
     };
     let other_role_only = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -591,7 +587,10 @@ fn list_aliases_resolves_a_key_named_by_alias_and_proves_the_alias_fix() {
         );
         keyed_check(&secret, alias, secret_key, |inputs, write| {
             if aliases.is_some() {
-                inputs.kms_aliases = vec![write("aliases.json", &listing)];
+                inputs.push(Input::file(
+                    InputKind::KmsAliases,
+                    write("aliases.json", &listing),
+                ));
             }
         })
     };

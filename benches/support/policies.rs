@@ -1,6 +1,6 @@
 //! The 2,000 generated policy files both lint benchmarks read.
 
-use ecslint::inventory::files::{Inputs, PolicyArg};
+use ecslint::load::{Input, InputKind};
 
 pub const POLICIES: usize = 2_000;
 
@@ -37,16 +37,16 @@ pub fn policy(i: usize) -> String {
 /// Writes the policies into a new temporary folder; the folder (keep it alive) and the inputs.
 /// With `ECSLINT_BENCH_KEEP=DIR`, the files are also left in `DIR` for a side-by-side run of
 /// another linter.
-pub fn write_policies() -> (tempfile::TempDir, Inputs) {
+pub fn write_policies() -> (tempfile::TempDir, Vec<Input>) {
     let dir = tempfile::tempdir().unwrap();
-    let mut inputs = Inputs::default();
+    let mut inputs = Vec::new();
     for i in 0..POLICIES {
         let path = dir.path().join(format!("policy-{i:04}.json"));
         std::fs::write(&path, policy(i)).unwrap();
-        inputs.policies.push(PolicyArg {
-            role: None,
-            path: path.to_string_lossy().into_owned(),
-        });
+        inputs.push(Input::file(
+            InputKind::Policy,
+            path.to_string_lossy().into_owned(),
+        ));
     }
     if let Ok(keep) = std::env::var("ECSLINT_BENCH_KEEP") {
         let _ = std::fs::create_dir_all(&keep);

@@ -9,7 +9,7 @@
 use super::context::{Lookup, RequestContext, Tri};
 use super::pattern::{Tok, arn_tokens_match, match_tokens};
 use super::variables::{Subst, substitute};
-use crate::policy::ConditionEntry;
+use crate::model::policy::ConditionEntry;
 use std::net::IpAddr;
 use std::ops::Not;
 

@@ -13,7 +13,8 @@ pub mod pattern;
 pub mod variables;
 
 use crate::arn::Arn;
-use crate::policy::{Effect, PolicyDocument, PrincipalBlock, Statement, ValueList};
+use crate::model::inventory::{Attachment, Inventory};
+use crate::model::policy::{Effect, PolicyDocument, PrincipalBlock, Statement, ValueList};
 pub use context::{Lookup, RequestContext, Tri};
 use pattern::{action_matches, arn_tokens_match};
 use std::ops::Not;
@@ -48,38 +49,7 @@ impl Principal {
     }
 }
 
-/// The kinds of policy AWS evaluates (IAM user guide, "Policy types").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PolicyType {
-    Identity,
-    PermissionsBoundary,
-    ResourceBased,
-    KeyPolicy,
-    ServiceControl,
-}
-
-impl PolicyType {
-    /// As AWS's AccessDenied messages name it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            PolicyType::Identity => "identity-based policy",
-            PolicyType::PermissionsBoundary => "permissions boundary",
-            PolicyType::ResourceBased => "resource-based policy",
-            PolicyType::KeyPolicy => "key policy",
-            PolicyType::ServiceControl => "service control policy",
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PolicyType::Identity => "identity",
-            PolicyType::PermissionsBoundary => "permissions-boundary",
-            PolicyType::ResourceBased => "resource-based",
-            PolicyType::KeyPolicy => "key-policy",
-            PolicyType::ServiceControl => "service-control-policy",
-        }
-    }
-}
+pub use crate::model::policy::PolicyType;
 
 /// A policy handed to the evaluator; `id` is the caller's own index, echoed in `StatementRef`.
 #[derive(Clone, Copy, Debug)]
@@ -109,6 +79,32 @@ impl<'a> PolicySet<'a> {
                 })
                 .collect(),
         }
+    }
+
+    /// Every policy in the inventory that bears on a request by the role to `resource`: the
+    /// role's identity policies and boundary, the SCPs, and the resource's own policy.
+    pub fn for_request(
+        inventory: &'a Inventory,
+        role_name: Option<&str>,
+        is_default_role: bool,
+        resource: &str,
+    ) -> PolicySet<'a> {
+        let mut set = PolicySet::default();
+        let policies = &inventory.policies;
+        for p in inventory.policies_of(role_name, is_default_role) {
+            set.add(p, policies[p].kind, &policies[p].document);
+        }
+        for (i, p) in policies.iter().enumerate() {
+            let applies = match &p.attachment {
+                Attachment::Organization => true,
+                Attachment::Resource(arn) => arn == resource,
+                _ => false,
+            };
+            if applies {
+                set.add(i, p.kind, &p.document);
+            }
+        }
+        set
     }
 
     pub fn add(&mut self, id: usize, kind: PolicyType, document: &'a PolicyDocument) {

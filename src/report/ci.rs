@@ -3,8 +3,8 @@
 
 use super::Report;
 use crate::fix;
+use crate::model::source::{Loc, SourceMap};
 use crate::rules::{self, Finding, Severity};
-use crate::source::{Loc, SourceMap};
 use serde_json::{Value, json};
 
 /// A stable 64-bit FNV-1a hash, in hex: fingerprints must not change with the toolchain.

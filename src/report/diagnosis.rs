@@ -3,8 +3,8 @@
 use super::human::{self, Style};
 use super::json::finding;
 use super::{Report, terminal_safe};
+use crate::commands::diagnose::Diagnosis;
 use crate::denial::Failure;
-use crate::diagnose::Diagnosis;
 use serde_json::{Value, json};
 
 fn failure_kind(f: &Failure) -> &'static str {
@@ -68,7 +68,7 @@ pub fn render_human(d: &Diagnosis, style: Style) -> String {
         d.verdict.as_str().to_uppercase(),
         match (&d.reason, d.verdict) {
             (Some(r), _) => r.clone(),
-            (None, crate::diagnose::Verdict::NotIam) => "not an IAM failure".to_string(),
+            (None, crate::commands::diagnose::Verdict::NotIam) => "not an IAM failure".to_string(),
             (None, _) => "could not be evaluated".to_string(),
         }
     ));
@@ -95,4 +95,94 @@ pub fn render_human(d: &Diagnosis, style: Style) -> String {
     let mut out = terminal_safe(&head);
     out.push_str(&human::render_findings(&d.sources, &d.findings, style));
     out
+}
+
+/// One failure a service reported, to diagnose on its own.
+pub struct FailureSource {
+    /// `stopped-task` or `service-event`.
+    pub kind: &'static str,
+    /// The task ARN, or the service.
+    pub id: String,
+    pub at: Option<String>,
+    /// The message's source name (`ecs://stopped-task/CLUSTER/ID`, `ecs://service/CLUSTER/NAME/event-N`).
+    pub name: String,
+    pub text: String,
+}
+
+impl FailureSource {
+    fn json(&self, count: usize) -> Value {
+        json!({"kind": self.kind, "id": self.id, "at": self.at, "count": count})
+    }
+}
+
+/// `diagnose --aws --service` as JSON: the first diagnosis's fields (the single-diagnosis schema),
+/// every diagnosis under `diagnoses` with its source and count, and the messages not understood,
+/// quoted, under `not_understood`.
+pub fn render_json_each(
+    understood: &[(&FailureSource, Diagnosis, usize)],
+    not_understood: &[&FailureSource],
+) -> String {
+    let Some((_, first, _)) = understood.first() else {
+        return String::new();
+    };
+    let mut top = json_value(first);
+    let all: Vec<Value> = understood
+        .iter()
+        .map(|(s, d, count)| {
+            let mut v = json_value(d);
+            if let Value::Object(map) = &mut v {
+                map.remove("tool");
+                map.insert("source".into(), s.json(*count));
+            }
+            v
+        })
+        .collect();
+    let unknown: Vec<Value> = not_understood
+        .iter()
+        .map(|s| json!({"source": s.json(1), "message": s.text}))
+        .collect();
+    if let Value::Object(map) = &mut top {
+        map.insert("diagnoses".into(), all.into());
+        map.insert("not_understood".into(), unknown.into());
+    }
+    serde_json::to_string_pretty(&top).unwrap_or_default() + "\n"
+}
+
+/// `diagnose --aws --service` for a person: a section per diagnosis, then each message not
+/// understood, quoted as AWS wrote it (made terminal-safe).
+pub fn render_human_each(
+    understood: &[(&FailureSource, Diagnosis, usize)],
+    not_understood: &[&FailureSource],
+    style: Style,
+) -> String {
+    let mut out = String::new();
+    for (i, (s, d, count)) in understood.iter().enumerate() {
+        let when =
+            s.at.as_deref()
+                .map(|t| format!(" at {t}"))
+                .unwrap_or_default();
+        let more = match count {
+            1 => String::new(),
+            n => format!(" (and {} more like it)", n - 1),
+        };
+        out.push_str(&format!(
+            "{}── {} of {}: {} {}{when}{more} ──\n",
+            if i == 0 { "" } else { "\n" },
+            i + 1,
+            understood.len(),
+            s.kind.replace('-', " "),
+            s.id
+        ));
+        out.push_str(&render_human(d, style));
+    }
+    for s in not_understood {
+        out.push_str(&format!(
+            "\n── not understood: {} {} ──\n{}\n",
+            s.kind.replace('-', " "),
+            s.id,
+            s.text
+        ));
+    }
+    // What AWS said is quoted as it came: no escape sequence reaches the terminal.
+    super::terminal_safe(&out)
 }

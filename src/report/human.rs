@@ -3,8 +3,8 @@
 
 use super::{Report, terminal_safe};
 use crate::fix;
+use crate::model::source::{Loc, SourceId, SourceMap};
 use crate::rules::{Finding, Severity};
-use crate::source::{Loc, SourceId, SourceMap};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt;
 

@@ -3,8 +3,8 @@
 
 use super::Report;
 use crate::fix::Fix;
+use crate::model::source::{Loc, SourceMap};
 use crate::rules::Finding;
-use crate::source::{Loc, SourceMap};
 use serde_json::{Value, json};
 
 pub fn render(report: &Report<'_>) -> String {

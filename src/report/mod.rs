@@ -6,8 +6,8 @@ pub mod human;
 pub mod json;
 pub mod simulation;
 
+use crate::model::source::SourceMap;
 use crate::rules::{Finding, Severity};
-use crate::source::SourceMap;
 
 pub struct Report<'a> {
     pub sources: &'a SourceMap,

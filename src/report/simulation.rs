@@ -4,10 +4,10 @@
 use super::human::{self, Style};
 use super::json::{finding, location};
 use super::terminal_safe;
+use crate::commands::simulate::{Explained, Simulation};
 use crate::iam::{Decision, Tri};
-use crate::policy::Effect;
+use crate::model::policy::Effect;
 use crate::rules::{Finding, Severity};
-use crate::simulate::{Explained, Simulation};
 use serde_json::{Value, json};
 
 fn tri(t: &Tri) -> Value {

@@ -3,7 +3,7 @@ use crate::arn::placeholders;
 use crate::explain::{Cause, EntryDefect, EntryRef};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::json::quote;
-use crate::source::{Loc, Span, Spanned};
+use crate::model::source::{Loc, Span, Spanned};
 
 pub struct ArnPlaceholder;
 
@@ -41,7 +41,11 @@ impl Rule for ArnPlaceholder {
     }
 }
 
-fn references_of(cx: &Context<'_>, td: &crate::taskdef::TaskDefinition, out: &mut Vec<Finding>) {
+fn references_of(
+    cx: &Context<'_>,
+    td: &crate::model::taskdef::TaskDefinition,
+    out: &mut Vec<Finding>,
+) {
     let mut references: Vec<(&Spanned<String>, &str)> = Vec::new();
     for (field, value) in [
         ("`executionRoleArn`", &td.execution_role_arn),
@@ -111,7 +115,7 @@ fn fix_for(
     cx: &Context<'_>,
     entry_ref: EntryRef,
     entry: &Spanned<String>,
-    statement: &crate::policy::Statement,
+    statement: &crate::model::policy::Statement,
 ) -> Option<Fix> {
     let mut intended: Vec<String> = Vec::new();
     for assessment in cx.assessments {

@@ -1,5 +1,5 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, problem_findings};
-use crate::inventory::files::ProblemKind;
+use crate::model::ProblemKind;
 
 pub struct InvalidPolicy;
 

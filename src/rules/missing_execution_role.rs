@@ -22,7 +22,7 @@ impl Rule for MissingExecutionRole {
     }
 }
 
-fn check_one(td: &crate::taskdef::TaskDefinition, out: &mut Vec<Finding>) {
+fn check_one(td: &crate::model::taskdef::TaskDefinition, out: &mut Vec<Finding>) {
     {
         if td.execution_role_arn.is_some() {
             return;

@@ -85,7 +85,7 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
         .then(|| {
             cx.inventory.policies.iter().find(|p| {
                 p.kind == crate::iam::PolicyType::KeyPolicy
-                    && matches!(&p.attachment, crate::inventory::Attachment::Resource(r) if *r == need.request.resource)
+                    && matches!(&p.attachment, crate::model::inventory::Attachment::Resource(r) if *r == need.request.resource)
             })
         });
         if let Some(policy) = key_policy {

@@ -37,12 +37,12 @@ mod value_from_in_environment;
 
 use crate::explain::{Assessment, EntryRef};
 use crate::fix::Fix;
-use crate::inventory::Inventory;
-use crate::inventory::files::InputProblem;
+use crate::model::InputProblem;
+use crate::model::inventory::Inventory;
+use crate::model::policy::Statement;
+use crate::model::source::{Loc, SourceMap, Spanned};
+use crate::model::taskdef::TaskDefinition;
 use crate::needs::{Need, Needs};
-use crate::policy::Statement;
-use crate::source::{Loc, SourceMap, Spanned};
-use crate::taskdef::TaskDefinition;
 
 /// Every rule, in the order their findings are reported when they share a place.
 pub static ALL: &[&dyn Rule] = &[
@@ -223,7 +223,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// The context of a check over everything `loaded` read.
     pub fn of(
-        loaded: &'a crate::inventory::files::Loaded,
+        loaded: &'a crate::model::Loaded,
         needs: &'a Needs,
         assessments: &'a [Assessment],
     ) -> Self {
@@ -309,7 +309,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
 /// The findings of one kind of input problem: the loaders decided them, the rule names them.
 fn problem_findings(
     meta: &RuleMeta,
-    kind: crate::inventory::files::ProblemKind,
+    kind: crate::model::ProblemKind,
     note: &str,
     cx: &Context<'_>,
     out: &mut Vec<Finding>,

@@ -1,6 +1,6 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::policy::Effect;
+use crate::model::policy::Effect;
 
 pub struct ResourceStarReads;
 

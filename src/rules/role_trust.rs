@@ -1,7 +1,7 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
 use crate::iam::statement_covers_action;
-use crate::inventory::AttachedPolicy;
-use crate::policy::{Effect, Statement};
+use crate::model::inventory::AttachedPolicy;
+use crate::model::policy::{Effect, Statement};
 
 pub struct RoleTrust;
 

@@ -2,7 +2,7 @@ use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
 use crate::arn::{Arn, has_secret_suffix};
 use crate::explain::{Cause, EntryDefect};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::policy::Effect;
+use crate::model::policy::Effect;
 
 pub struct SecretArnWithoutSuffix;
 
@@ -21,7 +21,7 @@ impl Rule for SecretArnWithoutSuffix {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         // Where the secret is known, secret-display-name reports the same entry with its real ARN.
-        let known: Vec<crate::source::Loc> = cx
+        let known: Vec<crate::model::source::Loc> = cx
             .assessments
             .iter()
             .filter_map(|a| match &a.cause {

@@ -3,7 +3,7 @@ use crate::arn::{Arn, has_secret_suffix};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::iam::pattern::resource_matches;
 use crate::iam::statement_covers_action;
-use crate::policy::Effect;
+use crate::model::policy::Effect;
 
 pub struct SecretDenySidestep;
 

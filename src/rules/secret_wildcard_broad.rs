@@ -2,7 +2,7 @@ use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
 use crate::arn::Arn;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::iam::statement_covers_action;
-use crate::policy::Effect;
+use crate::model::policy::Effect;
 
 pub struct SecretWildcardBroad;
 

@@ -1,5 +1,5 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
-use crate::policy::Effect;
+use crate::model::policy::Effect;
 
 pub struct StarOnlyActionScoped;
 

@@ -2,7 +2,7 @@ use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
 use crate::catalog::{ActionCheck, check};
 use crate::explain::Cause;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::policy::Effect;
+use crate::model::policy::Effect;
 
 pub struct UnknownAction;
 
@@ -21,7 +21,7 @@ impl Rule for UnknownAction {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         // Entries that action-near-miss already explains for a need.
-        let explained: Vec<crate::source::Loc> = cx
+        let explained: Vec<crate::model::source::Loc> = cx
             .assessments
             .iter()
             .filter_map(|a| match &a.cause {

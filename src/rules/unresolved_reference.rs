@@ -19,7 +19,7 @@ impl Rule for UnresolvedReference {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         super::problem_findings(
             &META,
-            crate::inventory::files::ProblemKind::Unresolved,
+            crate::model::ProblemKind::Unresolved,
             "what it grants was left out of the evaluation",
             cx,
             out,

@@ -5,8 +5,8 @@
 //! matter to IAM are ignored.
 
 use crate::json::{Kind, Node};
-use crate::policy::Problem;
-use crate::source::{Loc, SourceId, Span, Spanned};
+use crate::model::policy::Problem;
+use crate::model::source::{Loc, SourceId, Span, Spanned};
 
 /// A `secrets` or `secretOptions` entry.
 #[derive(Clone, Debug)]

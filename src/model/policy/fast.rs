@@ -10,7 +10,7 @@
 //! differential test keeps both readings identical.
 
 use super::{ConditionEntry, Effect, PolicyDocument, Statement, StatementBlock, ValueList};
-use crate::source::{Loc, SourceId, Span, Spanned};
+use crate::model::source::{Loc, SourceId, Span, Spanned};
 use jiter::{Jiter, Peek};
 
 /// The document in `text` (no byte-order mark), with every place in `source`; `None` when it is

@@ -8,6 +8,7 @@
 //! Secrets are described, never read: no `GetSecretValue` call exists here.
 
 use crate::arn::{Arn, SecretReference};
+use crate::load::InputKind;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -445,7 +446,8 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         } else {
             format!("describe-task-definition-{}.json", i + 1)
         };
-        snapshot.files.insert(
+        snapshot.add(
+            InputKind::TaskDefinition,
             file,
             pretty(&json!({"taskDefinition": render_task_definition(td), "tags": []})),
         );
@@ -485,8 +487,9 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         }
         listed.push(entry);
     }
-    snapshot.files.insert(
-        "list-secrets.json".to_string(),
+    snapshot.add(
+        InputKind::Secrets,
+        "list-secrets.json",
         pretty(&json!({"SecretList": listed})),
     );
     for key in &target.keys {
@@ -508,8 +511,9 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
             }
             rendered.push(p);
         }
-        snapshot.files.insert(
-            "describe-parameters.json".to_string(),
+        snapshot.add(
+            InputKind::Parameters,
+            "describe-parameters.json",
             pretty(&json!({"Parameters": rendered})),
         );
     }
@@ -521,8 +525,9 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
     {
         match list_aliases(&kms).await {
             Ok(aliases) => {
-                snapshot.files.insert(
-                    "list-aliases.json".to_string(),
+                snapshot.add(
+                    InputKind::KmsAliases,
+                    "list-aliases.json",
                     pretty(&json!({"Aliases": aliases})),
                 );
             }
@@ -531,9 +536,11 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
             )),
         }
     }
-    snapshot
-        .files
-        .insert("account-details.json".to_string(), account_details);
+    snapshot.add(
+        InputKind::AccountDetails,
+        "account-details.json",
+        account_details,
+    );
     Ok(snapshot)
 }
 
@@ -599,7 +606,9 @@ async fn fetch_roles(
         details.extend(detail);
         notes.extend(role_notes);
         for arn in managed {
-            if crate::inventory::builtin::managed_policy(&arn).is_none() && !wanted.contains(&arn) {
+            if crate::model::inventory::builtin::managed_policy(&arn).is_none()
+                && !wanted.contains(&arn)
+            {
                 wanted.push(arn);
             }
         }
@@ -810,7 +819,10 @@ async fn resolve_key(
         }
     };
     if let Some(arn) = &resolved
-        && !snapshot.key_policies.values().any(|a| a == arn)
+        && !snapshot
+            .documents
+            .iter()
+            .any(|d| d.kind == InputKind::KeyPolicy && d.owner.as_ref() == Some(arn))
     {
         match kms
             .get_key_policy()
@@ -822,11 +834,8 @@ async fn resolve_key(
             Ok(out) => {
                 let id = arn.rsplit('/').next().unwrap_or(arn);
                 let file = format!("key-policy-{id}.json");
-                snapshot.files.insert(
-                    file.clone(),
-                    pretty(&json!({"Policy": out.policy(), "PolicyName": "default"})),
-                );
-                snapshot.key_policies.insert(file, arn.clone());
+                let policy = pretty(&json!({"Policy": out.policy(), "PolicyName": "default"}));
+                snapshot.add(InputKind::KeyPolicy, file, policy).owner = Some(arn.clone());
             }
             Err(e) => snapshot.notes.push(format!(
                 "could not read the key policy of {arn} ({}): the key-policy check was skipped",

@@ -1,17 +1,20 @@
 //! `ecslint simulate`: one request evaluated offline, like the IAM policy simulator, with the
 //! statements that decided it and the ones that almost applied.
 
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, LiveRequest, Outcome, fetch, usage_error};
 use crate::arn::Arn;
+use crate::cli::{Format, LiveArgs, SimulateArgs};
 use crate::explain::{entry_defect, request_context};
 use crate::iam::{
     Decision, Evaluation, PolicyType, Principal, Request, RequestContext, StatementRef,
     StatementTrace, Tri, evaluate,
 };
-use crate::inventory::Inventory;
-use crate::inventory::files::{Inputs, LoadError, Loaded};
+use crate::load::{Input, LoadError};
+use crate::model::inventory::Inventory;
+use crate::model::source::{Loc, SourceMap};
 use crate::needs::Needs;
+use crate::report::{self, Report};
 use crate::rules::{self, Finding};
-use crate::source::{Loc, SourceMap};
 
 /// A simulated request and its answer.
 pub struct Simulation {
@@ -81,14 +84,101 @@ pub fn resolve_principal(given: &str, inventory: &Inventory, resource: &str) -> 
     }
 }
 
+/// `ecslint simulate`.
+pub fn run(args: SimulateArgs) -> Outcome {
+    if !args.action.contains(':') || args.action.starts_with(':') {
+        return (
+            EXIT_ERROR,
+            String::new(),
+            report::terminal_safe(&format!(
+                "ecslint: --action must be SERVICE:ACTION (e.g. secretsmanager:GetSecretValue), found \"{}\"\n",
+                args.action
+            )),
+        );
+    }
+    let mut inputs = args.account.inputs(Vec::new());
+    let mut notes = String::new();
+    if args.aws {
+        // The role the principal names, and the resource when it carries a policy of its own.
+        let role = match crate::arn::Arn::parse(&args.principal) {
+            Some(arn) => match arn.resource.strip_prefix("assumed-role/") {
+                Some(rest) => rest.split('/').next().unwrap_or(rest).to_string(),
+                None => crate::arn::role_name(&args.principal).to_string(),
+            },
+            None => args.principal.clone(),
+        };
+        let resource = crate::arn::Arn::parse(&args.resource);
+        let service = resource.as_ref().map(|a| a.service.as_str());
+        let request = LiveRequest {
+            roles: vec![role],
+            // A secret by ARN, partial ARN or (for a Secrets Manager action) name.
+            secrets: match service {
+                Some("secretsmanager") => vec![args.resource.clone()],
+                None if args.action.starts_with("secretsmanager:") => vec![args.resource.clone()],
+                _ => Vec::new(),
+            },
+            keys: match (service, &resource) {
+                (Some("kms"), Some(arn)) if arn.resource.starts_with("key/") => {
+                    vec![args.resource.clone()]
+                }
+                _ => Vec::new(),
+            },
+            ..Default::default()
+        };
+        let live = LiveArgs {
+            aws: true,
+            profile: args.profile.clone(),
+            services: Vec::new(),
+        };
+        let snapshot = match fetch(&live, request, args.region.as_deref()) {
+            Ok(s) => s,
+            Err(e) => return usage_error(&e),
+        };
+        notes = snapshot.stderr_notes();
+        inputs.extend(snapshot.inputs());
+    }
+    let sim = match simulate(
+        &inputs,
+        &args.principal,
+        &args.action,
+        &args.resource,
+        &args.account.context(),
+    ) {
+        Ok(sim) => sim,
+        Err(e) => {
+            return (
+                EXIT_ERROR,
+                String::new(),
+                report::terminal_safe(&format!("ecslint: {e}\n")),
+            );
+        }
+    };
+    let code = if sim.evaluation.is_allowed() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    };
+    let stdout = match args.output.format {
+        Format::Json => report::simulation::render_json(&sim) + "\n",
+        Format::Human => report::simulation::render_human(&sim, args.output.human_style()),
+        _ => args.output.render(&Report {
+            sources: &sim.sources,
+            findings: sim.findings.clone(),
+            needs_checked: 0,
+            needs_granted: 0,
+        }),
+    };
+    (code, stdout, report::terminal_safe(&notes))
+}
+
 pub fn simulate(
-    inputs: &Inputs,
+    inputs: &[Input],
     principal: &str,
     action: &str,
     resource: &str,
     given: &RequestContext,
 ) -> Result<Simulation, LoadError> {
-    let loaded = Loaded::load(inputs)?;
+    let loaded = crate::load::load(inputs)?;
     let inventory = loaded.inventory;
     let principal = resolve_principal(principal, &inventory, resource);
     // IAM evaluates the ARN as requested: a partial ARN as written, a secret's bare name as the
@@ -125,7 +215,8 @@ pub fn simulate(
         given,
     );
     let role_name = crate::arn::role_name(&principal.role_arn).to_string();
-    let set = inventory.policy_set(Some(&role_name), true, &request.resource);
+    let set =
+        crate::iam::PolicySet::for_request(&inventory, Some(&role_name), true, &request.resource);
     let evaluation = evaluate(&request, &set, Some(&principal), &context);
     // Would the stored ARN have been allowed? Then naming the secret without its suffix is what
     // denies it.
@@ -135,7 +226,7 @@ pub fn simulate(
                 action: action.to_string(),
                 resource: arn.clone(),
             };
-            let set = inventory.policy_set(Some(&role_name), true, arn);
+            let set = crate::iam::PolicySet::for_request(&inventory, Some(&role_name), true, arn);
             let context = request_context(arn, secret, Some(&principal), &inventory, given);
             evaluate(&request, &set, Some(&principal), &context).is_allowed()
         }
@@ -208,10 +299,10 @@ impl Simulation {
                             .join(", ")
                     ),
                     _ => match t.effect {
-                        crate::policy::Effect::Allow => {
+                        crate::model::policy::Effect::Allow => {
                             format!("allows it ({})", t.kind.describe())
                         }
-                        crate::policy::Effect::Deny => {
+                        crate::model::policy::Effect::Deny => {
                             format!("denies it explicitly ({})", t.kind.describe())
                         }
                     },
@@ -229,7 +320,7 @@ impl Simulation {
         self.evaluation
             .trace
             .iter()
-            .filter(|t| t.effect == crate::policy::Effect::Allow && t.applies.is_false())
+            .filter(|t| t.effect == crate::model::policy::Effect::Allow && t.applies.is_false())
             .map(|t| {
                 let (why, at) = self.why_not(t);
                 let mut e = self.explained(t, why);

@@ -9,11 +9,15 @@ use crate::arn::Arn;
 use crate::denial::{self, AwsReason, Denial, Failure};
 use crate::explain::{self, recommended_secret_resource};
 use crate::iam::{Decision, PolicyType, Request, RequestContext};
-use crate::inventory::Inventory;
-use crate::inventory::files::{Inputs, LoadError, Loaded};
+use crate::load::{Input, LoadError};
+use crate::model::Loaded;
+use crate::model::inventory::Inventory;
+use crate::model::source::{Loc, SourceId, SourceMap};
 use crate::needs::{self, Need, Needs, Origin, RoleKind, Subject};
 use crate::rules::{self, Finding};
-use crate::source::{Loc, SourceId, SourceMap};
+
+mod run;
+pub use run::run;
 
 /// The request the message reports, as ecslint evaluates it.
 #[derive(Clone, Debug)]
@@ -161,11 +165,11 @@ fn known_account(role: Option<&str>, inventory: &Inventory, loaded: &Loaded) -> 
 pub fn diagnose(
     message: &str,
     message_name: &str,
-    inputs: &Inputs,
+    inputs: &[Input],
     given: &RequestContext,
 ) -> Result<Diagnosis, DiagnoseError> {
     let denial = denial::parse(message).ok_or(DiagnoseError::NotUnderstood)?;
-    let mut loaded = Loaded::load(inputs)?;
+    let mut loaded = crate::load::load(inputs)?;
     let message_id = loaded.sources.add(message_name, message);
     let origin_loc = Loc::new(message_id, denial.resource_span.unwrap_or(denial.span));
     let policies_given = !loaded.inventory.policies.is_empty();
@@ -347,8 +351,8 @@ pub fn diagnose(
     // Policies given without ROLE= belong to the principal named in the message.
     if let Some(name) = &role {
         for p in &mut loaded.inventory.policies {
-            if p.attachment == crate::inventory::Attachment::DefaultRole {
-                p.attachment = crate::inventory::Attachment::Role(name.clone());
+            if p.attachment == crate::model::inventory::Attachment::DefaultRole {
+                p.attachment = crate::model::inventory::Attachment::Role(name.clone());
             }
         }
         for n in &mut needs.needs {

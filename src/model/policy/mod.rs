@@ -6,7 +6,40 @@
 pub(crate) mod fast;
 
 use crate::json::{Kind, Node};
-use crate::source::{Loc, SourceId, Span, Spanned};
+use crate::model::source::{Loc, SourceId, Span, Spanned};
+
+/// The kinds of policy AWS evaluates (IAM user guide, "Policy types").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicyType {
+    Identity,
+    PermissionsBoundary,
+    ResourceBased,
+    KeyPolicy,
+    ServiceControl,
+}
+
+impl PolicyType {
+    /// As AWS's AccessDenied messages name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity-based policy",
+            PolicyType::PermissionsBoundary => "permissions boundary",
+            PolicyType::ResourceBased => "resource-based policy",
+            PolicyType::KeyPolicy => "key policy",
+            PolicyType::ServiceControl => "service control policy",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity",
+            PolicyType::PermissionsBoundary => "permissions-boundary",
+            PolicyType::ResourceBased => "resource-based",
+            PolicyType::KeyPolicy => "key-policy",
+            PolicyType::ServiceControl => "service-control-policy",
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {

@@ -1,78 +1,16 @@
-//! The offline loader: task definitions, policies and secrets from AWS CLI outputs and plain files.
-//!
-//! A file that cannot be read stops the run (`LoadError`, exit 2). A file that can be read but is
-//! not valid JSON, or not the document it should be, becomes an `InputProblem` that the report
-//! shows with its location; the other files are still checked.
+//! The offline loader: task definitions, policies and secrets from AWS CLI outputs and plain files
+//! (and the same documents fetched live).
 
-use super::{
-    AttachedPolicy, Attachment, Inventory, KeyAlias, ParameterMeta, RoleInfo, SecretMeta, builtin,
-};
+use super::{Body, Input, InputKind, LoadError, read_bytes};
 use crate::iam::PolicyType;
 use crate::json::{self, Kind, Node};
-use crate::policy::{self, PolicyDocument, Problem};
-use crate::source::{Loc, SourceId, SourceMap, Span, Spanned};
-use crate::taskdef::{self, TaskDefinition};
-use std::io::Read;
-use std::path::Path;
-
-/// Files larger than this are refused: the largest AWS document ecslint reads (account
-/// authorization details) stays far below it.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error("cannot read {path}: {reason}")]
-    Unreadable { path: String, reason: String },
-    #[error("{path} is larger than {limit} MiB; no AWS document is that large", limit = MAX_FILE_BYTES / 1024 / 1024)]
-    TooLarge { path: String },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProblemKind {
-    /// Not valid JSON (or not UTF-8).
-    InvalidJson,
-    /// Valid JSON that breaks the IAM policy grammar.
-    InvalidPolicy,
-    /// Valid JSON that is not the document the flag expects.
-    InvalidInput,
-    /// Something the input refers to is not in it (a managed policy missing from account details).
-    Unresolved,
-}
-
-/// A file that was read but could not be understood, or a part of it.
-#[derive(Clone, Debug)]
-pub struct InputProblem {
-    pub kind: ProblemKind,
-    pub loc: Loc,
-    pub message: String,
-    /// A second place that explains the first (the brace that was never closed).
-    pub related: Option<(Loc, String)>,
-}
-
-/// A `--policy [ROLE=]FILE` argument, or `[ARN=]FILE` for resource and key policies.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyArg {
-    /// The role (name or ARN), or the resource ARN, before `=`.
-    pub role: Option<String>,
-    pub path: String,
-}
-
-impl PolicyArg {
-    /// Splits `ROLE=FILE`. A path that exists as written is taken whole, so file names containing
-    /// `=` still work.
-    pub fn parse(arg: &str) -> PolicyArg {
-        match arg.split_once('=') {
-            Some((role, path)) if !role.is_empty() && !Path::new(arg).exists() => PolicyArg {
-                role: Some(role.to_string()),
-                path: path.to_string(),
-            },
-            _ => PolicyArg {
-                role: None,
-                path: arg.to_string(),
-            },
-        }
-    }
-}
+use crate::model::inventory::{
+    AttachedPolicy, Attachment, KeyAlias, ParameterMeta, RoleInfo, SecretMeta, builtin,
+};
+use crate::model::policy::{self, PolicyDocument, Problem};
+use crate::model::source::{Loc, SourceId, Span, Spanned};
+use crate::model::taskdef;
+use crate::model::{InputProblem, Loaded, ProblemKind};
 
 /// A file read and parsed ahead of loading.
 #[derive(Debug)]
@@ -176,50 +114,17 @@ impl Prepared {
     }
 }
 
-/// What the files hold.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    pub sources: SourceMap,
-    pub task_definitions: Vec<TaskDefinition>,
-    pub inventory: Inventory,
-    pub problems: Vec<InputProblem>,
-    /// Where each policy that could not be read failed: its grants are unknown.
-    pub unreadable_policies: Vec<Loc>,
+/// The offline loader's state: what it has loaded so far, and the files it read ahead.
+#[derive(Default)]
+struct Loader {
+    out: Loaded,
     /// Files read ahead, by path.
     prepared: foldhash::HashMap<String, Result<Prepared, LoadError>>,
     /// The file read ahead for the next policy file to load (many files: read in order on
     /// several threads, without a map).
     next: Option<Result<Prepared, LoadError>>,
     /// Documents in memory, by name.
-    memory: std::collections::BTreeMap<String, String>,
-}
-
-/// The files of one run.
-#[derive(Clone, Debug, Default)]
-pub struct Inputs {
-    /// `--task-definition FILE` (repeatable).
-    pub task_definitions: Vec<String>,
-    /// `--policy [ROLE=]FILE`.
-    pub policies: Vec<PolicyArg>,
-    /// `--secrets FILE`.
-    pub secrets: Vec<String>,
-    /// `--account-details FILE`: `aws iam get-account-authorization-details` output.
-    pub account_details: Vec<String>,
-    /// `--scp FILE`: service control policies.
-    pub scps: Vec<String>,
-    /// `--resource-policy [ARN=]FILE`: a secret's resource policy.
-    pub resource_policies: Vec<PolicyArg>,
-    /// `--key-policy KEY_ARN=FILE`: a KMS key policy.
-    pub key_policies: Vec<PolicyArg>,
-    /// `--parameters FILE`: `aws ssm describe-parameters` output.
-    pub parameters: Vec<String>,
-    /// `--kms-aliases FILE`: `aws kms list-aliases` output.
-    pub kms_aliases: Vec<String>,
-    /// Documents already in memory (fetched live), by the name the paths above use for them.
-    pub memory: std::collections::BTreeMap<String, String>,
-    /// Files whose bytes were already read from disk (a folder's files, read to tell policies
-    /// from task definitions), by path: still files (fixes write them), not read again.
-    pub preread: std::collections::HashMap<String, std::sync::Arc<[u8]>>,
+    memory: std::collections::BTreeMap<String, std::sync::Arc<str>>,
 }
 
 /// Where a policy document sits in a file, and what the wrapper says about it.
@@ -282,66 +187,79 @@ fn locate(node: &Node) -> Located<'_> {
     }
 }
 
-impl Loaded {
-    pub fn load(inputs: &Inputs) -> Result<Loaded, LoadError> {
-        let mut loaded = Loaded {
-            memory: inputs.memory.clone(),
-            ..Loaded::default()
-        };
-        for path in &inputs.task_definitions {
-            if let Some(bytes) = inputs.preread.get(path) {
+/// Reads every input, in the order of their kinds (task definitions first), each kind in the order
+/// given.
+pub fn load(inputs: &[Input]) -> Result<Loaded, LoadError> {
+    let mut order: Vec<&Input> = inputs.iter().collect();
+    // Stable: inputs of one kind keep their order.
+    order.sort_by_key(|i| i.kind);
+    let mut loader = Loader::default();
+    let mut preread: std::collections::HashMap<&str, std::sync::Arc<[u8]>> = Default::default();
+    for input in &order {
+        match &input.body {
+            Body::Fetched(text) => {
+                loader.memory.insert(input.name.clone(), text.clone());
+            }
+            Body::Read(bytes) if input.kind == InputKind::Policy => {
+                preread.insert(&input.name, bytes.clone());
+            }
+            Body::Read(bytes) => {
                 let prepared = Prepared::from_bytes(bytes.to_vec());
-                loaded.prepared.insert(path.clone(), Ok(prepared));
+                loader.prepared.insert(input.name.clone(), Ok(prepared));
             }
-            loaded.load_task_definition(path)?;
+            Body::File => {}
         }
-        let paths: Vec<&str> = inputs
-            .policies
-            .iter()
-            .map(|a| a.path.as_str())
-            .filter(|p| !inputs.memory.contains_key(*p))
-            .collect();
-        // Grown once for every file, not by doubling into fresh memory.
-        loaded.sources.reserve(paths.len());
-        loaded.inventory.policies.reserve(paths.len());
-        // Read ahead in the order of `paths`: each is handed to its load in turn.
-        let mut ahead = loaded.prepare_all(&paths, &inputs.preread).into_iter();
-        for arg in &inputs.policies {
-            let attachment = match &arg.role {
-                Some(r) => Attachment::Role(crate::arn::role_name(r).to_string()),
-                None => Attachment::DefaultRole,
-            };
-            if !inputs.memory.contains_key(&arg.path) {
-                loaded.next = ahead.next();
-            }
-            loaded.load_policy_file(&arg.path, attachment, PolicyType::Identity)?;
-        }
-        for path in &inputs.scps {
-            loaded.load_policy_file(path, Attachment::Organization, PolicyType::ServiceControl)?;
-        }
-        for arg in &inputs.resource_policies {
-            let attachment = Attachment::Resource(arg.role.clone().unwrap_or_default());
-            loaded.load_policy_file(&arg.path, attachment, PolicyType::ResourceBased)?;
-        }
-        for arg in &inputs.key_policies {
-            let attachment = Attachment::Resource(arg.role.clone().unwrap_or_default());
-            loaded.load_policy_file(&arg.path, attachment, PolicyType::KeyPolicy)?;
-        }
-        for path in &inputs.account_details {
-            loaded.load_account_details(path)?;
-        }
-        for path in &inputs.secrets {
-            loaded.load_secrets(path)?;
-        }
-        for path in &inputs.parameters {
-            loaded.load_parameters(path)?;
-        }
-        for path in &inputs.kms_aliases {
-            loaded.load_aliases(path)?;
-        }
-        Ok(loaded)
     }
+    let paths: Vec<&str> = order
+        .iter()
+        .filter(|i| i.kind == InputKind::Policy && i.is_file())
+        .map(|i| i.name.as_str())
+        .collect();
+    // Grown once for every file, not by doubling into fresh memory.
+    loader.out.sources.reserve(paths.len());
+    loader.out.inventory.policies.reserve(paths.len());
+    // Read ahead in the order of `paths`: each is handed to its load in turn.
+    let mut ahead = loader.prepare_all(&paths, &preread).into_iter();
+    for input in order {
+        let owner = || input.owner.clone().unwrap_or_default();
+        let path = input.name.as_str();
+        match input.kind {
+            InputKind::TaskDefinition => loader.load_task_definition(path)?,
+            InputKind::Policy => {
+                let attachment = match &input.owner {
+                    Some(r) => Attachment::Role(crate::arn::role_name(r).to_string()),
+                    None => Attachment::DefaultRole,
+                };
+                if input.is_file() {
+                    loader.next = ahead.next();
+                }
+                loader.load_policy_file(path, attachment, PolicyType::Identity)?;
+            }
+            InputKind::ServiceControlPolicy => loader.load_policy_file(
+                path,
+                Attachment::Organization,
+                PolicyType::ServiceControl,
+            )?,
+            InputKind::ResourcePolicy => loader.load_policy_file(
+                path,
+                Attachment::Resource(owner()),
+                PolicyType::ResourceBased,
+            )?,
+            InputKind::KeyPolicy => loader.load_policy_file(
+                path,
+                Attachment::Resource(owner()),
+                PolicyType::KeyPolicy,
+            )?,
+            InputKind::AccountDetails => loader.load_account_details(path)?,
+            InputKind::Secrets => loader.load_secrets(path)?,
+            InputKind::Parameters => loader.load_parameters(path)?,
+            InputKind::KmsAliases => loader.load_aliases(path)?,
+        }
+    }
+    Ok(loader.out)
+}
 
+impl Loader {
     /// Reads a file into the source map and parses it as JSON; a parse failure becomes a problem.
     fn read_json(&mut self, path: &str) -> Result<(SourceId, Option<Node>), LoadError> {
         self.read_prepared(path).map(|(id, node, _)| (id, node))
@@ -357,13 +275,13 @@ impl Loaded {
             (Some(p), _) => p?,
             (None, Some(text)) => Prepared {
                 parsed: Some(json::parse(text)),
-                text: text.as_str().into(),
+                text: text.clone(),
                 invalid_at: None,
                 document: None,
             },
             (None, None) => Prepared::read(path)?,
         };
-        let id = self.sources.add(path, prepared.text);
+        let id = self.out.sources.add(path, prepared.text);
         if let Some(mut pre) = prepared.document {
             if let Some(d) = &mut pre.document {
                 d.relocate(id);
@@ -372,7 +290,7 @@ impl Loaded {
             return Ok((id, None, Some(pre)));
         }
         if let Some(at) = prepared.invalid_at {
-            self.problems.push(InputProblem {
+            self.out.problems.push(InputProblem {
                 kind: ProblemKind::InvalidJson,
                 loc: Loc::new(id, Span::new(at, at)),
                 message: format!("the file is not UTF-8 text: invalid byte at offset {at}"),
@@ -380,7 +298,7 @@ impl Loaded {
             });
             return Ok((id, None, None));
         }
-        let text = self.sources.get(id).text.clone();
+        let text = self.out.sources.get(id).text.clone();
         let parsed = prepared.parsed.unwrap_or_else(|| json::parse(&text));
         Ok((id, self.json_problem(id, parsed), None))
     }
@@ -397,7 +315,7 @@ impl Loaded {
     fn prepare_all(
         &mut self,
         paths: &[&str],
-        preread: &std::collections::HashMap<String, std::sync::Arc<[u8]>>,
+        preread: &std::collections::HashMap<&str, std::sync::Arc<[u8]>>,
     ) -> Vec<Result<Prepared, LoadError>> {
         const WORTH_THREADS: usize = 64;
         if paths.len() < WORTH_THREADS {
@@ -429,7 +347,7 @@ impl Loaded {
                         format!("this `{c}` is still open where parsing failed"),
                     )
                 });
-                self.problems.push(InputProblem {
+                self.out.problems.push(InputProblem {
                     kind: ProblemKind::InvalidJson,
                     loc: Loc::new(id, err.span),
                     message: format!("not valid JSON: {}", err.message),
@@ -441,7 +359,8 @@ impl Loaded {
     }
 
     fn push_problems(&mut self, kind: ProblemKind, problems: Vec<Problem>) {
-        self.problems
+        self.out
+            .problems
             .extend(problems.into_iter().map(|p| InputProblem {
                 kind,
                 loc: p.loc,
@@ -451,7 +370,7 @@ impl Loaded {
     }
 
     fn problem(&mut self, kind: ProblemKind, loc: Loc, message: String) {
-        self.problems.push(InputProblem {
+        self.out.problems.push(InputProblem {
             kind,
             loc,
             message,
@@ -464,7 +383,7 @@ impl Loaded {
         if let Some(node) = node {
             let (td, problems) = taskdef::parse(&node, id);
             self.push_problems(ProblemKind::InvalidInput, problems);
-            self.task_definitions.extend(td);
+            self.out.task_definitions.extend(td);
         }
         Ok(())
     }
@@ -487,8 +406,8 @@ impl Loaded {
             self.attach(attachment, kind, name, pre.document, pre.problems)
         } else {
             let Some(node) = node else {
-                if let Some(problem) = self.problems.last() {
-                    self.unreadable_policies.push(problem.loc);
+                if let Some(problem) = self.out.problems.last() {
+                    self.out.unreadable_policies.push(problem.loc);
                 }
                 return Ok(());
             };
@@ -504,8 +423,8 @@ impl Loaded {
             self.add_document(id, path, field, doc_node, attachment, kind, name)
         };
         if let Some(index) = index {
-            let policy = &mut self.inventory.policies[index];
-            policy.editable = self.sources.get(policy.document.source).is_file();
+            let policy = &mut self.out.inventory.policies[index];
+            policy.editable = self.out.sources.get(policy.document.source).is_file();
         }
         Ok(())
     }
@@ -574,7 +493,7 @@ impl Loaded {
                                 "the policy document is URL-encoded, but not as UTF-8 text"
                                     .to_string(),
                             );
-                            self.unreadable_policies.push(holder);
+                            self.out.unreadable_policies.push(holder);
                             return None;
                         }
                     }
@@ -582,17 +501,19 @@ impl Loaded {
                     text.clone()
                 };
                 let field = if field.is_empty() { "Policy" } else { field };
-                let sub =
-                    self.sources
-                        .add_embedded(format!("{path}#{field}"), decoded.clone(), holder);
+                let sub = self.out.sources.add_embedded(
+                    format!("{path}#{field}"),
+                    decoded.clone(),
+                    holder,
+                );
                 match self.parse_json(sub, &decoded) {
                     Some(n) => {
                         embedded = n;
                         (sub, &embedded)
                     }
                     None => {
-                        if let Some(problem) = self.problems.last() {
-                            self.unreadable_policies.push(problem.loc);
+                        if let Some(problem) = self.out.problems.last() {
+                            self.out.unreadable_policies.push(problem.loc);
                         }
                         return None;
                     }
@@ -617,7 +538,7 @@ impl Loaded {
         problems: Vec<Problem>,
     ) -> Option<usize> {
         self.push_problems(ProblemKind::InvalidPolicy, problems);
-        self.inventory.policies.push(AttachedPolicy {
+        self.out.inventory.policies.push(AttachedPolicy {
             attachment,
             kind,
             name,
@@ -625,7 +546,7 @@ impl Loaded {
             editable: false,
             managed_arn: None,
         });
-        Some(self.inventory.policies.len() - 1)
+        Some(self.out.inventory.policies.len() - 1)
     }
 
     /// `aws iam get-account-authorization-details`: roles, their inline and managed policies
@@ -668,7 +589,7 @@ impl Loaded {
                         .collect()
                 })
                 .unwrap_or_default();
-            self.inventory.roles.push(RoleInfo {
+            self.out.inventory.roles.push(RoleInfo {
                 name: name.clone(),
                 arn,
                 tags,
@@ -783,7 +704,7 @@ impl Loaded {
                     let added =
                         self.add_document(id, path, &field, doc, attachment.clone(), kind, name);
                     if let Some(i) = added {
-                        self.inventory.policies[i].managed_arn = Some(policy_arn.to_string());
+                        self.out.inventory.policies[i].managed_arn = Some(policy_arn.to_string());
                     }
                 }
                 None => self.problem(
@@ -796,12 +717,13 @@ impl Loaded {
         }
         if let Some(text) = builtin::managed_policy(policy_arn) {
             let sub = self
+                .out
                 .sources
                 .add_embedded(format!("builtin:{name}"), text, at);
             if let Some(node) = self.parse_json(sub, text) {
                 let (document, _) = policy::parse(&node, sub);
                 if let Some(document) = document {
-                    self.inventory.policies.push(AttachedPolicy {
+                    self.out.inventory.policies.push(AttachedPolicy {
                         attachment: attachment.clone(),
                         kind,
                         name,
@@ -820,7 +742,7 @@ impl Loaded {
                 "managed policy {policy_arn} is attached but not included in the account details; its grants are unknown (run get-account-authorization-details without a --filter that leaves it out)"
             ),
         );
-        self.unreadable_policies.push(at);
+        self.out.unreadable_policies.push(at);
     }
 
     /// `aws ssm describe-parameters` (`{"Parameters": […]}`): names, types and keys, no values.
@@ -847,7 +769,7 @@ impl Loaded {
                 );
                 continue;
             };
-            self.inventory.parameters.push(ParameterMeta {
+            self.out.inventory.parameters.push(ParameterMeta {
                 name: name.to_string(),
                 kind: item.get("Type").and_then(Node::as_str).map(str::to_string),
                 arn: item.get("ARN").and_then(Node::as_str).map(str::to_string),
@@ -878,7 +800,7 @@ impl Loaded {
             let text = |key: &str| item.get(key).and_then(Node::as_str).map(str::to_string);
             // An alias without a target (an AWS managed alias not yet used) points nowhere.
             if let (Some(arn), Some(target)) = (text("AliasArn"), text("TargetKeyId")) {
-                self.inventory.aliases.push(KeyAlias {
+                self.out.inventory.aliases.push(KeyAlias {
                     arn,
                     target_key_id: target,
                 });
@@ -942,7 +864,7 @@ impl Loaded {
                     name,
                 );
             }
-            self.inventory.secrets.push(SecretMeta {
+            self.out.inventory.secrets.push(SecretMeta {
                 name: string("Name"),
                 kms_key_id: string("KmsKeyId"),
                 tags: item.get("Tags").and_then(Node::as_array).map(|tags| {
@@ -961,45 +883,4 @@ impl Loaded {
         }
         Ok(())
     }
-}
-
-/// A file's bytes, refusing folders and files over [`MAX_FILE_BYTES`].
-pub(crate) fn read_bytes(path: &str) -> Result<Vec<u8>, LoadError> {
-    let unreadable = |e: std::io::Error| LoadError::Unreadable {
-        path: path.to_string(),
-        reason: e.to_string().to_lowercase(),
-    };
-    // Open first and ask the handle: one path lookup instead of two.
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let meta = file.metadata().map_err(unreadable)?;
-    if meta.is_dir() {
-        return Err(LoadError::Unreadable {
-            path: path.to_string(),
-            reason: "it is a directory".to_string(),
-        });
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            path: path.to_string(),
-        });
-    }
-    // A regular file is read in one call of its known length (no probe for the end: a lint
-    // reads thousands of files, and every system call counts).
-    if meta.is_file() && meta.len() > 0 {
-        let mut bytes = vec![0; meta.len() as usize];
-        let mut file = file;
-        file.read_exact(&mut bytes).map_err(unreadable)?;
-        return Ok(bytes);
-    }
-    // Read through a limit as well: a pipe or device reports no length up front.
-    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize + 1);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            path: path.to_string(),
-        });
-    }
-    Ok(bytes)
 }

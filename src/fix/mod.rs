@@ -1,9 +1,11 @@
 //! Fixes are byte-range edits on sources, so everything outside the edited bytes — indentation,
 //! key order, the trailing newline — stays as the user wrote it.
 
+pub mod corrected;
+
 use crate::json;
-use crate::policy::{PolicyDocument, Statement};
-use crate::source::{Loc, Source, SourceId, SourceMap, Span};
+use crate::model::policy::{PolicyDocument, Statement};
+use crate::model::source::{Loc, Source, SourceId, SourceMap, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Applicability {
@@ -322,7 +324,7 @@ pub fn grant_edits(doc: &PolicyDocument, source: &Source, grants: &[Grant]) -> V
 /// An `Allow` statement with no condition whose `Resource` is an array and whose only action is
 /// exactly this one: adding a resource to it grants nothing else.
 fn can_take_resource(s: &Statement, action: &str) -> bool {
-    s.effect.value == crate::policy::Effect::Allow
+    s.effect.value == crate::model::policy::Effect::Allow
         && s.condition.is_none()
         && !s.action.negated
         && !s.resource.negated
@@ -522,7 +524,7 @@ impl Style {
 mod tests {
     use super::*;
     use crate::iam::{PolicySet, Request, RequestContext, evaluate};
-    use crate::policy;
+    use crate::model::policy;
 
     fn load(text: &str) -> (SourceMap, PolicyDocument) {
         let mut map = SourceMap::new();
@@ -537,7 +539,7 @@ mod tests {
         let mut map = SourceMap::new();
         let a = map.add("a.json", "{\n  \"x\": 1\n}\n");
         let b = map.add("b.json", "{\n  \"y\": 2\n}\n");
-        let at = |id, start, end| Loc::new(id, crate::source::Span::new(start, end));
+        let at = |id, start, end| Loc::new(id, crate::model::source::Span::new(start, end));
         // Edits out of file order: each file is shown once, in file order.
         let fix = Fix {
             applicability: Applicability::Safe,

@@ -1,18 +1,14 @@
 //! The account as the tool sees it: roles and their policies, secrets and their keys, resource
 //! policies and SCPs.
 //!
-//! Rules never know whether an inventory came from files or from AWS; `files.rs` is the offline
-//! loader.
+//! Rules never know whether an inventory came from files or from AWS: the loaders in `load/` fill
+//! it.
 
-#[cfg(feature = "aws")]
-pub mod aws;
 pub mod builtin;
-pub mod files;
-pub mod snapshot;
 
-use crate::iam::{PolicySet, PolicyType};
-use crate::policy::PolicyDocument;
-use crate::source::{Loc, Spanned};
+use crate::model::policy::PolicyDocument;
+use crate::model::policy::PolicyType;
+use crate::model::source::{Loc, Spanned};
 
 /// What a policy is attached to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,31 +160,6 @@ impl Inventory {
             .collect()
     }
 
-    /// Every policy that bears on a request by the role to `resource`: the role's identity
-    /// policies and boundary, the SCPs, and the resource's own policy.
-    pub fn policy_set(
-        &self,
-        role_name: Option<&str>,
-        is_default_role: bool,
-        resource: &str,
-    ) -> PolicySet<'_> {
-        let mut set = PolicySet::default();
-        for p in self.policies_of(role_name, is_default_role) {
-            set.add(p, self.policies[p].kind, &self.policies[p].document);
-        }
-        for (i, p) in self.policies.iter().enumerate() {
-            let applies = match &p.attachment {
-                Attachment::Organization => true,
-                Attachment::Resource(arn) => arn == resource,
-                _ => false,
-            };
-            if applies {
-                set.add(i, p.kind, &p.document);
-            }
-        }
-        set
-    }
-
     /// Whether the alias ARN `alias` is known to point at the key ARN `key` (`list-aliases`).
     pub fn alias_points_at(&self, alias: &str, key: &str) -> bool {
         let Some(key_arn) = crate::arn::Arn::parse(key) else {
@@ -288,7 +259,7 @@ impl Inventory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceId;
+    use crate::model::source::SourceId;
 
     fn policy(attachment: Attachment, kind: PolicyType, managed: Option<&str>) -> AttachedPolicy {
         let node = crate::json::parse(r#"{"Version":"2012-10-17","Statement":[]}"#).unwrap();
@@ -296,7 +267,7 @@ mod tests {
             attachment,
             kind,
             name: "it's-mine".to_string(),
-            document: crate::policy::parse(&node, SourceId(0)).0.unwrap(),
+            document: crate::model::policy::parse(&node, SourceId(0)).0.unwrap(),
             editable: false,
             managed_arn: managed.map(str::to_string),
         }

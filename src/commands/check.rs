@@ -1,0 +1,327 @@
+//! `check`: what the task definitions need, whether their roles grant it, and why not.
+
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, LiveRequest, Outcome, fetch, usage_error};
+use crate::cli::{CheckArgs, OutputArgs, PolicyArgs};
+use crate::load::{Input, InputKind, LoadError};
+use crate::model::{inventory, source};
+use crate::report::{self, Report};
+use crate::rules::Finding;
+use crate::{explain, iam, needs, rules};
+
+/// What a `check` run found.
+pub struct Checked {
+    pub sources: source::SourceMap,
+    pub findings: Vec<Finding>,
+    pub needs_checked: usize,
+    pub needs_granted: usize,
+    /// The files `--fix` may write: policy files of their own and task definitions (not account
+    /// details, not documents embedded in strings).
+    pub writable: Vec<source::SourceId>,
+    /// Every policy document read: `(name, where it is, the AWS CLI command that replaces it
+    /// less the document)`, to print one corrected on its own with the way to apply it.
+    pub documents: Vec<(String, source::Loc, Option<String>)>,
+}
+
+/// What a `check` run knows beyond its files.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// The task's region, overriding what the inputs say (`--region`).
+    pub region: Option<String>,
+    /// The region to assume when neither `region` nor the inputs give one (the environment's).
+    pub default_region: Option<String>,
+    /// Request context the user knows (`--context KEY=VALUE`).
+    pub context: iam::RequestContext,
+}
+
+/// A finding inside a document that is not a file of its own (a role's policy in account
+/// details, a URL-encoded document) says which role and policy it is in: the file alone does not.
+fn name_embedded_policies(findings: &mut [Finding], inventory: &inventory::Inventory) {
+    // Only documents that are not files of their own need naming: usually none, or a few.
+    let embedded: Vec<&inventory::AttachedPolicy> =
+        inventory.policies.iter().filter(|p| !p.editable).collect();
+    if embedded.is_empty() {
+        return;
+    }
+    for finding in findings {
+        let Some(loc) = finding.loc else { continue };
+        let holder = embedded.iter().find(|p| {
+            p.document.loc.source == loc.source
+                && p.document.loc.span.start <= loc.span.start
+                && loc.span.end <= p.document.loc.span.end
+        });
+        let Some(policy) = holder else { continue };
+        let place = match &policy.attachment {
+            inventory::Attachment::Role(r) => format!("role {r}, policy {}", policy.name),
+            inventory::Attachment::Trust(r) => format!("trust policy of role {r}"),
+            _ => format!("policy {}", policy.name),
+        };
+        finding.message = format!("{} [{place}]", finding.message);
+    }
+}
+
+/// Loads the inputs, works out what the task definition needs, evaluates it and runs every rule.
+pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadError> {
+    let loaded = crate::load::load(inputs)?;
+    let mut needs = needs::Needs::default();
+    for td in &loaded.task_definitions {
+        let mut context = needs::TaskContext::of(td, options.region.as_deref());
+        if context.region.is_none() {
+            context.region.clone_from(&options.default_region);
+        }
+        needs.merge(needs::derive(td, &loaded.inventory, &context));
+    }
+    let assessments = explain::assess(&loaded.inventory, &needs, &options.context);
+    let cx = rules::Context::of(&loaded, &needs, &assessments);
+    let mut findings = rules::check(&cx);
+    name_embedded_policies(&mut findings, &loaded.inventory);
+    let needs_granted = assessments
+        .iter()
+        .filter(|a| a.evaluation.is_allowed())
+        .count();
+    let mut writable: Vec<source::SourceId> = loaded
+        .inventory
+        .policies
+        .iter()
+        .filter(|p| p.editable)
+        .map(|p| p.document.source)
+        .chain(loaded.task_definitions.iter().map(|td| td.source))
+        // Documents fetched live are not files to write.
+        .filter(|id| {
+            let name = &loaded.sources.get(*id).name;
+            !inputs.iter().any(|i| !i.is_file() && &i.name == name)
+        })
+        .collect();
+    writable.sort();
+    writable.dedup();
+    let documents = loaded
+        .inventory
+        .policies
+        .iter()
+        .map(|p| {
+            let update = (!p.editable).then(|| p.update_command()).flatten();
+            (p.name.clone(), p.document.loc, update)
+        })
+        .collect();
+    Ok(Checked {
+        documents,
+        writable,
+        findings,
+        needs_checked: assessments.len(),
+        needs_granted,
+        sources: loaded.sources,
+    })
+}
+
+/// `ecslint check`.
+pub fn run(args: CheckArgs) -> Outcome {
+    if !args.live.aws
+        && args.task_definitions.is_empty()
+        && args.extra.is_empty()
+        && args.account.policies.is_empty()
+        && args.account.account_details.is_empty()
+    {
+        return (
+            EXIT_ERROR,
+            String::new(),
+            "ecslint: nothing to check: give --task-definition FILE and --policy FILE (see `ecslint check --help`)\n"
+                .to_string(),
+        );
+    }
+    let config = match args.policy.load() {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
+    if args.live.aws {
+        return check_live(args, config);
+    }
+    let task_definitions: Vec<Input> = args
+        .task_definitions
+        .iter()
+        .flat_map(|path| crate::load::discover::inputs_at(path, InputKind::TaskDefinition))
+        .collect();
+    if task_definitions.is_empty()
+        && args.extra.is_empty()
+        && args.account.policies.is_empty()
+        && args.account.account_details.is_empty()
+    {
+        return usage_error("no task definitions found in the paths given");
+    }
+    let inputs = [
+        task_definitions,
+        args.extra.clone(),
+        args.account.inputs(Vec::new()),
+    ]
+    .concat();
+    let options = CheckOptions {
+        region: args.region.clone(),
+        default_region: ["AWS_REGION", "AWS_DEFAULT_REGION"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|r| !r.is_empty()),
+        context: args.account.context(),
+    };
+    let checked = match check(&inputs, &options) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    finish_check(checked, &config, &args, &inputs, &options, String::new())
+}
+
+/// `check`'s last step, offline or live: apply, diff or print the fixes the flags ask for, then
+/// render what is left. Live documents are not files: there `--fix` prints each corrected
+/// document and the AWS CLI command that puts it in place.
+fn finish_check(
+    mut checked: Checked,
+    config: &crate::config::Config,
+    args: &CheckArgs,
+    inputs: &[Input],
+    options: &CheckOptions,
+    mut stderr: String,
+) -> Outcome {
+    let mut fixing = args.fixing;
+    if args.live.aws && fixing.fix {
+        fixing.fix = false;
+        fixing.print_corrected = true;
+        stderr.push_str(
+            "ecslint: --fix does not write to AWS: each corrected document is printed with the command that applies it\n",
+        );
+    }
+    if fixing.fix || fixing.diff || fixing.print_corrected {
+        let findings = config.apply(std::mem::take(&mut checked.findings));
+        let fixes: Vec<Option<&crate::fix::Fix>> =
+            findings.iter().map(|f| f.fix.as_ref()).collect();
+        let writable = checked.writable.clone();
+        let all = |_| true;
+        let only_files = |id| writable.contains(&id);
+        let plan = crate::fix::plan(
+            &checked.sources,
+            &fixes,
+            fixing.unsafe_fixes,
+            // Live documents are no files: their diff is the corrected document's.
+            if fixing.print_corrected || (fixing.diff && args.live.aws) {
+                &all
+            } else {
+                &only_files
+            },
+        );
+        if fixing.diff || fixing.print_corrected {
+            let mut out = String::new();
+            for (id, text) in &plan.files {
+                let source = checked.sources.get(*id);
+                if checked.writable.contains(id) && fixing.diff {
+                    out.push_str(&crate::fix::unified_diff(&source.name, &source.text, text));
+                } else if checked.writable.contains(id) {
+                    out.push_str(&format!("== {} ==\n{text}", source.name));
+                    if !text.ends_with('\n') {
+                        out.push('\n');
+                    }
+                } else {
+                    // A document inside another file (or fetched live): each changed policy on
+                    // its own, corrected or as a diff.
+                    out.push_str(&crate::fix::corrected::documents(
+                        &checked.sources,
+                        &checked.documents,
+                        &findings,
+                        &plan,
+                        *id,
+                        fixing.diff,
+                    ));
+                }
+            }
+            // A live --fix changed nothing yet: the account is as wrong as it was.
+            let threshold = args.policy.threshold(config);
+            let unfixed = args.fixing.fix && findings.iter().any(|f| f.severity >= threshold);
+            let code = if (fixing.diff && !plan.files.is_empty()) || unfixed {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            };
+            stderr.push_str(&skipped_note(&findings, &plan));
+            return (
+                code,
+                report::terminal_safe(&out),
+                report::terminal_safe(&stderr),
+            );
+        }
+        for (id, text) in &plan.files {
+            let path = checked.sources.get(*id).name.clone();
+            if let Err(e) = crate::fix::write_atomically(std::path::Path::new(&path), text) {
+                return usage_error(&format!("cannot write {path}: {e}; the file is unchanged"));
+            }
+        }
+        stderr.push_str(&format!(
+            "ecslint: fixed {} finding{} in {} file{}\n",
+            plan.applied.len(),
+            if plan.applied.len() == 1 { "" } else { "s" },
+            plan.files.len(),
+            if plan.files.len() == 1 { "" } else { "s" },
+        ));
+        stderr.push_str(&skipped_note(&findings, &plan));
+        // Report what is left, from the files as they are now.
+        checked = match check(inputs, options) {
+            Ok(c) => c,
+            Err(e) => return usage_error(&e.to_string()),
+        };
+    }
+    let (code, stdout) = render_checked(checked, config, &args.policy, &args.output);
+    (code, stdout, report::terminal_safe(&stderr))
+}
+
+/// One line per fix that was not applied, and why.
+fn skipped_note(findings: &[crate::rules::Finding], plan: &crate::fix::Plan) -> String {
+    plan.skipped
+        .iter()
+        .map(|(i, why)| format!("ecslint: not applied: {} ({why})\n", findings[*i].rule))
+        .collect::<String>()
+}
+
+/// `check --aws`: fetch, then check the fetched documents like files named `aws://FILE`.
+fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
+    if args.task_definitions.is_empty() && args.live.services.is_empty() {
+        return usage_error(
+            "--aws needs --task-definition FAMILY[:REVISION]|ARN or --service CLUSTER/SERVICE",
+        );
+    }
+    let request = LiveRequest {
+        task_definitions: args.task_definitions.clone(),
+        ..Default::default()
+    };
+    let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    let inputs = [args.account.inputs(Vec::new()), snapshot.inputs()].concat();
+    let notes = snapshot.stderr_notes();
+    let options = CheckOptions {
+        region: args.region.take(),
+        default_region: None,
+        context: args.account.context(),
+    };
+    let checked = match check(&inputs, &options) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    finish_check(checked, &config, &args, &inputs, &options, notes)
+}
+
+/// `check`'s findings after the configuration, rendered, with the exit code `--fail-on` gives.
+fn render_checked(
+    checked: Checked,
+    config: &crate::config::Config,
+    policy: &PolicyArgs,
+    output: &OutputArgs,
+) -> (u8, String) {
+    let report = Report {
+        sources: &checked.sources,
+        findings: config.apply(checked.findings),
+        needs_checked: checked.needs_checked,
+        needs_granted: checked.needs_granted,
+    };
+    let threshold = policy.threshold(config);
+    let code = if report.findings.iter().any(|f| f.severity >= threshold) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    };
+    (code, output.render(&report))
+}

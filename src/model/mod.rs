@@ -1,0 +1,21 @@
+//! Plain data owned by no loader: sources and spans, task definitions, policies, the inventory of
+//! the account, and the problems found while reading them.
+
+pub mod inventory;
+pub mod policy;
+pub mod problem;
+pub mod source;
+pub mod taskdef;
+
+pub use problem::{InputProblem, ProblemKind};
+
+/// What a run's inputs hold, whichever loaders read them.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: source::SourceMap,
+    pub task_definitions: Vec<taskdef::TaskDefinition>,
+    pub inventory: inventory::Inventory,
+    pub problems: Vec<InputProblem>,
+    /// Where each policy that could not be read failed: its grants are unknown.
+    pub unreadable_policies: Vec<source::Loc>,
+}
