@@ -113,6 +113,35 @@ impl SecretReference {
     }
 }
 
+/// What IAM patterns write for "this secret, whatever its suffix": `-` and six `?`.
+pub const SECRET_SUFFIX_PATTERN: &str = "-??????";
+
+/// The pattern that matches the secret whose ARN without its suffix is `base` (an ARN, or a
+/// resource such as `secret:NAME`), whatever its suffix: `BASE-??????`. The one place that builds
+/// it.
+pub fn secret_name_pattern(base: &str) -> String {
+    format!("{base}{SECRET_SUFFIX_PATTERN}")
+}
+
+/// The display-name form of a secret ARN: the ARN without its random suffix.
+pub fn display_name_arn(secret_arn: &str) -> Option<&str> {
+    let arn = Arn::parse(secret_arn)?;
+    let id = arn.resource.strip_prefix("secret:")?;
+    if !has_secret_suffix(id) {
+        return None;
+    }
+    secret_arn.get(..secret_arn.len() - SECRET_SUFFIX_LEN)
+}
+
+/// The `Resource` entry AWS recommends for a secret: its name followed by `-??????`, which matches
+/// the secret's ARN and survives the secret being deleted and created again.
+pub fn recommended_secret_resource(secret_arn: &str) -> String {
+    match display_name_arn(secret_arn) {
+        Some(base) => secret_name_pattern(base),
+        None => secret_arn.to_string(),
+    }
+}
+
 /// Whether `id` ends like a Secrets Manager ARN: `-` followed by six ASCII alphanumerics.
 pub fn has_secret_suffix(id: &str) -> bool {
     let bytes = id.as_bytes();
@@ -130,6 +159,23 @@ pub fn role_name(role: &str) -> &str {
         Some(_) => role.rsplit('/').next().unwrap_or(role),
         None => role,
     }
+}
+
+/// The role a principal ARN names: `arn:…:sts::ACCOUNT:assumed-role/NAME/SESSION` (how
+/// AccessDenied messages print the ECS agent) or `arn:…:iam::ACCOUNT:role/PATH/NAME` → `NAME`.
+/// `None` for any other principal (a user, a service) and for text that is no ARN. The one place
+/// that reads a role out of a principal.
+pub fn principal_role(principal: &str) -> Option<&str> {
+    let arn = Arn::parse(principal)?;
+    let start = principal.len() - arn.resource.len();
+    let resource = &principal[start..];
+    if let Some(rest) = resource.strip_prefix("assumed-role/") {
+        return rest.split('/').next().filter(|n| !n.is_empty());
+    }
+    resource
+        .strip_prefix("role/")
+        .map(|r| r.rsplit('/').next().unwrap_or(r))
+        .filter(|n| !n.is_empty())
 }
 
 /// A placeholder left in an ARN copied from documentation: `region`, `aws_account_id`,
@@ -272,6 +318,20 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
     found
 }
 
+/// The ARN of key `key_id` in the partition, region and account of `owner` (an ARN of the same
+/// place: the secret, parameter or alias that names the key by id). The one place that builds a
+/// key ARN from a key id.
+pub fn kms_key_arn(owner: &Arn, key_id: &str) -> String {
+    Arn::new(
+        &owner.partition,
+        "kms",
+        &owner.region,
+        &owner.account,
+        &format!("key/{key_id}"),
+    )
+    .to_string()
+}
+
 /// For a KMS key ARN written `…:key:KEY-ID`, the form AWS uses: `…:key/KEY-ID`.
 pub fn kms_key_colon_corrected(s: &str) -> Option<String> {
     if !s.contains(":kms:") || !s.contains(":key:") {
@@ -294,6 +354,28 @@ pub fn kms_key_colon_corrected(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_principal_names_its_role_only_when_it_is_a_role() {
+        let cases = [
+            (
+                "arn:aws:sts::1:assumed-role/ecsTaskExecutionRole/8f2a",
+                Some("ecsTaskExecutionRole"),
+            ),
+            ("arn:aws:iam::1:role/service-role/app", Some("app")),
+            ("arn:aws:iam::1:role/app", Some("app")),
+            ("arn:aws:iam::1:user/alice", None),
+            ("arn:aws:sts::1:assumed-role/", None),
+            ("ecsTaskExecutionRole", None),
+        ];
+        for (principal, role) in cases {
+            assert_eq!(principal_role(principal), role, "{principal}");
+        }
+        assert_eq!(
+            secret_name_pattern("arn:aws:secretsmanager:us-east-1:1:secret:db"),
+            "arn:aws:secretsmanager:us-east-1:1:secret:db-??????"
+        );
+    }
 
     #[test]
     fn parses_and_formats_round_trip() {

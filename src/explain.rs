@@ -3,7 +3,10 @@
 //! Each need is evaluated against its role's policies once, here, and given exactly one cause. The
 //! rules render causes into findings; none of them re-decides why access fails.
 
-use crate::arn::{Arn, SECRET_SUFFIX_LEN, kms_key_colon_corrected, placeholders};
+use crate::arn::{
+    Arn, SECRET_SUFFIX_PATTERN, display_name_arn, kms_key_colon_corrected, placeholders,
+    secret_name_pattern,
+};
 use crate::iam::pattern::resource_matches;
 use crate::iam::{Decision, Evaluation, Principal, RequestContext, StatementRef, evaluate};
 use crate::model::inventory::Inventory;
@@ -394,7 +397,7 @@ fn partial_reference(
                 }
             }
         }
-        candidates.push((format!("{requested}-??????"), false));
+        candidates.push((secret_name_pattern(requested), false));
     }
     let role = need.role_arn.as_deref().map(crate::arn::role_name);
     for (candidate, from_listing) in candidates {
@@ -410,7 +413,7 @@ fn partial_reference(
         );
         let context = request_context(&candidate, *secret, principal, inventory, given);
         if let Decision::Allowed { by } = evaluate(&request, &set, principal, &context).decision {
-            let real = from_listing || !candidate.ends_with("-??????");
+            let real = from_listing || !candidate.ends_with(SECRET_SUFFIX_PATTERN);
             return Some(Cause::PartialReference {
                 granted_by: by,
                 full_arn: real.then_some(candidate),
@@ -463,25 +466,6 @@ fn action_near_misses(need: &Need, inventory: &Inventory) -> Vec<(StatementRef, 
         }
     }
     out
-}
-
-/// The display-name form of a secret ARN: the ARN without its random suffix.
-pub fn display_name_arn(secret_arn: &str) -> Option<&str> {
-    let arn = Arn::parse(secret_arn)?;
-    let id = arn.resource.strip_prefix("secret:")?;
-    if !crate::arn::has_secret_suffix(id) {
-        return None;
-    }
-    secret_arn.get(..secret_arn.len() - SECRET_SUFFIX_LEN)
-}
-
-/// The `Resource` entry AWS recommends for a secret: its name followed by `-??????`, which matches
-/// the secret's ARN and survives the secret being deleted and created again.
-pub fn recommended_secret_resource(secret_arn: &str) -> String {
-    match display_name_arn(secret_arn) {
-        Some(base) => format!("{base}-??????"),
-        None => secret_arn.to_string(),
-    }
 }
 
 /// What a resource entry most likely meant, when it was meant to grant `resource` (for a secret,

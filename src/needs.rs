@@ -796,8 +796,8 @@ fn add_secret_need(
     // The grant the secret's name deserves; a partial reference must also become the full ARN,
     // which the rules say where it is written.
     let grant = match (&requested, secret) {
-        (Some(partial), None) => format!("{partial}-??????"),
-        _ => crate::explain::recommended_secret_resource(&stored),
+        (Some(partial), None) => crate::arn::secret_name_pattern(partial),
+        _ => crate::arn::recommended_secret_resource(&stored),
     };
     add_need(
         out,
@@ -922,14 +922,5 @@ fn customer_managed_key_id(kms_key_id: &str, owner: &Arn) -> KeyRef {
     if kms_key_id.starts_with("alias/") {
         return KeyRef::Alias;
     }
-    KeyRef::Key(
-        Arn::new(
-            &owner.partition,
-            "kms",
-            &owner.region,
-            &owner.account,
-            &format!("key/{kms_key_id}"),
-        )
-        .to_string(),
-    )
+    KeyRef::Key(crate::arn::kms_key_arn(owner, kms_key_id))
 }

@@ -6,8 +6,9 @@
 //! the right side.
 
 use crate::arn::Arn;
+use crate::arn::recommended_secret_resource;
 use crate::denial::{self, AwsReason, Denial, Failure};
-use crate::explain::{self, recommended_secret_resource};
+use crate::explain;
 use crate::iam::{Decision, PolicyType, Request, RequestContext};
 use crate::load::{Input, LoadError};
 use crate::model::Loaded;
@@ -108,13 +109,7 @@ pub fn live_subjects(denial: &Denial) -> (Vec<String>, Vec<String>) {
 
 /// The role name in a principal ARN: `assumed-role/NAME/SESSION` or `role/PATH/NAME`.
 fn role_of(principal: &str) -> Option<String> {
-    let arn = Arn::parse(principal)?;
-    if let Some(rest) = arn.resource.strip_prefix("assumed-role/") {
-        return rest.split('/').next().map(str::to_string);
-    }
-    arn.resource
-        .strip_prefix("role/")
-        .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+    crate::arn::principal_role(principal).map(str::to_string)
 }
 
 /// Fills a redacted account (`xxxxxxxxxxxx`, `account_id`) in with one the inputs know.
@@ -320,7 +315,7 @@ pub fn diagnose(
                 arn,
                 by_partial: true,
                 ..
-            } if stored.is_none() => format!("{arn}-??????"),
+            } if stored.is_none() => crate::arn::secret_name_pattern(&arn.to_string()),
             Subject::Secret { arn, .. } => recommended_secret_resource(&arn.to_string()),
             _ => resource.clone(),
         };
@@ -443,7 +438,7 @@ pub fn diagnose(
 /// What a denial proves without any policy, and how to fetch the policies.
 fn message_alone(resource: &str, action: &str, role: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(base) = explain::display_name_arn(resource) {
+    if let Some(base) = crate::arn::display_name_arn(resource) {
         let suffix = &resource[base.len()..];
         out.push(format!(
             "The secret's ARN ends in `{suffix}`: a Resource naming `{base}` (the display name) cannot match it. Grant `{base}-??????`, which matches this secret whatever its suffix."
@@ -478,21 +473,12 @@ fn secret_key(loaded: &Loaded, secret: Option<&str>) -> Option<String> {
         return None;
     }
     let owner = Arn::parse(&meta.arn.value)?;
-    Some(
-        Arn::new(
-            &owner.partition,
-            "kms",
-            &owner.region,
-            &owner.account,
-            &format!("key/{key}"),
-        )
-        .to_string(),
-    )
+    Some(crate::arn::kms_key_arn(&owner, key))
 }
 
 /// The listed secret with the same name as `arn` but another random suffix.
 fn recreated(arn: &str, inventory: &Inventory) -> Option<String> {
-    let base = explain::display_name_arn(arn).unwrap_or(arn);
+    let base = crate::arn::display_name_arn(arn).unwrap_or(arn);
     let parsed = Arn::parse(base)?;
     let name = parsed.resource.strip_prefix("secret:")?;
     let index = inventory.secret_by_name(name, Some(&parsed.region))?;

@@ -48,9 +48,9 @@ pub struct Explained<'a> {
 pub fn resolve_principal(given: &str, inventory: &Inventory, resource: &str) -> Principal {
     if let Some(arn) = Arn::parse(given) {
         if arn.service == "sts"
-            && let Some(rest) = arn.resource.strip_prefix("assumed-role/")
+            && arn.resource.starts_with("assumed-role/")
+            && let Some(name) = crate::arn::principal_role(given)
         {
-            let name = rest.split('/').next().unwrap_or(rest);
             let role_arn = inventory
                 .role(name)
                 .map(|r| r.arn.clone())
@@ -100,13 +100,9 @@ pub fn run(args: SimulateArgs) -> Outcome {
     let mut notes = String::new();
     if args.aws {
         // The role the principal names, and the resource when it carries a policy of its own.
-        let role = match crate::arn::Arn::parse(&args.principal) {
-            Some(arn) => match arn.resource.strip_prefix("assumed-role/") {
-                Some(rest) => rest.split('/').next().unwrap_or(rest).to_string(),
-                None => crate::arn::role_name(&args.principal).to_string(),
-            },
-            None => args.principal.clone(),
-        };
+        let role = crate::arn::principal_role(&args.principal)
+            .unwrap_or_else(|| crate::arn::role_name(&args.principal))
+            .to_string();
         let resource = crate::arn::Arn::parse(&args.resource);
         let service = resource.as_ref().map(|a| a.service.as_str());
         let request = LiveRequest {

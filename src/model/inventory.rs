@@ -182,16 +182,7 @@ impl Inventory {
             let arn = crate::arn::Arn::parse(&a.arn)?;
             let named = a.arn == alias
                 || (arn.resource == alias && arn.region == region && arn.account == account);
-            named.then(|| {
-                crate::arn::Arn::new(
-                    &arn.partition,
-                    "kms",
-                    &arn.region,
-                    &arn.account,
-                    &format!("key/{}", a.target_key_id),
-                )
-                .to_string()
-            })
+            named.then(|| crate::arn::kms_key_arn(&arn, &a.target_key_id))
         })
     }
 

@@ -86,7 +86,7 @@ impl Rule for SecretArnWithoutSuffix {
                     if statement.effect.value == Effect::Deny {
                         continue;
                     }
-                    let fixed = format!("{}-??????", entry.value);
+                    let fixed = crate::arn::secret_name_pattern(&entry.value);
                     out.push(
                         Finding::new(
                             &META,

@@ -22,9 +22,10 @@ fn suffixed_only(id: &str) -> Option<(&str, bool)> {
     let (base, star) = match id.strip_suffix("-*") {
         Some(base) => (base, true),
         None => (
-            id.strip_suffix("-??????").or_else(|| {
-                has_secret_suffix(id).then(|| &id[..id.len() - crate::arn::SECRET_SUFFIX_LEN])
-            })?,
+            id.strip_suffix(crate::arn::SECRET_SUFFIX_PATTERN)
+                .or_else(|| {
+                    has_secret_suffix(id).then(|| &id[..id.len() - crate::arn::SECRET_SUFFIX_LEN])
+                })?,
             false,
         ),
     };
@@ -72,7 +73,7 @@ impl Rule for SecretDenySidestep {
                     // (`prod-*`), and a partial ARN of any secret under it (`prod-db`) matches.
                     if star
                         && !cx.inventory.secrets.iter().any(|s| {
-                            crate::explain::display_name_arn(&s.arn.value)
+                            crate::arn::display_name_arn(&s.arn.value)
                                 .is_some_and(|d| resource_matches(&partial, d))
                         })
                         && !cx

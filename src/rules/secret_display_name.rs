@@ -1,5 +1,6 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
-use crate::explain::{Cause, EntryDefect, recommended_secret_resource};
+use crate::arn::recommended_secret_resource;
+use crate::explain::{Cause, EntryDefect};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::json::quote;
 use crate::needs::Subject;

@@ -55,7 +55,7 @@ impl Rule for SecretWildcardBroad {
                         continue;
                     }
                     let exact = Arn {
-                        resource: format!("secret:{base}-??????"),
+                        resource: crate::arn::secret_name_pattern(&format!("secret:{base}")),
                         ..arn.clone()
                     }
                     .to_string();
