@@ -111,7 +111,7 @@ impl Needs {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ReferenceProblemKind {
     /// ECS will refuse the reference itself.
     Malformed,
@@ -123,14 +123,77 @@ pub enum ReferenceProblemKind {
     OtherRegion,
 }
 
+/// A resource whose ARN is built from the task's region and account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placed {
+    LogGroup,
+    FileSystem,
+    Parameter,
+    /// A secret named by name (`credentialsParameter`).
+    SecretName,
+}
+
+/// What is wrong with a reference in a task definition, as facts: the rules word them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReferenceIssue {
+    /// A Secrets Manager `valueFrom` with this many fields after the service's ARN prefix (ECS
+    /// takes the ARN alone, or followed by `:json-key:version-stage:version-id`).
+    SecretFieldCount(usize),
+    /// A Secrets Manager ARN that names no secret.
+    NotASecret,
+    /// A `credentialsParameter` that is not a secret's ARN or name.
+    CredentialsNotASecret,
+    /// The resource's ARN needs the task's region or account, and the inputs give neither.
+    PlaceUnknown { what: Placed, name: String },
+    /// A secret referenced by ARN that is not in the listing given.
+    SecretNotListed(String),
+    /// A key named by an alias whose target is not known.
+    KeyAliasUnresolved(String),
+    /// A secret referenced by partial ARN whose name ends like a suffix.
+    SuffixLikeName { id: String, full: String },
+    /// A bare SSM name read in the task's region for a parameter that lives at `full`.
+    ParameterInOtherRegion {
+        name: String,
+        region: String,
+        full: String,
+    },
+}
+
+impl ReferenceIssue {
+    pub fn kind(&self) -> ReferenceProblemKind {
+        match self {
+            ReferenceIssue::SecretFieldCount(_)
+            | ReferenceIssue::NotASecret
+            | ReferenceIssue::CredentialsNotASecret => ReferenceProblemKind::Malformed,
+            ReferenceIssue::PlaceUnknown { .. }
+            | ReferenceIssue::SecretNotListed(_)
+            | ReferenceIssue::KeyAliasUnresolved(_) => ReferenceProblemKind::Unresolved,
+            ReferenceIssue::SuffixLikeName { .. } => ReferenceProblemKind::Ambiguous,
+            ReferenceIssue::ParameterInOtherRegion { .. } => ReferenceProblemKind::OtherRegion,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ReferenceProblem {
-    pub kind: ReferenceProblemKind,
+    pub issue: ReferenceIssue,
     pub loc: Loc,
-    pub message: String,
-    pub help: Option<String>,
     /// The reference as it should be written, where that is known.
     pub corrected: Option<String>,
+}
+
+impl ReferenceProblem {
+    fn new(loc: Loc, issue: ReferenceIssue) -> ReferenceProblem {
+        ReferenceProblem {
+            issue,
+            loc,
+            corrected: None,
+        }
+    }
+
+    pub fn kind(&self) -> ReferenceProblemKind {
+        self.issue.kind()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -298,16 +361,13 @@ fn awslogs(log: &LogConfiguration, who: &str, context: &TaskContext, out: &mut N
         .map(|r| r.value.clone())
         .or_else(|| context.region.clone());
     let (Some(region), Some(account)) = (region, context.account.clone()) else {
-        out.problems.push(ReferenceProblem {
-            kind: ReferenceProblemKind::Unresolved,
-            corrected: None,
-            loc: group.loc,
-            message: format!(
-                "cannot tell the ARN of log group \"{}\": the task's region or account is unknown, so its log permissions were not checked",
-                group.value
-            ),
-            help: Some("set `awslogs-region`, or pass --region; the account comes from the execution role's ARN".to_string()),
-        });
+        out.problems.push(ReferenceProblem::new(
+            group.loc,
+            ReferenceIssue::PlaceUnknown {
+                what: Placed::LogGroup,
+                name: group.value.clone(),
+            },
+        ));
         return;
     };
     let base = format!(
@@ -395,13 +455,13 @@ fn efs_volume(td: &TaskDefinition, volume: &EfsVolume, context: &TaskContext, ou
         return;
     }
     let (Some(region), Some(account)) = (context.region.clone(), context.account.clone()) else {
-        out.problems.push(ReferenceProblem {
-            kind: ReferenceProblemKind::Unresolved,
-            corrected: None,
-            loc: volume.file_system_id.loc,
-            message: "cannot tell the ARN of this file system: the task's region or account is unknown, so the EFS permissions were not checked".to_string(),
-            help: Some("pass --region; the account comes from the task definition's role ARNs".to_string()),
-        });
+        out.problems.push(ReferenceProblem::new(
+            volume.file_system_id.loc,
+            ReferenceIssue::PlaceUnknown {
+                what: Placed::FileSystem,
+                name: volume.file_system_id.value.clone(),
+            },
+        ));
         return;
     };
     let fs_arn = Arn::new(
@@ -458,16 +518,13 @@ fn ssm_parameter(
         }
         None => {
             let (Some(region), Some(account)) = (&context.region, &context.account) else {
-                out.problems.push(ReferenceProblem {
-                    kind: ReferenceProblemKind::Unresolved,
-                    corrected: None,
-                    loc: value.loc,
-                    message: format!(
-                        "cannot tell the ARN of SSM parameter \"{}\": the task's region or account is unknown, so its access was not checked",
-                        value.value
-                    ),
-                    help: Some("pass --region (a bare name means the task's own region); the account comes from the execution role's ARN".to_string()),
-                });
+                out.problems.push(ReferenceProblem::new(
+                    value.loc,
+                    ReferenceIssue::PlaceUnknown {
+                        what: Placed::Parameter,
+                        name: value.value.clone(),
+                    },
+                ));
                 return;
             };
             // A leading slash is not doubled: `/a/b` is `parameter/a/b`.
@@ -487,14 +544,15 @@ fn ssm_parameter(
             });
             if let (Some(full), false) = (elsewhere, here) {
                 out.problems.push(ReferenceProblem {
-                    kind: ReferenceProblemKind::OtherRegion,
-                    loc: value.loc,
-                    message: format!(
-                        "SSM parameter \"{}\" is named without an ARN, so ECS reads it in the task's region `{region}`, but it lives at `{full}`",
-                        value.value
-                    ),
-                    help: Some("a bare name means the task's own region: reference a parameter in another region by its full ARN".to_string()),
-                    corrected: Some(full),
+                    corrected: Some(full.clone()),
+                    ..ReferenceProblem::new(
+                        value.loc,
+                        ReferenceIssue::ParameterInOtherRegion {
+                            name: value.value.clone(),
+                            region: region.clone(),
+                            full,
+                        },
+                    )
                 });
             }
             let arn = Arn::new(
@@ -591,30 +649,13 @@ fn secret_value_from(
     }
     match SecretReference::parse(&arn) {
         Ok(reference) => secret_reference(&reference, value.loc, what, inventory, out),
-        Err(SecretReferenceError::WrongFieldCount(n)) => out.problems.push(ReferenceProblem {
-            kind: ReferenceProblemKind::Malformed,
-            corrected: None,
-            loc: value.loc,
-            message: format!(
-                "this Secrets Manager `valueFrom` has {n} fields after the service's ARN prefix; \
-                 ECS accepts the secret's ARN alone or followed by exactly \
-                 `:json-key:version-stage:version-id`"
-            ),
-            help: Some(
-                "ECS stops the task with \"an invalid ARN format for the AWS Secrets Manager \
-                 secret was specified. Specify a valid ARN and try again.\" Write the full ARN, \
-                 and for one JSON key `ARN:json-key::` (the empty fields keep their colons)."
-                    .to_string(),
-            ),
-        }),
-        Err(SecretReferenceError::NotASecret) => out.problems.push(ReferenceProblem {
-            kind: ReferenceProblemKind::Malformed,
-            corrected: None,
-            loc: value.loc,
-            message: "this Secrets Manager ARN does not name a secret (expected `…:secret:NAME`)"
-                .to_string(),
-            help: None,
-        }),
+        Err(SecretReferenceError::WrongFieldCount(n)) => out.problems.push(ReferenceProblem::new(
+            value.loc,
+            ReferenceIssue::SecretFieldCount(n),
+        )),
+        Err(SecretReferenceError::NotASecret) => out
+            .problems
+            .push(ReferenceProblem::new(value.loc, ReferenceIssue::NotASecret)),
     }
 }
 
@@ -632,19 +673,10 @@ fn credentials_parameter(
             Ok(reference) if !reference.has_tail => {
                 secret_reference(&reference, value.loc, what, inventory, out)
             }
-            _ => out.problems.push(ReferenceProblem {
-                kind: ReferenceProblemKind::Malformed,
-                corrected: None,
-                loc: value.loc,
-                message: "`credentialsParameter` must be the ARN (or name) of a Secrets Manager \
-                          secret"
-                    .to_string(),
-                help: Some(
-                    "The secret holds the registry's {\"username\": …, \"password\": …}; name it \
-                     by its full ARN."
-                        .to_string(),
-                ),
-            }),
+            _ => out.problems.push(ReferenceProblem::new(
+                value.loc,
+                ReferenceIssue::CredentialsNotASecret,
+            )),
         }
         return;
     }
@@ -673,19 +705,13 @@ fn credentials_parameter(
             }),
     };
     let Some(requested) = requested else {
-        out.problems.push(ReferenceProblem {
-            kind: ReferenceProblemKind::Unresolved,
-            corrected: None,
-            loc: value.loc,
-            message: format!(
-                "cannot tell which ARN secret \"{}\" stands for: the task's region or account is unknown, so its access was not checked",
-                value.value
-            ),
-            help: Some(
-                "IAM evaluates `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME` as requested. Pass --region (the account comes from the execution role's ARN) or --secrets with `aws secretsmanager list-secrets` output; better, reference the secret by its full ARN."
-                    .to_string(),
-            ),
-        });
+        out.problems.push(ReferenceProblem::new(
+            value.loc,
+            ReferenceIssue::PlaceUnknown {
+                what: Placed::SecretName,
+                name: value.value.clone(),
+            },
+        ));
         return;
     };
     let (index, arn) = match stored {
@@ -704,20 +730,10 @@ fn credentials_parameter(
 }
 
 fn unresolved(loc: Loc, reference: &str, out: &mut Needs) {
-    out.problems.push(ReferenceProblem {
-        kind: ReferenceProblemKind::Unresolved,
-        corrected: None,
+    out.problems.push(ReferenceProblem::new(
         loc,
-        message: format!(
-            "cannot tell the real ARN of secret \"{reference}\": it is not in the secrets given \
-             with --secrets, so its access was not checked"
-        ),
-        help: Some(
-            "IAM evaluates the secret's full ARN, which ends in `-` and six random characters. \
-             Pass `aws secretsmanager list-secrets` (or `describe-secret`) output with --secrets."
-                .to_string(),
-        ),
-    });
+        ReferenceIssue::SecretNotListed(reference.to_string()),
+    ));
 }
 
 fn secret_reference(
@@ -749,17 +765,14 @@ fn secret_reference(
             // full one and find nothing (Secrets Manager troubleshooting guide).
             let full = &inventory.secrets[index].arn.value;
             out.problems.push(ReferenceProblem {
-                kind: ReferenceProblemKind::Ambiguous,
                 corrected: Some(format!("{full}{}", reference.tail)),
-                loc,
-                message: format!(
-                    "secret \"{}\" is referenced by partial ARN, and its name ends in `-` and six characters, like the random suffix",
-                    reference.id
-                ),
-                help: Some(format!(
-                    "use the full ARN `{}`; Secrets Manager cannot reliably tell this name from a full ARN",
-                    inventory.secrets[index].arn.value
-                )),
+                ..ReferenceProblem::new(
+                    loc,
+                    ReferenceIssue::SuffixLikeName {
+                        id: reference.id.clone(),
+                        full: full.clone(),
+                    },
+                )
             });
         }
         return add_secret_need(Some(index), arn, Some(written), loc, what, inventory, out);
@@ -837,23 +850,14 @@ fn alias_unresolved(key: &Spanned<String>, out: &mut Needs) {
     if out
         .problems
         .iter()
-        .any(|p| p.loc == key.loc && p.kind == ReferenceProblemKind::Unresolved)
+        .any(|p| p.loc == key.loc && p.kind() == ReferenceProblemKind::Unresolved)
     {
         return;
     }
-    out.problems.push(ReferenceProblem {
-        kind: ReferenceProblemKind::Unresolved,
-        corrected: None,
-        loc: key.loc,
-        message: format!(
-            "the value is encrypted with the key behind alias \"{}\"; without that key's ARN, `kms:Decrypt` was not checked",
-            key.value
-        ),
-        help: Some(
-            "IAM needs `kms:Decrypt` on the key ARN (`arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`), not on the alias. Look it up with `aws kms describe-key --key-id ALIAS`, or pass `--kms-aliases` with `aws kms list-aliases` output."
-                .to_string(),
-        ),
-    });
+    out.problems.push(ReferenceProblem::new(
+        key.loc,
+        ReferenceIssue::KeyAliasUnresolved(key.value.clone()),
+    ));
 }
 
 fn add_need(

@@ -1,5 +1,5 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
-use crate::needs::ReferenceProblemKind;
+use crate::needs::{ReferenceIssue, ReferenceProblemKind};
 
 pub struct InvalidValueFrom;
 
@@ -18,12 +18,47 @@ impl Rule for InvalidValueFrom {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for problem in super::reference_problems(cx, ReferenceProblemKind::Malformed) {
-            let mut finding = Finding::new(&META, problem.loc, problem.message.clone())
+            let Some((message, help)) = words(&problem.issue) else {
+                continue;
+            };
+            let mut finding = Finding::new(&META, problem.loc, message)
                 .note("the task stops before its containers start");
-            if let Some(help) = &problem.help {
-                finding = finding.help(help.clone());
+            if let Some(help) = help {
+                finding = finding.help(help);
             }
             out.push(finding);
         }
     }
+}
+
+/// What is wrong, and what to do.
+fn words(issue: &ReferenceIssue) -> Option<(String, Option<&'static str>)> {
+    Some(match issue {
+        ReferenceIssue::SecretFieldCount(n) => (
+            format!(
+                "this Secrets Manager `valueFrom` has {n} fields after the service's ARN prefix; \
+                 ECS accepts the secret's ARN alone or followed by exactly \
+                 `:json-key:version-stage:version-id`"
+            ),
+            Some(
+                "ECS stops the task with \"an invalid ARN format for the AWS Secrets Manager \
+                 secret was specified. Specify a valid ARN and try again.\" Write the full ARN, \
+                 and for one JSON key `ARN:json-key::` (the empty fields keep their colons).",
+            ),
+        ),
+        ReferenceIssue::NotASecret => (
+            "this Secrets Manager ARN does not name a secret (expected `…:secret:NAME`)"
+                .to_string(),
+            None,
+        ),
+        ReferenceIssue::CredentialsNotASecret => (
+            "`credentialsParameter` must be the ARN (or name) of a Secrets Manager secret"
+                .to_string(),
+            Some(
+                "The secret holds the registry's {\"username\": …, \"password\": …}; name it \
+                 by its full ARN.",
+            ),
+        ),
+        _ => return None,
+    })
 }

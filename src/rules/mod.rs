@@ -449,7 +449,7 @@ fn reference_problems<'a>(
     cx: &Context<'a>,
     kind: crate::needs::ReferenceProblemKind,
 ) -> impl Iterator<Item = &'a crate::needs::ReferenceProblem> {
-    cx.needs.problems.iter().filter(move |p| p.kind == kind)
+    cx.needs.problems.iter().filter(move |p| p.kind() == kind)
 }
 
 /// How a need is described in messages: "secretsmanager:GetSecretValue on arn:…".

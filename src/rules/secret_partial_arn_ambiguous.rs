@@ -1,6 +1,6 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::needs::ReferenceProblemKind;
+use crate::needs::{ReferenceIssue, ReferenceProblemKind};
 
 pub struct SecretPartialArnAmbiguous;
 
@@ -19,18 +19,24 @@ impl Rule for SecretPartialArnAmbiguous {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for problem in super::reference_problems(cx, ReferenceProblemKind::Ambiguous) {
+            let ReferenceIssue::SuffixLikeName { id, full } = &problem.issue else {
+                continue;
+            };
             let fix = problem.corrected.as_ref().map(|corrected| Fix {
                 applicability: Applicability::Safe,
                 message: format!("reference the secret by its full ARN `{corrected}`"),
                 edits: vec![Edit::replace(problem.loc, crate::json::quote(corrected))],
             });
-            let mut finding = Finding::new(&META, problem.loc, problem.message.clone())
+            let message = format!(
+                "secret \"{id}\" is referenced by partial ARN, and its name ends in `-` and six characters, like the random suffix"
+            );
+            let finding = Finding::new(&META, problem.loc, message)
                 .label("partial ARN of a name that looks suffixed")
                 .note("Secrets Manager reads `NAME-AbCdEf` at the end of an ARN as the random suffix; for a secret named like that, a partial ARN can be taken for a full one that does not exist, and the task stops")
-                .fix(fix);
-            if let Some(help) = &problem.help {
-                finding = finding.help(help.clone());
-            }
+                .fix(fix)
+                .help(format!(
+                    "use the full ARN `{full}`; Secrets Manager cannot reliably tell this name from a full ARN"
+                ));
             out.push(finding);
         }
     }

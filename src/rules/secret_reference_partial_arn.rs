@@ -33,7 +33,7 @@ impl Rule for SecretReferencePartialArn {
             // same place, the same full-ARN fix.
             if need.origins.iter().any(|o| {
                 cx.needs.problems.iter().any(|p| {
-                    p.loc == o.loc && p.kind == crate::needs::ReferenceProblemKind::Ambiguous
+                    p.loc == o.loc && p.kind() == crate::needs::ReferenceProblemKind::Ambiguous
                 })
             }) {
                 continue;

@@ -1,6 +1,6 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::needs::ReferenceProblemKind;
+use crate::needs::{ReferenceIssue, ReferenceProblemKind};
 
 pub struct SsmParameterOtherRegion;
 
@@ -19,18 +19,23 @@ impl Rule for SsmParameterOtherRegion {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for problem in super::reference_problems(cx, ReferenceProblemKind::OtherRegion) {
+            let ReferenceIssue::ParameterInOtherRegion { name, region, full } = &problem.issue
+            else {
+                continue;
+            };
             let fix = problem.corrected.as_ref().map(|full| Fix {
                 applicability: Applicability::Safe,
                 message: format!("reference it by its ARN `{full}`"),
                 edits: vec![Edit::replace(problem.loc, crate::json::quote(full))],
             });
-            let mut finding = Finding::new(&META, problem.loc, problem.message.clone())
+            let message = format!(
+                "SSM parameter \"{name}\" is named without an ARN, so ECS reads it in the task's region `{region}`, but it lives at `{full}`"
+            );
+            let finding = Finding::new(&META, problem.loc, message)
                 .label("read in the task's region")
                 .note("the ECS agent asks SSM in the task's region, finds no such parameter, and the task stops with `invalid parameters` (ParameterNotFound)")
-                .fix(fix);
-            if let Some(help) = &problem.help {
-                finding = finding.help(help.clone());
-            }
+                .fix(fix)
+                .help("a bare name means the task's own region: reference a parameter in another region by its full ARN");
             out.push(finding);
         }
     }

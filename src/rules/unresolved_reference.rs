@@ -1,5 +1,5 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
-use crate::needs::ReferenceProblemKind;
+use crate::needs::{Placed, ReferenceIssue, ReferenceProblemKind};
 
 pub struct UnresolvedReference;
 
@@ -25,11 +25,54 @@ impl Rule for UnresolvedReference {
             out,
         );
         for problem in super::reference_problems(cx, ReferenceProblemKind::Unresolved) {
-            let mut finding = Finding::new(&META, problem.loc, problem.message.clone());
-            if let Some(help) = &problem.help {
-                finding = finding.help(help.clone());
+            if let Some((message, help)) = words(&problem.issue) {
+                out.push(Finding::new(&META, problem.loc, message).help(help));
             }
-            out.push(finding);
         }
     }
+}
+
+/// What could not be resolved, and what input resolves it.
+fn words(issue: &ReferenceIssue) -> Option<(String, &'static str)> {
+    Some(match issue {
+        ReferenceIssue::PlaceUnknown { what, name } => match what {
+            Placed::LogGroup => (
+                format!(
+                    "cannot tell the ARN of log group \"{name}\": the task's region or account is unknown, so its log permissions were not checked"
+                ),
+                "set `awslogs-region`, or pass --region; the account comes from the execution role's ARN",
+            ),
+            Placed::FileSystem => (
+                "cannot tell the ARN of this file system: the task's region or account is unknown, so the EFS permissions were not checked".to_string(),
+                "pass --region; the account comes from the task definition's role ARNs",
+            ),
+            Placed::Parameter => (
+                format!(
+                    "cannot tell the ARN of SSM parameter \"{name}\": the task's region or account is unknown, so its access was not checked"
+                ),
+                "pass --region (a bare name means the task's own region); the account comes from the execution role's ARN",
+            ),
+            Placed::SecretName => (
+                format!(
+                    "cannot tell which ARN secret \"{name}\" stands for: the task's region or account is unknown, so its access was not checked"
+                ),
+                "IAM evaluates `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME` as requested. Pass --region (the account comes from the execution role's ARN) or --secrets with `aws secretsmanager list-secrets` output; better, reference the secret by its full ARN.",
+            ),
+        },
+        ReferenceIssue::SecretNotListed(reference) => (
+            format!(
+                "cannot tell the real ARN of secret \"{reference}\": it is not in the secrets given \
+                 with --secrets, so its access was not checked"
+            ),
+            "IAM evaluates the secret's full ARN, which ends in `-` and six random characters. \
+             Pass `aws secretsmanager list-secrets` (or `describe-secret`) output with --secrets.",
+        ),
+        ReferenceIssue::KeyAliasUnresolved(alias) => (
+            format!(
+                "the value is encrypted with the key behind alias \"{alias}\"; without that key's ARN, `kms:Decrypt` was not checked"
+            ),
+            "IAM needs `kms:Decrypt` on the key ARN (`arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`), not on the alias. Look it up with `aws kms describe-key --key-id ALIAS`, or pass `--kms-aliases` with `aws kms list-aliases` output.",
+        ),
+        _ => return None,
+    })
 }
