@@ -3,10 +3,8 @@
 //! Each need is evaluated against its role's policies once, here, and given exactly one cause. The
 //! rules render causes into findings; none of them re-decides why access fails.
 
-use crate::arn::{
-    Arn, SECRET_SUFFIX_PATTERN, display_name_arn, kms_key_colon_corrected, placeholders,
-    secret_name_pattern,
-};
+use crate::arn::{Arn, SECRET_SUFFIX_PATTERN, display_name_arn, secret_name_pattern};
+use crate::defects::{Defects, EntryFacts};
 use crate::iam::pattern::resource_matches;
 use crate::iam::{Decision, Evaluation, Principal, RequestContext, StatementRef, evaluate};
 use crate::model::inventory::Inventory;
@@ -216,7 +214,12 @@ pub fn request_context(
     context
 }
 
-pub fn assess(inventory: &Inventory, needs: &Needs, given: &RequestContext) -> Vec<Assessment> {
+pub fn assess(
+    inventory: &Inventory,
+    defects: &Defects,
+    needs: &Needs,
+    given: &RequestContext,
+) -> Vec<Assessment> {
     needs
         .needs
         .iter()
@@ -257,7 +260,7 @@ pub fn assess(inventory: &Inventory, needs: &Needs, given: &RequestContext) -> V
                 )
             });
             let cause = partial_reference(need, &evaluation, inventory, principal.as_ref(), given)
-                .unwrap_or_else(|| cause(need, &evaluation, inventory, other));
+                .unwrap_or_else(|| cause(need, &evaluation, inventory, defects, other));
             Assessment {
                 need: index,
                 policies,
@@ -273,6 +276,7 @@ fn cause(
     need: &Need,
     evaluation: &Evaluation,
     inventory: &Inventory,
+    defects: &Defects,
     other: Option<(RoleKind, Evaluation)>,
 ) -> Cause {
     match &evaluation.decision {
@@ -283,7 +287,7 @@ fn cause(
         }
         Decision::Denied { .. } => {
             let meant = meant_resource(need);
-            let mut defects = Vec::new();
+            let mut defective = Vec::new();
             for miss in &evaluation.near_misses() {
                 if miss.effect != Effect::Allow {
                     continue;
@@ -295,20 +299,18 @@ fn cause(
                     continue;
                 }
                 for (entry, value) in statement.resource.values.iter().enumerate() {
-                    if let Some(defect) = entry_defect(&value.value, &meant) {
-                        defects.push((
-                            EntryRef {
-                                policy: miss.statement.policy,
-                                statement: miss.statement.statement,
-                                entry,
-                            },
-                            defect,
-                        ));
+                    let at = EntryRef {
+                        policy: miss.statement.policy,
+                        statement: miss.statement.statement,
+                        entry,
+                    };
+                    if let Some(defect) = entry_defect(&value.value, defects.entry(at), &meant) {
+                        defective.push((at, defect));
                     }
                 }
             }
-            if !defects.is_empty() {
-                return Cause::DefectiveEntries(defects);
+            if !defective.is_empty() {
+                return Cause::DefectiveEntries(defective);
             }
             let unmet: Vec<StatementRef> = evaluation
                 .trace
@@ -469,8 +471,12 @@ fn action_near_misses(need: &Need, inventory: &Inventory) -> Vec<(StatementRef, 
 }
 
 /// What a resource entry most likely meant, when it was meant to grant `resource` (for a secret,
-/// its stored ARN).
-pub fn entry_defect(entry: &str, resource: &str) -> Option<EntryDefect> {
+/// its stored ARN), given what the defect pass found on its face (`facts`).
+pub fn entry_defect(
+    entry: &str,
+    facts: Option<&EntryFacts>,
+    resource: &str,
+) -> Option<EntryDefect> {
     if display_name_arn(resource) == Some(entry) {
         return Some(EntryDefect::DisplayName);
     }
@@ -488,13 +494,13 @@ pub fn entry_defect(entry: &str, resource: &str) -> Option<EntryDefect> {
     {
         return Some(EntryDefect::KmsAlias);
     }
-    let corrected = kms_key_colon_corrected(entry);
-    let candidate = corrected.as_deref().unwrap_or(entry);
-    let found = placeholders(candidate);
+    let corrected = facts.and_then(|f| f.key_colon.as_deref());
+    let candidate = corrected.unwrap_or(entry);
+    let found = facts.map_or(&[][..], |f| &f.placeholders_corrected[..]);
     if !found.is_empty() {
         let mut pattern = String::with_capacity(candidate.len());
         let mut at = 0;
-        for p in &found {
+        for p in found {
             pattern.push_str(&candidate[at..p.start]);
             pattern.push('*');
             at = p.end;

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod defects;
 pub mod denial;
 pub mod explain;
 pub mod fix;

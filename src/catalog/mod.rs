@@ -5,6 +5,28 @@
 //! the other services an action missing from the list is reported only when it is one or two
 //! letters away from a listed one (a likely typo), so a new AWS action is never flagged as wrong.
 
+/// Actions that support no resource-level permissions: IAM evaluates them on `*` only
+/// (Service Authorization Reference).
+const STAR_ONLY_ACTIONS: &[&str] = &[
+    "ecr:GetAuthorizationToken",
+    "secretsmanager:ListSecrets",
+    "secretsmanager:GetRandomPassword",
+    "ssm:DescribeParameters",
+    "kms:ListKeys",
+    "kms:ListAliases",
+    "kms:CreateKey",
+    "sts:GetCallerIdentity",
+    "s3:ListAllMyBuckets",
+];
+
+/// The action as listed, when it takes no resource (IAM evaluates it on `"Resource": "*"` only).
+pub fn takes_no_resource(action: &str) -> Option<&'static str> {
+    STAR_ONLY_ACTIONS
+        .iter()
+        .copied()
+        .find(|a| a.eq_ignore_ascii_case(action))
+}
+
 /// `(service prefix, complete, actions)`.
 const SERVICES: &[(&str, bool, &[&str])] = &[
     (

@@ -70,8 +70,9 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         }
         needs.merge(needs::derive(td, &loaded.inventory, &context));
     }
-    let assessments = explain::assess(&loaded.inventory, &needs, &options.context);
-    let cx = rules::Context::of(&loaded, &needs, &assessments);
+    let defects = crate::defects::find(&loaded.inventory);
+    let assessments = explain::assess(&loaded.inventory, &defects, &needs, &options.context);
+    let cx = rules::Context::of(&loaded, &needs, &assessments, &defects);
     let mut findings = rules::check(&cx);
     name_embedded_policies(&mut findings, &loaded.inventory);
     let needs_granted = assessments

@@ -356,9 +356,10 @@ pub fn diagnose(
             }
         }
     }
-    let assessments = explain::assess(&loaded.inventory, &needs, given);
+    let defects = crate::defects::find(&loaded.inventory);
+    let assessments = explain::assess(&loaded.inventory, &defects, &needs, given);
     let findings = {
-        let cx = rules::Context::of(&loaded, &needs, &assessments);
+        let cx = rules::Context::of(&loaded, &needs, &assessments, &defects);
         rules::check(&cx)
     };
     let evaluation = assessments.first().map(|a| &a.evaluation);
@@ -540,10 +541,11 @@ fn role_not_assumable(
         .as_deref()
         .and_then(|n| loaded.inventory.trust_policy(n));
     let needs = Needs::default();
-    let assessments = explain::assess(&loaded.inventory, &needs, given);
+    let defects = crate::defects::find(&loaded.inventory);
+    let assessments = explain::assess(&loaded.inventory, &defects, &needs, given);
     // The trust rules speak of the task definitions' roles: keep what they say of this one.
     let findings: Vec<Finding> = {
-        let cx = rules::Context::of(&loaded, &needs, &assessments);
+        let cx = rules::Context::of(&loaded, &needs, &assessments, &defects);
         rules::check(&cx)
             .into_iter()
             .filter(|f| f.rule == "role-trust")

@@ -20,6 +20,8 @@ use crate::rules::{self, Finding};
 pub struct Simulation {
     pub sources: SourceMap,
     pub inventory: Inventory,
+    /// What the policies hold that is wrong on their face.
+    pub defects: crate::defects::Defects,
     /// What the inputs themselves are found to hold (invalid JSON, placeholders …).
     pub findings: Vec<Finding>,
     pub principal: Principal,
@@ -229,6 +231,7 @@ pub fn simulate(
         _ => false,
     };
     let needs = Needs::default();
+    let defects = crate::defects::find(&inventory);
     let cx = rules::Context {
         sources: &loaded.sources,
         task_definitions: &[],
@@ -237,11 +240,13 @@ pub fn simulate(
         unreadable_policies: &loaded.unreadable_policies,
         needs: &needs,
         assessments: &[],
+        defects: &defects,
     };
     let findings = rules::check(&cx);
     Ok(Simulation {
         sources: loaded.sources,
         inventory,
+        defects,
         findings,
         principal,
         request,
@@ -342,8 +347,14 @@ impl Simulation {
     fn why_not(&self, t: &StatementTrace) -> (String, Option<Loc>) {
         let statement = &self.inventory.policies[t.at.policy].document.statements[t.at.statement];
         if t.resource.is_false() {
-            for entry in &statement.resource.values {
-                if let Some(defect) = entry_defect(&entry.value, &self.request.resource) {
+            for (i, entry) in statement.resource.values.iter().enumerate() {
+                let at = crate::explain::EntryRef {
+                    policy: t.at.policy,
+                    statement: t.at.statement,
+                    entry: i,
+                };
+                let facts = self.defects.entry(at);
+                if let Some(defect) = entry_defect(&entry.value, facts, &self.request.resource) {
                     return (
                         format!(
                             "would allow it, but its Resource {}",

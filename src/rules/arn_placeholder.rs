@@ -21,18 +21,11 @@ impl Rule for ArnPlaceholder {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (p, policy) in cx.inventory.policies.iter().enumerate() {
-            for (s, statement) in policy.document.statements.iter().enumerate() {
-                for (e, entry) in statement.resource.values.iter().enumerate() {
-                    let entry_ref = EntryRef {
-                        policy: p,
-                        statement: s,
-                        entry: e,
-                    };
-                    if let Some(finding) = finding(cx, entry, "`Resource`") {
-                        out.push(finding.fix(fix_for(cx, entry_ref, entry, statement)));
-                    }
-                }
+        for (entry_ref, facts) in &cx.defects.entries {
+            let entry = cx.entry(*entry_ref);
+            let statement = cx.statement(entry_ref.policy, entry_ref.statement);
+            if let Some(finding) = finding(cx, entry, &facts.placeholders, "`Resource`") {
+                out.push(finding.fix(fix_for(cx, *entry_ref, entry, statement)));
             }
         }
         for td in cx.task_definitions {
@@ -64,14 +57,18 @@ fn references_of(
         }
     }
     for (value, field) in references {
-        if let Some(finding) = finding(cx, value, field) {
+        if let Some(finding) = finding(cx, value, &placeholders(&value.value), field) {
             out.push(finding);
         }
     }
 }
 
-fn finding(cx: &Context<'_>, value: &Spanned<String>, field: &str) -> Option<Finding> {
-    let found = placeholders(&value.value);
+fn finding(
+    cx: &Context<'_>,
+    value: &Spanned<String>,
+    found: &[crate::arn::Placeholder],
+    field: &str,
+) -> Option<Finding> {
     let first = found.first()?;
     let names: Vec<String> = found.iter().map(|p| format!("`{}`", p.text)).collect();
     // Point at each placeholder when the string has no escapes, so offsets in the value are

@@ -218,6 +218,8 @@ pub struct Context<'a> {
     pub unreadable_policies: &'a [Loc],
     pub needs: &'a Needs,
     pub assessments: &'a [Assessment],
+    /// What the policies hold that is wrong on its face: the one typed defect pass.
+    pub defects: &'a crate::defects::Defects,
 }
 
 impl<'a> Context<'a> {
@@ -226,6 +228,7 @@ impl<'a> Context<'a> {
         loaded: &'a crate::model::Loaded,
         needs: &'a Needs,
         assessments: &'a [Assessment],
+        defects: &'a crate::defects::Defects,
     ) -> Self {
         Context {
             sources: &loaded.sources,
@@ -235,6 +238,7 @@ impl<'a> Context<'a> {
             unreadable_policies: &loaded.unreadable_policies,
             needs,
             assessments,
+            defects,
         }
     }
 

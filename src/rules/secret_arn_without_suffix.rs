@@ -1,8 +1,6 @@
 use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
-use crate::arn::{Arn, has_secret_suffix};
 use crate::explain::{Cause, EntryDefect};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::model::policy::Effect;
 
 pub struct SecretArnWithoutSuffix;
 
@@ -47,66 +45,36 @@ impl Rule for SecretArnWithoutSuffix {
                     && cx.need(a).request.resource == entry
             })
         };
-        for policy in &cx.inventory.policies {
-            for statement in &policy.document.statements {
-                if statement.resource.negated {
-                    continue;
-                }
-                for entry in &statement.resource.values {
-                    if !entry.value.contains(":secretsmanager:") {
-                        continue;
-                    }
-                    // Most entries end with a suffix: settle them before parsing anything.
-                    if entry
-                        .value
-                        .split_once(":secret:")
-                        .is_some_and(|(_, id)| has_secret_suffix(id))
-                    {
-                        continue;
-                    }
-                    // Placeholders are arn-placeholder's to report and fix.
-                    if known.contains(&entry.loc)
-                        || granted_as_requested(&entry.value)
-                        || entry.value.contains(['*', '?', '$'])
-                        || !crate::arn::placeholders(&entry.value).is_empty()
-                    {
-                        continue;
-                    }
-                    let Some(arn) = Arn::parse(&entry.value) else {
-                        continue;
-                    };
-                    let Some(id) = arn.resource.strip_prefix("secret:") else {
-                        continue;
-                    };
-                    if arn.service != "secretsmanager" || id.is_empty() || has_secret_suffix(id) {
-                        continue;
-                    }
-                    // In a Deny, the bare ARN is what stops a request by partial ARN (IAM
-                    // evaluates the ARN as requested): secret-deny-sidestep asks for it.
-                    if statement.effect.value == Effect::Deny {
-                        continue;
-                    }
-                    let fixed = crate::arn::secret_name_pattern(&entry.value);
-                    out.push(
-                        Finding::new(
-                            &META,
-                            entry.loc,
-                            format!(
-                                "`{}` ends without the `-` and six characters every secret ARN ends with, so this grants no request for the secret's ARN",
-                                entry.value
-                            ),
-                        )
-                        .label("matches no secret's ARN")
-                        .note("Secrets Manager appends `-` and six random characters to the name to build the ARN, and IAM compares the whole ARN; this entry matches only a request that names the secret by partial ARN, which is not how a task definition should name it")
-                        .help(format!("write `{fixed}` to name the secret `{id}`"))
-                        .fix(Some(Fix {
-                            applicability: Applicability::Safe,
-                            message: format!("replace with `{fixed}`"),
-                            edits: vec![Edit::replace(entry.loc, crate::json::quote(&fixed))],
-                        })),
-                    );
-                }
+        // The defect pass finds these in Allow statements only: in a Deny, the bare ARN is what
+        // stops a request by partial ARN (IAM evaluates the ARN as requested), and
+        // secret-deny-sidestep asks for it. Placeholders are arn-placeholder's.
+        for (at, facts) in &cx.defects.entries {
+            let Some(id) = &facts.unsuffixed_secret else {
+                continue;
+            };
+            let entry = cx.entry(*at);
+            if known.contains(&entry.loc) || granted_as_requested(&entry.value) {
+                continue;
             }
+            let fixed = crate::arn::secret_name_pattern(&entry.value);
+            out.push(
+                Finding::new(
+                    &META,
+                    entry.loc,
+                    format!(
+                        "`{}` ends without the `-` and six characters every secret ARN ends with, so this grants no request for the secret's ARN",
+                        entry.value
+                    ),
+                )
+                .label("matches no secret's ARN")
+                .note("Secrets Manager appends `-` and six random characters to the name to build the ARN, and IAM compares the whole ARN; this entry matches only a request that names the secret by partial ARN, which is not how a task definition should name it")
+                .help(format!("write `{fixed}` to name the secret `{id}`"))
+                .fix(Some(Fix {
+                    applicability: Applicability::Safe,
+                    message: format!("replace with `{fixed}`"),
+                    edits: vec![Edit::replace(entry.loc, crate::json::quote(&fixed))],
+                })),
+            );
         }
     }
 }

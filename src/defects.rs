@@ -1,0 +1,185 @@
+//! What is wrong in a policy document by itself, whatever the task definition: found once per run,
+//! in one typed pass. The document rules (those `lint` runs) report these defects, and the
+//! explainer reads them when it decides why an entry meant for a need does not grant it. Each
+//! defect is detected here and nowhere else.
+
+use crate::arn::{Arn, Placeholder, has_secret_suffix, kms_key_colon_corrected, placeholders};
+use crate::explain::EntryRef;
+use crate::model::inventory::{AttachedPolicy, Inventory};
+use crate::model::policy::Effect;
+
+/// What one `Resource` entry holds that is wrong on its face.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntryFacts {
+    /// `…:key:KEY-ID` where AWS writes `…:key/KEY-ID`: the entry as AWS writes it.
+    pub key_colon: Option<String>,
+    /// Placeholder text from documentation, as written.
+    pub placeholders: Vec<Placeholder>,
+    /// The placeholders of the entry once `key:` is corrected (the same unless `key_colon`).
+    pub placeholders_corrected: Vec<Placeholder>,
+    /// In an Allow: a Secrets Manager secret ARN that ends without the random suffix; the
+    /// secret's name.
+    pub unsuffixed_secret: Option<String>,
+}
+
+impl EntryFacts {
+    fn of(entry: &str, allow: bool) -> EntryFacts {
+        let key_colon = kms_key_colon_corrected(entry);
+        let placeholders = placeholders(entry);
+        let placeholders_corrected = match &key_colon {
+            Some(corrected) => crate::arn::placeholders(corrected),
+            None => placeholders.clone(),
+        };
+        let unsuffixed_secret = (allow && placeholders.is_empty())
+            .then(|| unsuffixed_secret(entry))
+            .flatten();
+        EntryFacts {
+            key_colon,
+            placeholders,
+            placeholders_corrected,
+            unsuffixed_secret,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == EntryFacts::default()
+    }
+}
+
+/// A secret ARN without the suffix every secret ARN ends with: the secret's name. Patterns
+/// (`*`, `?`, variables) are not names of one secret.
+fn unsuffixed_secret(entry: &str) -> Option<String> {
+    if !entry.contains(":secretsmanager:") || entry.contains(['*', '?', '$']) {
+        return None;
+    }
+    // Most entries end with a suffix: settle them before parsing anything.
+    if entry
+        .split_once(":secret:")
+        .is_some_and(|(_, id)| has_secret_suffix(id))
+    {
+        return None;
+    }
+    let arn = Arn::parse(entry)?;
+    let id = arn.resource.strip_prefix("secret:")?;
+    (arn.service == "secretsmanager" && !id.is_empty() && !has_secret_suffix(id))
+        .then(|| id.to_string())
+}
+
+/// An action that takes no resource, granted by an Allow scoped to resources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StarOnlyScoped {
+    pub policy: usize,
+    pub statement: usize,
+    /// Index into the statement's `Action` list.
+    pub action: usize,
+    /// The action as the catalog spells it.
+    pub known: &'static str,
+}
+
+/// Every defect of every policy in the inventory.
+#[derive(Debug, Default)]
+pub struct Defects {
+    /// Entries with something wrong on their face, in document order.
+    pub entries: Vec<(EntryRef, EntryFacts)>,
+    pub star_only_scoped: Vec<StarOnlyScoped>,
+}
+
+impl Defects {
+    /// What is wrong with one entry (nothing, for most).
+    pub fn entry(&self, entry: EntryRef) -> Option<&EntryFacts> {
+        self.entries
+            .binary_search_by(|(e, _)| order(e).cmp(&order(&entry)))
+            .ok()
+            .map(|i| &self.entries[i].1)
+    }
+}
+
+fn order(e: &EntryRef) -> (usize, usize, usize) {
+    (e.policy, e.statement, e.entry)
+}
+
+/// The defects of one policy.
+fn of_policy(index: usize, policy: &AttachedPolicy) -> Defects {
+    let mut out = Defects::default();
+    for (s, statement) in policy.document.statements.iter().enumerate() {
+        let allow = statement.effect.value == Effect::Allow;
+        for (e, entry) in statement.resource.values.iter().enumerate() {
+            // A `NotResource` entry's text can still be wrong (`key:`, placeholders); it names
+            // no secret to grant.
+            let facts = EntryFacts::of(&entry.value, allow && !statement.resource.negated);
+            if !facts.is_empty() {
+                let at = EntryRef {
+                    policy: index,
+                    statement: s,
+                    entry: e,
+                };
+                out.entries.push((at, facts));
+            }
+        }
+        if allow
+            && !statement.action.negated
+            && !statement.resource.negated
+            && !statement.resource.values.iter().any(|r| r.value == "*")
+        {
+            for (a, action) in statement.action.values.iter().enumerate() {
+                if let Some(known) = crate::catalog::takes_no_resource(&action.value) {
+                    out.star_only_scoped.push(StarOnlyScoped {
+                        policy: index,
+                        statement: s,
+                        action: a,
+                        known,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The one pass: every policy, on every core when there are many.
+pub fn find(inventory: &Inventory) -> Defects {
+    const WORTH_THREADS: usize = 64;
+    let indexed: Vec<(usize, &AttachedPolicy)> = inventory.policies.iter().enumerate().collect();
+    let parts = if indexed.len() < WORTH_THREADS {
+        indexed.iter().map(|(i, p)| of_policy(*i, p)).collect()
+    } else {
+        crate::parallel::map(&indexed, |(i, p)| of_policy(*i, p))
+    };
+    let mut all = Defects::default();
+    for part in parts {
+        all.entries.extend(part.entries);
+        all.star_only_scoped.extend(part.star_only_scoped);
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_judged_on_its_face() {
+        let colon = EntryFacts::of("arn:aws:kms:us-east-1:123456789012:key:1234abcd", true);
+        assert_eq!(
+            colon.key_colon.as_deref(),
+            Some("arn:aws:kms:us-east-1:123456789012:key/1234abcd")
+        );
+        let docs = EntryFacts::of("arn:aws:kms:region:aws_account_id:key:key_id", true);
+        assert!(docs.key_colon.is_some() && !docs.placeholders.is_empty());
+        let bare = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db";
+        assert_eq!(
+            EntryFacts::of(bare, true).unsuffixed_secret.as_deref(),
+            Some("db")
+        );
+        // In a Deny the bare ARN is what stops a request by partial ARN.
+        assert!(EntryFacts::of(bare, false).is_empty());
+        for fine in [
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-??????",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd",
+            "*",
+        ] {
+            assert!(EntryFacts::of(fine, true).is_empty(), "{fine}");
+        }
+    }
+}
