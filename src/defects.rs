@@ -65,6 +65,24 @@ fn unsuffixed_secret(entry: &str) -> Option<String> {
         .then(|| id.to_string())
 }
 
+/// A defect without its data: what a rule declares it owns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DefectKind {
+    KeyColon,
+    Placeholder,
+    UnsuffixedSecret,
+    StarOnlyScoped,
+}
+
+impl DefectKind {
+    pub const ALL: &[DefectKind] = &[
+        DefectKind::KeyColon,
+        DefectKind::Placeholder,
+        DefectKind::UnsuffixedSecret,
+        DefectKind::StarOnlyScoped,
+    ];
+}
+
 /// An action that takes no resource, granted by an Allow scoped to resources.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StarOnlyScoped {

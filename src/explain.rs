@@ -1,13 +1,29 @@
 //! Why a need is or is not granted: evaluation results turned into causes.
 //!
 //! Each need is evaluated against its role's policies once, here, and given exactly one cause. The
-//! rules render causes into findings; none of them re-decides why access fails.
+//! rules render causes into findings; none of them re-decides why access fails. The precedence,
+//! first match wins (`assess`, then `cause`), and the one rule that owns each cause (a registry
+//! test in `rules/mod.rs` proves the ownership):
+//!
+//! | # | when | cause | rule |
+//! |---|---|---|---|
+//! | 1 | a secret named without its suffix is denied as requested, and its full ARN would be allowed | `PartialReference` | secret-reference-partial-arn |
+//! | 2 | allowed | `Granted` | — |
+//! | 3 | the answer turns on context unknown offline | `Conditional` | condition-dependent |
+//! | 4 | an explicit deny matches | `ExplicitDeny` | explicit-deny |
+//! | 5 | an Allow that missed has a `Resource` entry meant for the resource, but wrong | `DefectiveEntries` | one per `EntryDefect` |
+//! | 6 | an Allow names the action and resource, but a condition is false | `ConditionNotMet` | condition-not-met |
+//! | 7 | an Allow on the resource names an action a letter or two off | `ActionNearMiss` | action-near-miss |
+//! | 8 | the task's other role would be allowed | `WrongRole` | grant-on-wrong-role |
+//! | 9 | a KMS key policy neither allows the role nor delegates to IAM | `KeyPolicyDenies` | missing-permission |
+//! | 10 | nothing grants it | `NotGranted` | missing-permission |
 
 use crate::arn::{Arn, SECRET_SUFFIX_PATTERN, display_name_arn, secret_name_pattern};
 use crate::defects::{Defects, EntryFacts};
+use crate::iam::PolicyType;
 use crate::iam::pattern::resource_matches;
 use crate::iam::{Decision, Evaluation, Principal, RequestContext, StatementRef, evaluate};
-use crate::model::inventory::Inventory;
+use crate::model::inventory::{Attachment, Inventory};
 use crate::model::policy::Effect;
 use crate::needs::{Need, Needs, RoleKind, Subject};
 
@@ -21,7 +37,7 @@ pub struct EntryRef {
 }
 
 /// What is wrong with a `Resource` entry that was meant to grant a need.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntryDefect {
     /// `…:secret:NAME` where the real ARN is `…:secret:NAME-AbCdEf`.
     DisplayName,
@@ -46,6 +62,19 @@ pub enum EntryDefect {
 }
 
 impl EntryDefect {
+    pub const ALL: &[EntryDefect] = &[
+        EntryDefect::DisplayName,
+        EntryDefect::Placeholder,
+        EntryDefect::KmsKeyColon,
+        EntryDefect::JsonKeyTail,
+        EntryDefect::WrongRegion,
+        EntryDefect::WrongAccount,
+        EntryDefect::WrongPartition,
+        EntryDefect::CaseMismatch,
+        EntryDefect::KmsAlias,
+        EntryDefect::StarOnlyScoped,
+    ];
+
     /// What is wrong with an entry meant to grant `resource`, as a clause after "its Resource".
     pub fn describe(&self, resource: &str) -> String {
         let r = Arn::parse(resource);
@@ -145,8 +174,61 @@ pub enum Cause {
         /// Whether `full_arn` comes from the secrets listing rather than from a policy.
         stored: bool,
     },
+    /// A KMS key policy neither allows the role nor delegates to IAM, so the role's own policies
+    /// do not count; `key_policy` indexes the inventory's policies when it was given.
+    KeyPolicyDenies {
+        key_policy: Option<usize>,
+    },
     /// No statement grants it and none was meant to.
     NotGranted,
+}
+
+/// A cause without its data: what a rule declares it owns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CauseKind {
+    Granted,
+    /// Owned per entry defect (`Decides::Entry`).
+    DefectiveEntries,
+    ExplicitDeny,
+    ConditionNotMet,
+    ActionNearMiss,
+    WrongRole,
+    Conditional,
+    PartialReference,
+    KeyPolicyDenies,
+    NotGranted,
+}
+
+impl CauseKind {
+    /// Every cause that is a failure (not `Granted`) and is owned as a whole (not
+    /// `DefectiveEntries`, whose defects are owned one by one).
+    pub const OWNED: &[CauseKind] = &[
+        CauseKind::ExplicitDeny,
+        CauseKind::ConditionNotMet,
+        CauseKind::ActionNearMiss,
+        CauseKind::WrongRole,
+        CauseKind::Conditional,
+        CauseKind::PartialReference,
+        CauseKind::KeyPolicyDenies,
+        CauseKind::NotGranted,
+    ];
+}
+
+impl Cause {
+    pub fn kind(&self) -> CauseKind {
+        match self {
+            Cause::Granted => CauseKind::Granted,
+            Cause::DefectiveEntries(_) => CauseKind::DefectiveEntries,
+            Cause::ExplicitDeny(_) => CauseKind::ExplicitDeny,
+            Cause::ConditionNotMet(_) => CauseKind::ConditionNotMet,
+            Cause::ActionNearMiss(_) => CauseKind::ActionNearMiss,
+            Cause::WrongRole { .. } => CauseKind::WrongRole,
+            Cause::Conditional(..) => CauseKind::Conditional,
+            Cause::PartialReference { .. } => CauseKind::PartialReference,
+            Cause::KeyPolicyDenies { .. } => CauseKind::KeyPolicyDenies,
+            Cause::NotGranted => CauseKind::NotGranted,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -340,10 +422,27 @@ fn cause(
                     granted_by: by,
                     role,
                 },
-                _ => Cause::NotGranted,
+                _ => not_granted(need, evaluation, inventory),
             }
         }
     }
+}
+
+/// Nothing grants the need: because the key's own policy shuts IAM out, or because no statement
+/// was written for it.
+fn not_granted(need: &Need, evaluation: &Evaluation, inventory: &Inventory) -> Cause {
+    let Decision::Denied {
+        missing: Some(PolicyType::KeyPolicy),
+        ..
+    } = evaluation.decision
+    else {
+        return Cause::NotGranted;
+    };
+    let key_policy = inventory.policies.iter().position(|p| {
+        p.kind == PolicyType::KeyPolicy
+            && matches!(&p.attachment, Attachment::Resource(r) if *r == need.request.resource)
+    });
+    Cause::KeyPolicyDenies { key_policy }
 }
 
 /// The resource a policy entry meant to grant a need was written for: the request's resource,

@@ -123,6 +123,15 @@ pub enum ReferenceProblemKind {
     OtherRegion,
 }
 
+impl ReferenceProblemKind {
+    pub const ALL: &[ReferenceProblemKind] = &[
+        ReferenceProblemKind::Malformed,
+        ReferenceProblemKind::Unresolved,
+        ReferenceProblemKind::Ambiguous,
+        ReferenceProblemKind::OtherRegion,
+    ];
+}
+
 /// A resource whose ARN is built from the task's region and account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Placed {

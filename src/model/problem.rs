@@ -14,6 +14,15 @@ pub enum ProblemKind {
     Unresolved,
 }
 
+impl ProblemKind {
+    pub const ALL: &[ProblemKind] = &[
+        ProblemKind::InvalidJson,
+        ProblemKind::InvalidPolicy,
+        ProblemKind::InvalidInput,
+        ProblemKind::Unresolved,
+    ];
+}
+
 /// A file that was read but could not be understood, or a part of it.
 #[derive(Clone, Debug)]
 pub struct InputProblem {

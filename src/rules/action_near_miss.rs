@@ -1,84 +1,77 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, describe_need};
+use super::{Context, Decides, Finding, describe_need};
 use crate::explain::Cause;
+use crate::explain::CauseKind;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::json::quote;
 
-pub struct ActionNearMiss;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(ActionNearMiss {
     name: "action-near-miss",
-    severity: Severity::Error,
-    fix: FixAvailability::Always,
+    severity: Error,
+    fix: Always,
     summary: "A statement names the resource the task needs but an action a letter or two away: a typo, a wrong service prefix, or ssm:GetParameter for ssm:GetParameters",
-    doc: include_str!("../../rules/action-near-miss.md"),
-};
+    decides: [Decides::Cause(CauseKind::ActionNearMiss)],
+});
 
-impl Rule for ActionNearMiss {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let mut seen = Vec::new();
-        for assessment in cx.assessments {
-            let Cause::ActionNearMiss(entries) = &assessment.cause else {
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut seen = Vec::new();
+    for assessment in cx.assessments {
+        let Cause::ActionNearMiss(entries) = &assessment.cause else {
+            continue;
+        };
+        let need = cx.need(assessment);
+        let wanted = &need.request.action;
+        for &(at, index) in entries {
+            if seen.contains(&(at, index, wanted.clone())) {
                 continue;
-            };
-            let need = cx.need(assessment);
-            let wanted = &need.request.action;
-            for &(at, index) in entries {
-                if seen.contains(&(at, index, wanted.clone())) {
-                    continue;
-                }
-                seen.push((at, index, wanted.clone()));
-                let statement = cx.statement(at.policy, at.statement);
-                let action = &statement.action.values[index];
-                let real = crate::catalog::is_known(&action.value);
-                let (message, fix) = if real {
-                    // A real, different action: add the one the agent calls beside it.
-                    let replacement = if statement.action.is_array {
-                        format!("{}, {}", quote(&action.value), quote(wanted))
-                    } else {
-                        format!("[{}, {}]", quote(&action.value), quote(wanted))
-                    };
-                    (
-                        format!(
-                            "{} allows `{}`, but the ECS agent calls `{wanted}`: it does not grant {}",
-                            statement.describe(),
-                            action.value,
-                            describe_need(need)
-                        ),
-                        Fix {
-                            // The statement's resources may be wider than the reference.
-                            applicability: Applicability::Unsafe,
-                            message: format!("add `{wanted}` to the statement's actions"),
-                            edits: vec![Edit::replace(action.loc, replacement)],
-                        },
-                    )
-                } else {
-                    (
-                        format!(
-                            "`{}` is not an action; the ECS agent calls `{wanted}`, so {} grants nothing",
-                            action.value,
-                            statement.describe()
-                        ),
-                        Fix {
-                            applicability: Applicability::Safe,
-                            message: format!("replace with `{wanted}`"),
-                            edits: vec![Edit::replace(action.loc, quote(wanted))],
-                        },
-                    )
-                };
-                let mut finding = Finding::new(&META, action.loc, message)
-                    .label(format!("the agent calls `{wanted}`"))
-                    .note("IAM matches action names exactly (ignoring case, honouring wildcards); a near miss grants nothing for the call the agent makes")
-                    .help(format!("write `{wanted}`"))
-                    .fix(Some(fix));
-                for origin in &need.origins {
-                    finding = finding.related(origin.loc, format!("{} needs it", origin.what));
-                }
-                out.push(finding);
             }
+            seen.push((at, index, wanted.clone()));
+            let statement = cx.statement(at.policy, at.statement);
+            let action = &statement.action.values[index];
+            let real = crate::catalog::is_known(&action.value);
+            let (message, fix) = if real {
+                // A real, different action: add the one the agent calls beside it.
+                let replacement = if statement.action.is_array {
+                    format!("{}, {}", quote(&action.value), quote(wanted))
+                } else {
+                    format!("[{}, {}]", quote(&action.value), quote(wanted))
+                };
+                (
+                    format!(
+                        "{} allows `{}`, but the ECS agent calls `{wanted}`: it does not grant {}",
+                        statement.describe(),
+                        action.value,
+                        describe_need(need)
+                    ),
+                    Fix {
+                        // The statement's resources may be wider than the reference.
+                        applicability: Applicability::Unsafe,
+                        message: format!("add `{wanted}` to the statement's actions"),
+                        edits: vec![Edit::replace(action.loc, replacement)],
+                    },
+                )
+            } else {
+                (
+                    format!(
+                        "`{}` is not an action; the ECS agent calls `{wanted}`, so {} grants nothing",
+                        action.value,
+                        statement.describe()
+                    ),
+                    Fix {
+                        applicability: Applicability::Safe,
+                        message: format!("replace with `{wanted}`"),
+                        edits: vec![Edit::replace(action.loc, quote(wanted))],
+                    },
+                )
+            };
+            let mut finding = Finding::new(&META, action.loc, message)
+                .label(format!("the agent calls `{wanted}`"))
+                .note("IAM matches action names exactly (ignoring case, honouring wildcards); a near miss grants nothing for the call the agent makes")
+                .help(format!("write `{wanted}`"))
+                .fix(Some(fix));
+            for origin in &need.origins {
+                finding = finding.related(origin.loc, format!("{} needs it", origin.what));
+            }
+            out.push(finding);
         }
     }
 }

@@ -1,36 +1,32 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Decides, Finding};
 use crate::arn::placeholders;
+use crate::defects::DefectKind;
 use crate::explain::{Cause, EntryDefect, EntryRef};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::json::quote;
 use crate::model::source::{Loc, Span, Spanned};
 
-pub struct ArnPlaceholder;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(ArnPlaceholder {
     name: "arn-placeholder",
-    severity: Severity::Error,
-    fix: FixAvailability::Sometimes,
+    severity: Error,
+    fix: Sometimes,
     summary: "An ARN still holds placeholder text from documentation, such as `region` or `secret_name`",
-    doc: include_str!("../../rules/arn-placeholder.md"),
-};
+    decides: [
+        Decides::Entry(EntryDefect::Placeholder),
+        Decides::Defect(DefectKind::Placeholder)
+    ],
+});
 
-impl Rule for ArnPlaceholder {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for (entry_ref, facts) in &cx.defects.entries {
+        let entry = cx.entry(*entry_ref);
+        let statement = cx.statement(entry_ref.policy, entry_ref.statement);
+        if let Some(finding) = finding(cx, entry, &facts.placeholders, "`Resource`") {
+            out.push(finding.fix(fix_for(cx, *entry_ref, entry, statement)));
+        }
     }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (entry_ref, facts) in &cx.defects.entries {
-            let entry = cx.entry(*entry_ref);
-            let statement = cx.statement(entry_ref.policy, entry_ref.statement);
-            if let Some(finding) = finding(cx, entry, &facts.placeholders, "`Resource`") {
-                out.push(finding.fix(fix_for(cx, *entry_ref, entry, statement)));
-            }
-        }
-        for td in cx.task_definitions {
-            references_of(cx, td, out);
-        }
+    for td in cx.task_definitions {
+        references_of(cx, td, out);
     }
 }
 

@@ -1,28 +1,20 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, field_defect_findings};
+use super::{Context, Decides, Finding, field_defect_findings};
 use crate::explain::EntryDefect;
 
-pub struct ArnWrongAccount;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(ArnWrongAccount {
     name: "arn-wrong-account",
-    severity: Severity::Error,
-    fix: FixAvailability::Always,
+    severity: Error,
+    fix: Always,
     summary: "A Resource meant for a referenced resource names another account",
-    doc: include_str!("../../rules/arn-wrong-account.md"),
-};
+    decides: [Decides::Entry(EntryDefect::WrongAccount)],
+});
 
-impl Rule for ArnWrongAccount {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        field_defect_findings(
-            &META,
-            EntryDefect::WrongAccount,
-            "IAM compares every field of the ARN; an entry in another account matches nothing the task uses, so the call is denied and the task stops",
-            cx,
-            out,
-        );
-    }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    field_defect_findings(
+        &META,
+        EntryDefect::WrongAccount,
+        "IAM compares every field of the ARN; an entry in another account matches nothing the task uses, so the call is denied and the task stops",
+        cx,
+        out,
+    );
 }

@@ -1,28 +1,20 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, field_defect_findings};
+use super::{Context, Decides, Finding, field_defect_findings};
 use crate::explain::EntryDefect;
 
-pub struct ArnWrongPartition;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(ArnWrongPartition {
     name: "arn-wrong-partition",
-    severity: Severity::Error,
-    fix: FixAvailability::Always,
+    severity: Error,
+    fix: Always,
     summary: "A Resource meant for a referenced resource names another partition (aws, aws-cn, aws-us-gov)",
-    doc: include_str!("../../rules/arn-wrong-partition.md"),
-};
+    decides: [Decides::Entry(EntryDefect::WrongPartition)],
+});
 
-impl Rule for ArnWrongPartition {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        field_defect_findings(
-            &META,
-            EntryDefect::WrongPartition,
-            "IAM compares every field of the ARN; an entry in another partition matches nothing the task uses, so the call is denied and the task stops",
-            cx,
-            out,
-        );
-    }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    field_defect_findings(
+        &META,
+        EntryDefect::WrongPartition,
+        "IAM compares every field of the ARN; an entry in another partition matches nothing the task uses, so the call is denied and the task stops",
+        cx,
+        out,
+    );
 }

@@ -1,69 +1,62 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, describe_need};
+use super::{Context, Decides, Finding, describe_need};
 use crate::explain::Cause;
+use crate::explain::CauseKind;
 use crate::iam::StatementRef;
 
-pub struct ExplicitDeny;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(ExplicitDeny {
     name: "explicit-deny",
-    severity: Severity::Error,
-    fix: FixAvailability::Never,
+    severity: Error,
+    fix: Never,
     summary: "A Deny statement blocks access the task needs; no Allow can override it",
-    doc: include_str!("../../rules/explicit-deny.md"),
-};
+    decides: [Decides::Cause(CauseKind::ExplicitDeny)],
+});
 
-impl Rule for ExplicitDeny {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    // One finding per deny statement, naming every need it blocks.
+    let mut by_statement: Vec<(StatementRef, Vec<usize>)> = Vec::new();
+    for (a, assessment) in cx.assessments.iter().enumerate() {
+        let Cause::ExplicitDeny(statements) = &assessment.cause else {
+            continue;
+        };
+        for s in statements {
+            match by_statement.iter_mut().find(|(r, _)| r == s) {
+                Some((_, list)) => list.push(a),
+                None => by_statement.push((*s, vec![a])),
+            }
+        }
     }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        // One finding per deny statement, naming every need it blocks.
-        let mut by_statement: Vec<(StatementRef, Vec<usize>)> = Vec::new();
-        for (a, assessment) in cx.assessments.iter().enumerate() {
-            let Cause::ExplicitDeny(statements) = &assessment.cause else {
-                continue;
-            };
-            for s in statements {
-                match by_statement.iter_mut().find(|(r, _)| r == s) {
-                    Some((_, list)) => list.push(a),
-                    None => by_statement.push((*s, vec![a])),
-                }
+    for (s, assessments) in by_statement {
+        let statement = cx.statement(s.policy, s.statement);
+        let policy = &cx.inventory.policies[s.policy];
+        let needs: Vec<String> = assessments
+            .iter()
+            .map(|&a| describe_need(cx.need(&cx.assessments[a])))
+            .collect();
+        let mut finding = Finding::new(
+            &META,
+            statement.effect.loc,
+            format!(
+                "{} of policy \"{}\" denies {}",
+                statement.describe(),
+                policy.name,
+                needs.join(" and ")
+            ),
+        )
+        .label("this Deny matches the request")
+        .note(
+            "an explicit deny overrides every allow, in any policy, so the ECS agent's call \
+             fails and the task stops",
+        )
+        .help(
+            "narrow the Deny so it no longer matches what the task definition references \
+             (its `Resource`/`NotResource`, or a `Condition`), or move the reference to a \
+             resource the Deny is meant to allow",
+        );
+        for &a in &assessments {
+            for origin in &cx.need(&cx.assessments[a]).origins {
+                finding = finding.related(origin.loc, format!("{} needs it", origin.what));
             }
         }
-        for (s, assessments) in by_statement {
-            let statement = cx.statement(s.policy, s.statement);
-            let policy = &cx.inventory.policies[s.policy];
-            let needs: Vec<String> = assessments
-                .iter()
-                .map(|&a| describe_need(cx.need(&cx.assessments[a])))
-                .collect();
-            let mut finding = Finding::new(
-                &META,
-                statement.effect.loc,
-                format!(
-                    "{} of policy \"{}\" denies {}",
-                    statement.describe(),
-                    policy.name,
-                    needs.join(" and ")
-                ),
-            )
-            .label("this Deny matches the request")
-            .note(
-                "an explicit deny overrides every allow, in any policy, so the ECS agent's call \
-                 fails and the task stops",
-            )
-            .help(
-                "narrow the Deny so it no longer matches what the task definition references \
-                 (its `Resource`/`NotResource`, or a `Condition`), or move the reference to a \
-                 resource the Deny is meant to allow",
-            );
-            for &a in &assessments {
-                for origin in &cx.need(&cx.assessments[a]).origins {
-                    finding = finding.related(origin.loc, format!("{} needs it", origin.what));
-                }
-            }
-            out.push(finding);
-        }
+        out.push(finding);
     }
 }

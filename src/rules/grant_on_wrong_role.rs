@@ -1,61 +1,54 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, describe_need};
+use super::{Context, Decides, Finding, describe_need};
 use crate::explain::Cause;
+use crate::explain::CauseKind;
 
-pub struct GrantOnWrongRole;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(GrantOnWrongRole {
     name: "grant-on-wrong-role",
-    severity: Severity::Error,
-    fix: FixAvailability::Never,
+    severity: Error,
+    fix: Never,
     summary: "The access is granted to the task role where the execution role needs it, or the reverse",
-    doc: include_str!("../../rules/grant-on-wrong-role.md"),
-};
+    decides: [Decides::Cause(CauseKind::WrongRole)],
+});
 
-impl Rule for GrantOnWrongRole {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for assessment in cx.assessments {
-            let Cause::WrongRole { granted_by, role } = &assessment.cause else {
-                continue;
-            };
-            let need = cx.need(assessment);
-            let Some(at) = granted_by.first() else {
-                continue;
-            };
-            let statement = cx.statement(at.policy, at.statement);
-            let policy = &cx.inventory.policies[at.policy];
-            let mut finding = Finding::new(
-                &META,
-                statement.loc,
-                format!(
-                    "the {} needs {}, but it is granted to the {} (by {} of \"{}\")",
-                    need.role.describe(),
-                    describe_need(need),
-                    role.describe(),
-                    statement.describe(),
-                    policy.name
-                ),
-            )
-            .label(format!("grants it to the {}", role.describe()))
-            .note(match need.role {
-                crate::needs::RoleKind::Execution => {
-                    "the ECS agent pulls images, reads secrets and parameters and sends awslogs with the execution role, before the containers start; the task role is only what the application's own AWS calls use"
-                }
-                crate::needs::RoleKind::Task => {
-                    "EFS IAM authorization and the application's own AWS calls use the task role; the execution role is only the ECS agent's"
-                }
-            })
-            .help(format!(
-                "attach this statement (or the policy) to the {}",
-                need.role.describe()
-            ));
-            for origin in &need.origins {
-                finding = finding.related(origin.loc, format!("{} needs it", origin.what));
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for assessment in cx.assessments {
+        let Cause::WrongRole { granted_by, role } = &assessment.cause else {
+            continue;
+        };
+        let need = cx.need(assessment);
+        let Some(at) = granted_by.first() else {
+            continue;
+        };
+        let statement = cx.statement(at.policy, at.statement);
+        let policy = &cx.inventory.policies[at.policy];
+        let mut finding = Finding::new(
+            &META,
+            statement.loc,
+            format!(
+                "the {} needs {}, but it is granted to the {} (by {} of \"{}\")",
+                need.role.describe(),
+                describe_need(need),
+                role.describe(),
+                statement.describe(),
+                policy.name
+            ),
+        )
+        .label(format!("grants it to the {}", role.describe()))
+        .note(match need.role {
+            crate::needs::RoleKind::Execution => {
+                "the ECS agent pulls images, reads secrets and parameters and sends awslogs with the execution role, before the containers start; the task role is only what the application's own AWS calls use"
             }
-            out.push(finding);
+            crate::needs::RoleKind::Task => {
+                "EFS IAM authorization and the application's own AWS calls use the task role; the execution role is only the ECS agent's"
+            }
+        })
+        .help(format!(
+            "attach this statement (or the policy) to the {}",
+            need.role.describe()
+        ));
+        for origin in &need.origins {
+            finding = finding.related(origin.loc, format!("{} needs it", origin.what));
         }
+        out.push(finding);
     }
 }

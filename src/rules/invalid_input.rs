@@ -1,28 +1,20 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, problem_findings};
+use super::{Context, Decides, Finding, problem_findings};
 use crate::model::ProblemKind;
 
-pub struct InvalidInput;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(InvalidInput {
     name: "invalid-input",
-    severity: Severity::Error,
-    fix: FixAvailability::Never,
+    severity: Error,
+    fix: Never,
     summary: "An input file is JSON, but not the document its flag expects",
-    doc: include_str!("../../rules/invalid-input.md"),
-};
+    decides: [Decides::Input(ProblemKind::InvalidInput)],
+});
 
-impl Rule for InvalidInput {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        problem_findings(
-            &META,
-            ProblemKind::InvalidInput,
-            "the part that could not be read was left out of the check",
-            cx,
-            out,
-        );
-    }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    problem_findings(
+        &META,
+        ProblemKind::InvalidInput,
+        "the part that could not be read was left out of the check",
+        cx,
+        out,
+    );
 }

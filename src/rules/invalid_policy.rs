@@ -1,29 +1,21 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, problem_findings};
+use super::{Context, Decides, Finding, problem_findings};
 use crate::model::ProblemKind;
 
-pub struct InvalidPolicy;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(InvalidPolicy {
     name: "invalid-policy",
-    severity: Severity::Error,
-    fix: FixAvailability::Never,
+    severity: Error,
+    fix: Never,
     summary: "A policy document breaks the IAM policy grammar",
-    doc: include_str!("../../rules/invalid-policy.md"),
-};
+    decides: [Decides::Input(ProblemKind::InvalidPolicy)],
+});
 
-impl Rule for InvalidPolicy {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        problem_findings(
-            &META,
-            ProblemKind::InvalidPolicy,
-            "IAM refuses to save such a policy (MalformedPolicyDocument); the statement was left \
-             out of the evaluation",
-            cx,
-            out,
-        );
-    }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    problem_findings(
+        &META,
+        ProblemKind::InvalidPolicy,
+        "IAM refuses to save such a policy (MalformedPolicyDocument); the statement was left \
+         out of the evaluation",
+        cx,
+        out,
+    );
 }

@@ -1,33 +1,25 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Decides, Finding};
 use crate::needs::{ReferenceIssue, ReferenceProblemKind};
 
-pub struct InvalidValueFrom;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(InvalidValueFrom {
     name: "invalid-value-from",
-    severity: Severity::Error,
-    fix: FixAvailability::Never,
+    severity: Error,
+    fix: Never,
     summary: "A secret reference in the task definition has a shape ECS refuses",
-    doc: include_str!("../../rules/invalid-value-from.md"),
-};
+    decides: [Decides::Reference(ReferenceProblemKind::Malformed)],
+});
 
-impl Rule for InvalidValueFrom {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for problem in super::reference_problems(cx, ReferenceProblemKind::Malformed) {
-            let Some((message, help)) = words(&problem.issue) else {
-                continue;
-            };
-            let mut finding = Finding::new(&META, problem.loc, message)
-                .note("the task stops before its containers start");
-            if let Some(help) = help {
-                finding = finding.help(help);
-            }
-            out.push(finding);
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for problem in super::reference_problems(cx, ReferenceProblemKind::Malformed) {
+        let Some((message, help)) = words(&problem.issue) else {
+            continue;
+        };
+        let mut finding = Finding::new(&META, problem.loc, message)
+            .note("the task stops before its containers start");
+        if let Some(help) = help {
+            finding = finding.help(help);
         }
+        out.push(finding);
     }
 }
 

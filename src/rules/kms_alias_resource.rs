@@ -1,40 +1,32 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, entry_defect_findings};
+use super::{Context, Decides, Finding, entry_defect_findings};
 use crate::explain::EntryDefect;
 use crate::fix::Applicability;
 
-pub struct KmsAliasResource;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(KmsAliasResource {
     name: "kms-alias-resource",
-    severity: Severity::Error,
-    fix: FixAvailability::Always,
+    severity: Error,
+    fix: Always,
     summary: "kms:Decrypt is granted on a KMS alias ARN, where IAM evaluates the key ARN",
-    doc: include_str!("../../rules/kms-alias-resource.md"),
-};
+    decides: [Decides::Entry(EntryDefect::KmsAlias)],
+});
 
-impl Rule for KmsAliasResource {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        // Safe only when `list-aliases` (`--kms-aliases`, or live) shows the alias points at the
-        // very key the task needs; otherwise nothing proves it, and the fix is a suggestion.
-        let proven = |alias: &str, key: &str| {
-            if cx.inventory.alias_points_at(alias, key) {
-                Applicability::Safe
-            } else {
-                Applicability::Unsafe
-            }
-        };
-        entry_defect_findings(
-            &META,
-            EntryDefect::KmsAlias,
-            "an alias ARN in `Resource` covers only alias operations; to scope a key by alias, \
-             use the `kms:ResourceAliases` condition key instead",
-            &proven,
-            cx,
-            out,
-        );
-    }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Safe only when `list-aliases` (`--kms-aliases`, or live) shows the alias points at the
+    // very key the task needs; otherwise nothing proves it, and the fix is a suggestion.
+    let proven = |alias: &str, key: &str| {
+        if cx.inventory.alias_points_at(alias, key) {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        }
+    };
+    entry_defect_findings(
+        &META,
+        EntryDefect::KmsAlias,
+        "an alias ARN in `Resource` covers only alias operations; to scope a key by alias, \
+         use the `kms:ResourceAliases` condition key instead",
+        &proven,
+        cx,
+        out,
+    );
 }

@@ -1,24 +1,16 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Finding};
 
-pub struct MissingExecutionRole;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(MissingExecutionRole {
     name: "missing-execution-role",
-    severity: Severity::Error,
-    fix: FixAvailability::Never,
+    severity: Error,
+    fix: Never,
     summary: "The task definition reads secrets or registry credentials, or pulls ECR images or sends awslogs on Fargate, but names no execution role",
-    doc: include_str!("../../rules/missing-execution-role.md"),
-};
+    decides: [],
+});
 
-impl Rule for MissingExecutionRole {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for td in cx.task_definitions {
-            check_one(td, out);
-        }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for td in cx.task_definitions {
+        check_one(td, out);
     }
 }
 

@@ -1,17 +1,19 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity, describe_need};
+use super::{Context, Decides, Finding, describe_need};
 use crate::explain::Cause;
+use crate::explain::CauseKind;
 use crate::fix::{Applicability, Fix, Grant, grant_edits};
 use crate::needs::Need;
 
-pub struct MissingPermission;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(MissingPermission {
     name: "missing-permission",
-    severity: Severity::Error,
-    fix: FixAvailability::Sometimes,
+    severity: Error,
+    fix: Sometimes,
     summary: "No statement grants an access the task definition needs",
-    doc: include_str!("../../rules/missing-permission.md"),
-};
+    decides: [
+        Decides::Cause(CauseKind::NotGranted),
+        Decides::Cause(CauseKind::KeyPolicyDenies),
+    ],
+});
 
 fn grant_for(need: &Need) -> Grant {
     Grant {
@@ -20,36 +22,31 @@ fn grant_for(need: &Need) -> Grant {
     }
 }
 
-impl Rule for MissingPermission {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Needs of one role share its policies; the fix for each role goes into the first of its
+    // policies that is a file of its own.
+    let mut roles: Vec<crate::needs::RoleKind> = Vec::new();
+    for a in cx.assessments.iter().filter(|a| missing(&a.cause)) {
+        let role = cx.need(a).role;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
     }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        // Needs of one role share its policies; the fix for each role goes into the first of its
-        // policies that is a file of its own.
-        let mut roles: Vec<crate::needs::RoleKind> = Vec::new();
-        for a in cx
+    for role in roles {
+        let missing: Vec<usize> = cx
             .assessments
             .iter()
-            .filter(|a| a.cause == Cause::NotGranted)
-        {
-            let role = cx.need(a).role;
-            if !roles.contains(&role) {
-                roles.push(role);
-            }
-        }
-        for role in roles {
-            let missing: Vec<usize> = cx
-                .assessments
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.cause == Cause::NotGranted && cx.need(a).role == role)
-                .map(|(i, _)| i)
-                .collect();
-            role_findings(cx, &missing, out);
-        }
+            .enumerate()
+            .filter(|(_, a)| missing(&a.cause) && cx.need(a).role == role)
+            .map(|(i, _)| i)
+            .collect();
+        role_findings(cx, &missing, out);
     }
+}
+
+/// The causes this rule reports: nothing grants the need.
+fn missing(cause: &Cause) -> bool {
+    matches!(cause, Cause::NotGranted | Cause::KeyPolicyDenies { .. })
 }
 
 fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
@@ -75,19 +72,12 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
         let role = need.role.describe();
         // A KMS key policy that neither names the role nor delegates to IAM denies whatever the
         // role's own policies say: the fix belongs in the key policy.
-        let key_policy = matches!(
-            cx.assessments[a].evaluation.decision,
-            crate::iam::Decision::Denied {
-                missing: Some(crate::iam::PolicyType::KeyPolicy),
-                ..
+        let key_policy = match cx.assessments[a].cause {
+            Cause::KeyPolicyDenies { key_policy } => {
+                Some(key_policy.map(|p| &cx.inventory.policies[p]))
             }
-        )
-        .then(|| {
-            cx.inventory.policies.iter().find(|p| {
-                p.kind == crate::iam::PolicyType::KeyPolicy
-                    && matches!(&p.attachment, crate::model::inventory::Attachment::Resource(r) if *r == need.request.resource)
-            })
-        });
+            _ => None,
+        };
         if let Some(policy) = key_policy {
             let principal = need.role_arn.as_deref().unwrap_or("ROLE_ARN");
             let mut finding = Finding::new(

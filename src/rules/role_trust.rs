@@ -1,17 +1,15 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Finding};
 use crate::iam::statement_covers_action;
 use crate::model::inventory::AttachedPolicy;
 use crate::model::policy::{Effect, Statement};
 
-pub struct RoleTrust;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(RoleTrust {
     name: "role-trust",
-    severity: Severity::Error,
-    fix: FixAvailability::Never,
+    severity: Error,
+    fix: Never,
     summary: "The execution or task role does not trust ecs-tasks.amazonaws.com to assume it",
-    doc: include_str!("../../rules/role-trust.md"),
-};
+    decides: [],
+});
 
 pub const ECS_TASKS: &str = "ecs-tasks.amazonaws.com";
 
@@ -57,30 +55,24 @@ pub fn roles_with_trust<'a>(cx: &Context<'a>) -> Vec<(&'static str, String, &'a 
     out
 }
 
-impl Rule for RoleTrust {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (which, name, trust) in roles_with_trust(cx) {
-            if !trusting_statements(trust).is_empty() {
-                continue;
-            }
-            out.push(
-                Finding::new(
-                    &META,
-                    trust.document.loc,
-                    format!(
-                        "the {which} \"{name}\" does not trust `{ECS_TASKS}` to assume it"
-                    ),
-                )
-                .label("no statement allows ecs-tasks.amazonaws.com sts:AssumeRole")
-                .note("ECS cannot assume the role: the task fails to start (\"ECS was unable to assume the role … Please verify that the ECS service principal has permissions to assume this role\")")
-                .help(format!(
-                    "add a statement: {{\"Effect\": \"Allow\", \"Principal\": {{\"Service\": \"{ECS_TASKS}\"}}, \"Action\": \"sts:AssumeRole\"}}"
-                )),
-            );
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for (which, name, trust) in roles_with_trust(cx) {
+        if !trusting_statements(trust).is_empty() {
+            continue;
         }
+        out.push(
+            Finding::new(
+                &META,
+                trust.document.loc,
+                format!(
+                    "the {which} \"{name}\" does not trust `{ECS_TASKS}` to assume it"
+                ),
+            )
+            .label("no statement allows ecs-tasks.amazonaws.com sts:AssumeRole")
+            .note("ECS cannot assume the role: the task fails to start (\"ECS was unable to assume the role … Please verify that the ECS service principal has permissions to assume this role\")")
+            .help(format!(
+                "add a statement: {{\"Effect\": \"Allow\", \"Principal\": {{\"Service\": \"{ECS_TASKS}\"}}, \"Action\": \"sts:AssumeRole\"}}"
+            )),
+        );
     }
 }

@@ -1,80 +1,73 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Decides, Finding};
+use crate::defects::DefectKind;
 use crate::explain::{Cause, EntryDefect};
 use crate::fix::{Applicability, Edit, Fix};
 
-pub struct SecretArnWithoutSuffix;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(SecretArnWithoutSuffix {
     name: "secret-arn-without-suffix",
-    severity: Severity::Error,
-    fix: FixAvailability::Always,
+    severity: Error,
+    fix: Always,
     summary: "A secret ARN in a policy lacks the random suffix every secret ARN ends with, so it matches no secret",
-    doc: include_str!("../../rules/secret-arn-without-suffix.md"),
-};
+    decides: [Decides::Defect(DefectKind::UnsuffixedSecret)],
+});
 
-impl Rule for SecretArnWithoutSuffix {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        // Where the secret is known, secret-display-name reports the same entry with its real ARN.
-        let known: Vec<crate::model::source::Loc> = cx
-            .assessments
-            .iter()
-            .filter_map(|a| match &a.cause {
-                Cause::DefectiveEntries(entries) => Some(entries),
-                _ => None,
-            })
-            .flatten()
-            .filter(|(_, d)| *d == EntryDefect::DisplayName)
-            .map(|(e, _)| cx.entry(*e).loc)
-            .collect();
-        // A task definition that names the secret by the same partial ARN is granted by it: IAM
-        // evaluates the ARN as requested.
-        let granted_as_requested = |entry: &str| {
-            cx.assessments.iter().any(|a| {
-                a.cause == Cause::Granted
-                    && matches!(
-                        cx.need(a).subject,
-                        crate::needs::Subject::Secret {
-                            by_partial: true,
-                            ..
-                        }
-                    )
-                    && cx.need(a).request.resource == entry
-            })
-        };
-        // The defect pass finds these in Allow statements only: in a Deny, the bare ARN is what
-        // stops a request by partial ARN (IAM evaluates the ARN as requested), and
-        // secret-deny-sidestep asks for it. Placeholders are arn-placeholder's.
-        for (at, facts) in &cx.defects.entries {
-            let Some(id) = &facts.unsuffixed_secret else {
-                continue;
-            };
-            let entry = cx.entry(*at);
-            if known.contains(&entry.loc) || granted_as_requested(&entry.value) {
-                continue;
-            }
-            let fixed = crate::arn::secret_name_pattern(&entry.value);
-            out.push(
-                Finding::new(
-                    &META,
-                    entry.loc,
-                    format!(
-                        "`{}` ends without the `-` and six characters every secret ARN ends with, so this grants no request for the secret's ARN",
-                        entry.value
-                    ),
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Where the secret is known, secret-display-name reports the same entry with its real ARN.
+    let known: Vec<crate::model::source::Loc> = cx
+        .assessments
+        .iter()
+        .filter_map(|a| match &a.cause {
+            Cause::DefectiveEntries(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .filter(|(_, d)| *d == EntryDefect::DisplayName)
+        .map(|(e, _)| cx.entry(*e).loc)
+        .collect();
+    // A task definition that names the secret by the same partial ARN is granted by it: IAM
+    // evaluates the ARN as requested.
+    let granted_as_requested = |entry: &str| {
+        cx.assessments.iter().any(|a| {
+            a.cause == Cause::Granted
+                && matches!(
+                    cx.need(a).subject,
+                    crate::needs::Subject::Secret {
+                        by_partial: true,
+                        ..
+                    }
                 )
-                .label("matches no secret's ARN")
-                .note("Secrets Manager appends `-` and six random characters to the name to build the ARN, and IAM compares the whole ARN; this entry matches only a request that names the secret by partial ARN, which is not how a task definition should name it")
-                .help(format!("write `{fixed}` to name the secret `{id}`"))
-                .fix(Some(Fix {
-                    applicability: Applicability::Safe,
-                    message: format!("replace with `{fixed}`"),
-                    edits: vec![Edit::replace(entry.loc, crate::json::quote(&fixed))],
-                })),
-            );
+                && cx.need(a).request.resource == entry
+        })
+    };
+    // The defect pass finds these in Allow statements only: in a Deny, the bare ARN is what
+    // stops a request by partial ARN (IAM evaluates the ARN as requested), and
+    // secret-deny-sidestep asks for it. Placeholders are arn-placeholder's.
+    for (at, facts) in &cx.defects.entries {
+        let Some(id) = &facts.unsuffixed_secret else {
+            continue;
+        };
+        let entry = cx.entry(*at);
+        if known.contains(&entry.loc) || granted_as_requested(&entry.value) {
+            continue;
         }
+        let fixed = crate::arn::secret_name_pattern(&entry.value);
+        out.push(
+            Finding::new(
+                &META,
+                entry.loc,
+                format!(
+                    "`{}` ends without the `-` and six characters every secret ARN ends with, so this grants no request for the secret's ARN",
+                    entry.value
+                ),
+            )
+            .label("matches no secret's ARN")
+            .note("Secrets Manager appends `-` and six random characters to the name to build the ARN, and IAM compares the whole ARN; this entry matches only a request that names the secret by partial ARN, which is not how a task definition should name it")
+            .help(format!("write `{fixed}` to name the secret `{id}`"))
+            .fix(Some(Fix {
+                applicability: Applicability::Safe,
+                message: format!("replace with `{fixed}`"),
+                edits: vec![Edit::replace(entry.loc, crate::json::quote(&fixed))],
+            })),
+        );
     }
 }

@@ -1,43 +1,35 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Decides, Finding};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::needs::{ReferenceIssue, ReferenceProblemKind};
 
-pub struct SecretPartialArnAmbiguous;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(SecretPartialArnAmbiguous {
     name: "secret-partial-arn-ambiguous",
-    severity: Severity::Error,
-    fix: FixAvailability::Always,
+    severity: Error,
+    fix: Always,
     summary: "A secret whose name ends in - and six characters is referenced by partial ARN, which Secrets Manager may take for a full ARN",
-    doc: include_str!("../../rules/secret-partial-arn-ambiguous.md"),
-};
+    decides: [Decides::Reference(ReferenceProblemKind::Ambiguous)],
+});
 
-impl Rule for SecretPartialArnAmbiguous {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for problem in super::reference_problems(cx, ReferenceProblemKind::Ambiguous) {
-            let ReferenceIssue::SuffixLikeName { id, full } = &problem.issue else {
-                continue;
-            };
-            let fix = problem.corrected.as_ref().map(|corrected| Fix {
-                applicability: Applicability::Safe,
-                message: format!("reference the secret by its full ARN `{corrected}`"),
-                edits: vec![Edit::replace(problem.loc, crate::json::quote(corrected))],
-            });
-            let message = format!(
-                "secret \"{id}\" is referenced by partial ARN, and its name ends in `-` and six characters, like the random suffix"
-            );
-            let finding = Finding::new(&META, problem.loc, message)
-                .label("partial ARN of a name that looks suffixed")
-                .note("Secrets Manager reads `NAME-AbCdEf` at the end of an ARN as the random suffix; for a secret named like that, a partial ARN can be taken for a full one that does not exist, and the task stops")
-                .fix(fix)
-                .help(format!(
-                    "use the full ARN `{full}`; Secrets Manager cannot reliably tell this name from a full ARN"
-                ));
-            out.push(finding);
-        }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for problem in super::reference_problems(cx, ReferenceProblemKind::Ambiguous) {
+        let ReferenceIssue::SuffixLikeName { id, full } = &problem.issue else {
+            continue;
+        };
+        let fix = problem.corrected.as_ref().map(|corrected| Fix {
+            applicability: Applicability::Safe,
+            message: format!("reference the secret by its full ARN `{corrected}`"),
+            edits: vec![Edit::replace(problem.loc, crate::json::quote(corrected))],
+        });
+        let message = format!(
+            "secret \"{id}\" is referenced by partial ARN, and its name ends in `-` and six characters, like the random suffix"
+        );
+        let finding = Finding::new(&META, problem.loc, message)
+            .label("partial ARN of a name that looks suffixed")
+            .note("Secrets Manager reads `NAME-AbCdEf` at the end of an ARN as the random suffix; for a secret named like that, a partial ARN can be taken for a full one that does not exist, and the task stops")
+            .fix(fix)
+            .help(format!(
+                "use the full ARN `{full}`; Secrets Manager cannot reliably tell this name from a full ARN"
+            ));
+        out.push(finding);
     }
 }

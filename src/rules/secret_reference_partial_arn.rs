@@ -1,115 +1,108 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Decides, Finding};
 use crate::explain::Cause;
+use crate::explain::CauseKind;
 use crate::fix::{Applicability, Edit, Fix};
 
-pub struct SecretReferencePartialArn;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(SecretReferencePartialArn {
     name: "secret-reference-partial-arn",
-    severity: Severity::Error,
-    fix: FixAvailability::Sometimes,
+    severity: Error,
+    fix: Sometimes,
     summary: "A task definition names a secret by name or partial ARN, which IAM evaluates as requested, while the policy grants the full ARN",
-    doc: include_str!("../../rules/secret-reference-partial-arn.md"),
-};
+    decides: [Decides::Cause(CauseKind::PartialReference)],
+});
 
-impl Rule for SecretReferencePartialArn {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for assessment in cx.assessments {
-            let Cause::PartialReference {
-                granted_by,
-                full_arn,
-                stored,
-            } = &assessment.cause
-            else {
-                continue;
-            };
-            let need = cx.need(assessment);
-            let requested = &need.request.resource;
-            // A name that ends like a suffix is secret-partial-arn-ambiguous's to report: the
-            // same place, the same full-ARN fix.
-            if need.origins.iter().any(|o| {
-                cx.needs.problems.iter().any(|p| {
-                    p.loc == o.loc && p.kind() == crate::needs::ReferenceProblemKind::Ambiguous
-                })
-            }) {
-                continue;
-            }
-            // The places the reference is written, and each one corrected to the full ARN (a
-            // `:json-key:…` tail kept).
-            let mut edits = Vec::new();
-            for origin in &need.origins {
-                let Some(full) = full_arn else { break };
-                if let Some(corrected) = super::full_reference(cx, origin.loc, requested, full)
-                    && cx.is_file(origin.loc)
-                {
-                    edits.push(Edit::replace(origin.loc, crate::json::quote(&corrected)));
-                }
-            }
-            let Some(origin) = need.origins.first() else {
-                continue;
-            };
-            let fix = (!edits.is_empty()).then(|| Fix {
-                applicability: if *stored {
-                    Applicability::Safe
-                } else {
-                    Applicability::Unsafe
-                },
-                message: match full_arn {
-                    Some(full) if *stored => {
-                        format!("reference the secret by its full ARN `{full}`")
-                    }
-                    Some(full) => format!(
-                        "reference the secret by `{full}`, the full ARN the policy names (check it with `aws secretsmanager describe-secret`)"
-                    ),
-                    None => String::new(),
-                },
-                edits,
-            });
-            let name = requested
-                .split_once(":secret:")
-                .map_or(requested.as_str(), |(_, n)| n);
-            let help = match full_arn {
-                Some(full) => format!(
-                    "write the secret's full ARN `{full}` where the task definition references it (keep any `:json-key:version-stage:version-id` tail)"
-                ),
-                None => format!(
-                    "write the secret's full ARN where the task definition references it: `aws secretsmanager describe-secret --secret-id {name} --query ARN` prints it"
-                ),
-            };
-            let mut finding = Finding::new(
-                &META,
-                origin.loc,
-                format!(
-                    "{} names secret \"{name}\" without its random suffix, and IAM evaluates `{requested}` as requested: the policy's grant of the secret's full ARN does not match it",
-                    origin.what
-                ),
-            )
-            .label("IAM evaluates this ARN, not the secret's full ARN")
-            .note(format!(
-                "Secrets Manager finds a secret by name or partial ARN, but IAM authorizes `{}` against the ARN as requested; `NAME-??????` and the full ARN match only the suffixed ARN, so the call is denied and the task stops with AccessDeniedException on `{requested}`",
-                need.request.action
-            ))
-            .help(help)
-            .fix(fix);
-            for other in &need.origins[1..] {
-                finding = finding.related(other.loc, format!("{} also names it so", other.what));
-            }
-            for s in granted_by {
-                let statement = cx.statement(s.policy, s.statement);
-                finding = finding.related(
-                    statement.resource.loc,
-                    format!(
-                        "{} of policy \"{}\" grants the full ARN",
-                        statement.describe(),
-                        cx.inventory.policies[s.policy].name
-                    ),
-                );
-            }
-            out.push(finding);
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for assessment in cx.assessments {
+        let Cause::PartialReference {
+            granted_by,
+            full_arn,
+            stored,
+        } = &assessment.cause
+        else {
+            continue;
+        };
+        let need = cx.need(assessment);
+        let requested = &need.request.resource;
+        // A name that ends like a suffix is secret-partial-arn-ambiguous's to report: the
+        // same place, the same full-ARN fix.
+        if need.origins.iter().any(|o| {
+            cx.needs.problems.iter().any(|p| {
+                p.loc == o.loc && p.kind() == crate::needs::ReferenceProblemKind::Ambiguous
+            })
+        }) {
+            continue;
         }
+        // The places the reference is written, and each one corrected to the full ARN (a
+        // `:json-key:…` tail kept).
+        let mut edits = Vec::new();
+        for origin in &need.origins {
+            let Some(full) = full_arn else { break };
+            if let Some(corrected) = super::full_reference(cx, origin.loc, requested, full)
+                && cx.is_file(origin.loc)
+            {
+                edits.push(Edit::replace(origin.loc, crate::json::quote(&corrected)));
+            }
+        }
+        let Some(origin) = need.origins.first() else {
+            continue;
+        };
+        let fix = (!edits.is_empty()).then(|| Fix {
+            applicability: if *stored {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            },
+            message: match full_arn {
+                Some(full) if *stored => {
+                    format!("reference the secret by its full ARN `{full}`")
+                }
+                Some(full) => format!(
+                    "reference the secret by `{full}`, the full ARN the policy names (check it with `aws secretsmanager describe-secret`)"
+                ),
+                None => String::new(),
+            },
+            edits,
+        });
+        let name = requested
+            .split_once(":secret:")
+            .map_or(requested.as_str(), |(_, n)| n);
+        let help = match full_arn {
+            Some(full) => format!(
+                "write the secret's full ARN `{full}` where the task definition references it (keep any `:json-key:version-stage:version-id` tail)"
+            ),
+            None => format!(
+                "write the secret's full ARN where the task definition references it: `aws secretsmanager describe-secret --secret-id {name} --query ARN` prints it"
+            ),
+        };
+        let mut finding = Finding::new(
+            &META,
+            origin.loc,
+            format!(
+                "{} names secret \"{name}\" without its random suffix, and IAM evaluates `{requested}` as requested: the policy's grant of the secret's full ARN does not match it",
+                origin.what
+            ),
+        )
+        .label("IAM evaluates this ARN, not the secret's full ARN")
+        .note(format!(
+            "Secrets Manager finds a secret by name or partial ARN, but IAM authorizes `{}` against the ARN as requested; `NAME-??????` and the full ARN match only the suffixed ARN, so the call is denied and the task stops with AccessDeniedException on `{requested}`",
+            need.request.action
+        ))
+        .help(help)
+        .fix(fix);
+        for other in &need.origins[1..] {
+            finding = finding.related(other.loc, format!("{} also names it so", other.what));
+        }
+        for s in granted_by {
+            let statement = cx.statement(s.policy, s.statement);
+            finding = finding.related(
+                statement.resource.loc,
+                format!(
+                    "{} of policy \"{}\" grants the full ARN",
+                    statement.describe(),
+                    cx.inventory.policies[s.policy].name
+                ),
+            );
+        }
+        out.push(finding);
     }
 }

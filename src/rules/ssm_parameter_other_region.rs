@@ -1,42 +1,33 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Decides, Finding};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::needs::{ReferenceIssue, ReferenceProblemKind};
 
-pub struct SsmParameterOtherRegion;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(SsmParameterOtherRegion {
     name: "ssm-parameter-other-region",
-    severity: Severity::Error,
-    fix: FixAvailability::Always,
+    severity: Error,
+    fix: Always,
     summary: "An SSM parameter named without its ARN lives in another region than the task",
-    doc: include_str!("../../rules/ssm-parameter-other-region.md"),
-};
+    decides: [Decides::Reference(ReferenceProblemKind::OtherRegion)],
+});
 
-impl Rule for SsmParameterOtherRegion {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for problem in super::reference_problems(cx, ReferenceProblemKind::OtherRegion) {
-            let ReferenceIssue::ParameterInOtherRegion { name, region, full } = &problem.issue
-            else {
-                continue;
-            };
-            let fix = problem.corrected.as_ref().map(|full| Fix {
-                applicability: Applicability::Safe,
-                message: format!("reference it by its ARN `{full}`"),
-                edits: vec![Edit::replace(problem.loc, crate::json::quote(full))],
-            });
-            let message = format!(
-                "SSM parameter \"{name}\" is named without an ARN, so ECS reads it in the task's region `{region}`, but it lives at `{full}`"
-            );
-            let finding = Finding::new(&META, problem.loc, message)
-                .label("read in the task's region")
-                .note("the ECS agent asks SSM in the task's region, finds no such parameter, and the task stops with `invalid parameters` (ParameterNotFound)")
-                .fix(fix)
-                .help("a bare name means the task's own region: reference a parameter in another region by its full ARN");
-            out.push(finding);
-        }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for problem in super::reference_problems(cx, ReferenceProblemKind::OtherRegion) {
+        let ReferenceIssue::ParameterInOtherRegion { name, region, full } = &problem.issue else {
+            continue;
+        };
+        let fix = problem.corrected.as_ref().map(|full| Fix {
+            applicability: Applicability::Safe,
+            message: format!("reference it by its ARN `{full}`"),
+            edits: vec![Edit::replace(problem.loc, crate::json::quote(full))],
+        });
+        let message = format!(
+            "SSM parameter \"{name}\" is named without an ARN, so ECS reads it in the task's region `{region}`, but it lives at `{full}`"
+        );
+        let finding = Finding::new(&META, problem.loc, message)
+            .label("read in the task's region")
+            .note("the ECS agent asks SSM in the task's region, finds no such parameter, and the task stops with `invalid parameters` (ParameterNotFound)")
+            .fix(fix)
+            .help("a bare name means the task's own region: reference a parameter in another region by its full ARN");
+        out.push(finding);
     }
 }

@@ -1,94 +1,86 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
-use crate::catalog::{ActionCheck, check};
+use super::{Context, Finding, Severity};
+use crate::catalog::{self, ActionCheck};
 use crate::explain::Cause;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::policy::Effect;
 
-pub struct UnknownAction;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(UnknownAction {
     name: "unknown-action",
-    severity: Severity::Error,
-    fix: FixAvailability::Sometimes,
+    severity: Error,
+    fix: Sometimes,
     summary: "An Action names no real action (a typo, or a misspelled service prefix)",
-    doc: include_str!("../../rules/unknown-action.md"),
-};
+    decides: [],
+});
 
-impl Rule for UnknownAction {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        // Entries that action-near-miss already explains for a need.
-        let explained: Vec<crate::model::source::Loc> = cx
-            .assessments
-            .iter()
-            .filter_map(|a| match &a.cause {
-                Cause::ActionNearMiss(entries) => Some(entries),
-                _ => None,
-            })
-            .flatten()
-            .map(|(at, i)| cx.statement(at.policy, at.statement).action.values[*i].loc)
-            .collect();
-        for policy in &cx.inventory.policies {
-            for statement in &policy.document.statements {
-                for action in &statement.action.values {
-                    if explained.contains(&action.loc) {
-                        continue;
-                    }
-                    let (message, suggestion, certain) = match check(&action.value) {
-                        ActionCheck::Fine => continue,
-                        ActionCheck::UnknownService { suggestion } => (
-                            format!(
-                                "`{}` names no AWS service; did you mean `{suggestion}`?",
-                                action.value
-                            ),
-                            Some(suggestion),
-                            true,
-                        ),
-                        ActionCheck::Unknown {
-                            suggestion: Some(s),
-                        } => (
-                            format!(
-                                "`{}` is not an action we know; did you mean `{s}`?",
-                                action.value
-                            ),
-                            Some(s),
-                            crate::catalog::is_complete(&action.value),
-                        ),
-                        ActionCheck::Unknown { suggestion: None } => (
-                            format!("`{}` matches no action of its service", action.value),
-                            None,
-                            true,
-                        ),
-                    };
-                    let effect = match statement.effect.value {
-                        Effect::Allow => "grants",
-                        Effect::Deny => "denies",
-                    };
-                    let mut finding = Finding::new(&META, action.loc, message)
-                        .label("not an action")
-                        .note(format!(
-                            "IAM accepts the policy, but this entry {effect} nothing{}",
-                            if statement.effect.value == Effect::Deny {
-                                ": the guard it was meant to be is not there"
-                            } else {
-                                ""
-                            }
-                        ))
-                        .fix(suggestion.map(|s| Fix {
-                            // Which action was meant is a guess.
-                            applicability: Applicability::Unsafe,
-                            message: format!("replace with `{s}`"),
-                            edits: vec![Edit::replace(action.loc, crate::json::quote(&s))],
-                        }));
-                    if !certain {
-                        // The service's list is partial: likely a typo, possibly a new action.
-                        finding.severity = Severity::Warning;
-                    }
-                    out.push(finding);
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    // Entries that action-near-miss already explains for a need.
+    let explained: Vec<crate::model::source::Loc> = cx
+        .assessments
+        .iter()
+        .filter_map(|a| match &a.cause {
+            Cause::ActionNearMiss(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .map(|(at, i)| cx.statement(at.policy, at.statement).action.values[*i].loc)
+        .collect();
+    for policy in &cx.inventory.policies {
+        for statement in &policy.document.statements {
+            for action in &statement.action.values {
+                if explained.contains(&action.loc) {
+                    continue;
                 }
+                let (message, suggestion, certain) = match catalog::check(&action.value) {
+                    ActionCheck::Fine => continue,
+                    ActionCheck::UnknownService { suggestion } => (
+                        format!(
+                            "`{}` names no AWS service; did you mean `{suggestion}`?",
+                            action.value
+                        ),
+                        Some(suggestion),
+                        true,
+                    ),
+                    ActionCheck::Unknown {
+                        suggestion: Some(s),
+                    } => (
+                        format!(
+                            "`{}` is not an action we know; did you mean `{s}`?",
+                            action.value
+                        ),
+                        Some(s),
+                        crate::catalog::is_complete(&action.value),
+                    ),
+                    ActionCheck::Unknown { suggestion: None } => (
+                        format!("`{}` matches no action of its service", action.value),
+                        None,
+                        true,
+                    ),
+                };
+                let effect = match statement.effect.value {
+                    Effect::Allow => "grants",
+                    Effect::Deny => "denies",
+                };
+                let mut finding = Finding::new(&META, action.loc, message)
+                    .label("not an action")
+                    .note(format!(
+                        "IAM accepts the policy, but this entry {effect} nothing{}",
+                        if statement.effect.value == Effect::Deny {
+                            ": the guard it was meant to be is not there"
+                        } else {
+                            ""
+                        }
+                    ))
+                    .fix(suggestion.map(|s| Fix {
+                        // Which action was meant is a guess.
+                        applicability: Applicability::Unsafe,
+                        message: format!("replace with `{s}`"),
+                        edits: vec![Edit::replace(action.loc, crate::json::quote(&s))],
+                    }));
+                if !certain {
+                    // The service's list is partial: likely a typo, possibly a new action.
+                    finding.severity = Severity::Warning;
+                }
+                out.push(finding);
             }
         }
     }

@@ -1,33 +1,29 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Decides, Finding};
+use crate::model::ProblemKind;
 use crate::needs::{Placed, ReferenceIssue, ReferenceProblemKind};
 
-pub struct UnresolvedReference;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(UnresolvedReference {
     name: "unresolved-reference",
-    severity: Severity::Warning,
-    fix: FixAvailability::Never,
+    severity: Warning,
+    fix: Never,
     summary: "A referenced secret or key could not be resolved from the inputs, so its access was not checked",
-    doc: include_str!("../../rules/unresolved-reference.md"),
-};
+    decides: [
+        Decides::Input(ProblemKind::Unresolved),
+        Decides::Reference(ReferenceProblemKind::Unresolved)
+    ],
+});
 
-impl Rule for UnresolvedReference {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        super::problem_findings(
-            &META,
-            crate::model::ProblemKind::Unresolved,
-            "what it grants was left out of the evaluation",
-            cx,
-            out,
-        );
-        for problem in super::reference_problems(cx, ReferenceProblemKind::Unresolved) {
-            if let Some((message, help)) = words(&problem.issue) {
-                out.push(Finding::new(&META, problem.loc, message).help(help));
-            }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    super::problem_findings(
+        &META,
+        crate::model::ProblemKind::Unresolved,
+        "what it grants was left out of the evaluation",
+        cx,
+        out,
+    );
+    for problem in super::reference_problems(cx, ReferenceProblemKind::Unresolved) {
+        if let Some((message, help)) = words(&problem.issue) {
+            out.push(Finding::new(&META, problem.loc, message).help(help));
         }
     }
 }

@@ -1,39 +1,31 @@
-use super::{Context, Finding, FixAvailability, Rule, RuleMeta, Severity};
+use super::{Context, Finding};
 
-pub struct ValueFromInEnvironment;
-
-static META: RuleMeta = RuleMeta {
+crate::declare_rule!(ValueFromInEnvironment {
     name: "value-from-in-environment",
-    severity: Severity::Error,
-    fix: FixAvailability::Never,
+    severity: Error,
+    fix: Never,
     summary: "A valueFrom sits in environment, where ECS does not read it; secrets go in secrets",
-    doc: include_str!("../../rules/value-from-in-environment.md"),
-};
+    decides: [],
+});
 
-impl Rule for ValueFromInEnvironment {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for td in cx.task_definitions {
-            for (i, container) in td.containers.iter().enumerate() {
-                for (name, loc) in &container.environment_value_from {
-                    out.push(
-                    Finding::new(
-                        &META,
-                        *loc,
-                        format!(
-                            "{} puts `valueFrom` in `environment`{}: ECS reads `valueFrom` only under `secrets`",
-                            container.display_name(i),
-                            name.as_ref().map(|n| format!(" (\"{n}\")")).unwrap_or_default()
-                        ),
-                    )
-                    .label("not read here")
-                    .note("`environment` entries take `name` and `value`; the AWS CLI rejects the registration (\"Unknown parameter … valueFrom\"), and where a tool drops the key the variable is simply missing")
-                    .help("move the entry to the container's `secrets` list: `{\"name\": …, \"valueFrom\": ARN}`"),
-                );
-                }
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for td in cx.task_definitions {
+        for (i, container) in td.containers.iter().enumerate() {
+            for (name, loc) in &container.environment_value_from {
+                out.push(
+                Finding::new(
+                    &META,
+                    *loc,
+                    format!(
+                        "{} puts `valueFrom` in `environment`{}: ECS reads `valueFrom` only under `secrets`",
+                        container.display_name(i),
+                        name.as_ref().map(|n| format!(" (\"{n}\")")).unwrap_or_default()
+                    ),
+                )
+                .label("not read here")
+                .note("`environment` entries take `name` and `value`; the AWS CLI rejects the registration (\"Unknown parameter … valueFrom\"), and where a tool drops the key the variable is simply missing")
+                .help("move the entry to the container's `secrets` list: `{\"name\": …, \"valueFrom\": ARN}`"),
+            );
             }
         }
     }
