@@ -459,6 +459,45 @@ pub fn meant_resource(need: &Need) -> String {
     }
 }
 
+/// Who asks, for [`Asked::allowed`].
+pub struct Asked<'a> {
+    /// The role's name.
+    pub role: Option<&'a str>,
+    /// Whether policies given without a role belong to it.
+    pub is_default_role: bool,
+    pub principal: Option<&'a Principal>,
+    /// The secret the resource is, when the listing knows it (its tags are request context).
+    pub secret: Option<usize>,
+}
+
+impl Asked<'_> {
+    /// The statements that would allow `action` on `resource`, if they do: how the reverse trap
+    /// is told ("the full ARN would have been allowed") wherever it is told.
+    pub fn allowed(
+        &self,
+        action: &str,
+        resource: &str,
+        inventory: &Inventory,
+        given: &RequestContext,
+    ) -> Option<Vec<StatementRef>> {
+        let request = crate::iam::Request {
+            action: action.to_string(),
+            resource: resource.to_string(),
+        };
+        let set = crate::iam::PolicySet::for_request(
+            inventory,
+            self.role,
+            self.is_default_role,
+            resource,
+        );
+        let context = request_context(resource, self.secret, self.principal, inventory, given);
+        match evaluate(&request, &set, self.principal, &context).decision {
+            Decision::Allowed { by } => Some(by),
+            _ => None,
+        }
+    }
+}
+
 /// The reverse trap: a secret requested without its suffix is denied, but the same request for
 /// the secret's full ARN would be allowed. The full ARN is the stored one where `--secrets` knows
 /// it; otherwise a full ARN for this name that the role's policies grant, or any suffix at all
@@ -502,18 +541,13 @@ fn partial_reference(
     }
     let role = need.role_arn.as_deref().map(crate::arn::role_name);
     for (candidate, from_listing) in candidates {
-        let request = crate::iam::Request {
-            action: need.request.action.clone(),
-            resource: candidate.clone(),
-        };
-        let set = crate::iam::PolicySet::for_request(
-            inventory,
+        let asked = Asked {
             role,
-            need.role == RoleKind::Execution,
-            &candidate,
-        );
-        let context = request_context(&candidate, *secret, principal, inventory, given);
-        if let Decision::Allowed { by } = evaluate(&request, &set, principal, &context).decision {
+            is_default_role: need.role == RoleKind::Execution,
+            principal,
+            secret: *secret,
+        };
+        if let Some(by) = asked.allowed(&need.request.action, &candidate, inventory, given) {
             let real = from_listing || !candidate.ends_with(SECRET_SUFFIX_PATTERN);
             return Some(Cause::PartialReference {
                 granted_by: by,
@@ -638,4 +672,90 @@ pub fn entry_defect(
         return Some(EntryDefect::CaseMismatch);
     }
     None
+}
+
+/// The service principal ECS tasks assume their roles as.
+pub const ECS_TASKS: &str = "ecs-tasks.amazonaws.com";
+
+/// A role whose trust policy the inputs include, and the statements of it that let ECS tasks
+/// assume the role (none: ECS cannot use it).
+#[derive(Clone, Debug)]
+pub struct RoleTrust {
+    /// How the task definition uses it ("execution role", "task role"), or "role".
+    pub which: &'static str,
+    pub name: String,
+    /// Index into the inventory's policies: the trust policy.
+    pub policy: usize,
+    /// Indices into the trust policy's statements.
+    pub trusting: Vec<usize>,
+}
+
+/// The indices of the statements of a trust policy that let ECS tasks assume the role: the one
+/// place this is decided.
+fn trusting_statements(trust: &crate::model::inventory::AttachedPolicy) -> Vec<usize> {
+    trust
+        .document
+        .statements
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.effect.value == Effect::Allow)
+        .filter(|(_, s)| crate::iam::statement_covers_action(s, "sts:AssumeRole"))
+        .filter(|(_, s)| {
+            s.principal.as_ref().is_some_and(|p| {
+                !p.negated
+                    && (p.anyone
+                        || p.entries.iter().any(|(kind, v)| {
+                            (kind == "Service" && v.value.eq_ignore_ascii_case(ECS_TASKS))
+                                || (kind == "AWS" && v.value == "*")
+                        }))
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The trust of each named role whose trust policy the inventory holds, each role once:
+/// `(which, role name or ARN)`.
+pub fn role_trust<'r>(
+    inventory: &Inventory,
+    roles: impl IntoIterator<Item = (&'static str, &'r str)>,
+) -> Vec<RoleTrust> {
+    let mut out: Vec<RoleTrust> = Vec::new();
+    for (which, role) in roles {
+        let name = crate::arn::role_name(role).to_string();
+        if out.iter().any(|t| t.name == name) {
+            continue;
+        }
+        let Some(policy) = inventory
+            .policies
+            .iter()
+            .position(|p| matches!(&p.attachment, Attachment::Trust(r) if *r == name))
+        else {
+            continue;
+        };
+        let trusting = trusting_statements(&inventory.policies[policy]);
+        out.push(RoleTrust {
+            which,
+            name,
+            policy,
+            trusting,
+        });
+    }
+    out
+}
+
+/// The trust of the task definitions' roles.
+pub fn task_role_trust(
+    task_definitions: &[crate::model::taskdef::TaskDefinition],
+    inventory: &Inventory,
+) -> Vec<RoleTrust> {
+    let roles = task_definitions.iter().flat_map(|td| {
+        [
+            ("execution role", &td.execution_role_arn),
+            ("task role", &td.task_role_arn),
+        ]
+        .into_iter()
+        .filter_map(|(which, arn)| arn.as_ref().map(|a| (which, a.value.as_str())))
+    });
+    role_trust(inventory, roles)
 }

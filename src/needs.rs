@@ -802,6 +802,66 @@ fn secret_reference(
     );
 }
 
+/// The grant a secret's name deserves: `NAME-??????` of its stored ARN, or of the ARN requested
+/// when the secret is not listed. A partial reference must also become the full ARN, which the
+/// rules say where it is written.
+fn secret_grant(requested: Option<&str>, listed: bool, stored: &str) -> String {
+    match (requested, listed) {
+        (Some(partial), false) => crate::arn::secret_name_pattern(partial),
+        _ => crate::arn::recommended_secret_resource(stored),
+    }
+}
+
+/// The need behind a request made outside any task definition (a pasted AccessDenied): `stored`
+/// is the secret the listing knows for it, with its stored ARN. A secret named without its
+/// suffix is evaluated as requested, like a reference in a task definition.
+pub fn of_request(
+    request: Request,
+    stored: Option<(usize, Arn)>,
+    role_arn: Option<String>,
+    origin: Origin,
+) -> Need {
+    let resource = request.resource.clone();
+    let subject = match Arn::parse(&resource) {
+        Some(a) if a.service == "secretsmanager" && a.resource.starts_with("secret:") => {
+            let id = a.resource.trim_start_matches("secret:");
+            let by_partial = match &stored {
+                Some((_, arn)) => arn.to_string() != resource,
+                None => !crate::arn::has_secret_suffix(id),
+            };
+            Subject::Secret {
+                secret: stored.as_ref().map(|(i, _)| *i),
+                arn: stored.as_ref().map_or(a, |(_, arn)| arn.clone()),
+                by_partial,
+            }
+        }
+        _ => Subject::Other,
+    };
+    let grant = match &subject {
+        Subject::Secret {
+            arn, by_partial, ..
+        } => secret_grant(
+            by_partial.then_some(resource.as_str()),
+            stored.is_some(),
+            &arn.to_string(),
+        ),
+        _ => resource.clone(),
+    };
+    Need {
+        role: if request.action.starts_with("elasticfilesystem:") {
+            RoleKind::Task
+        } else {
+            RoleKind::Execution
+        },
+        request,
+        subject,
+        origins: vec![origin],
+        grant,
+        role_arn,
+        other_role_arn: None,
+    }
+}
+
 /// `arn` is the secret's stored ARN where it is known; `requested`, the ARN the reference
 /// requests when it names the secret without its suffix.
 fn add_secret_need(
@@ -815,12 +875,7 @@ fn add_secret_need(
 ) {
     let origin = Origin { loc, what };
     let stored = arn.to_string();
-    // The grant the secret's name deserves; a partial reference must also become the full ARN,
-    // which the rules say where it is written.
-    let grant = match (&requested, secret) {
-        (Some(partial), None) => crate::arn::secret_name_pattern(partial),
-        _ => crate::arn::recommended_secret_resource(&stored),
-    };
+    let grant = secret_grant(requested.as_deref(), secret.is_some(), &stored);
     add_need(
         out,
         RoleKind::Execution,

@@ -299,6 +299,16 @@ fn ecs_unable_to_assume_the_role_reads_its_trust_policy() {
         "{v:#}"
     );
     assert_eq!(rules(&v), ["role-trust"], "{v:#}");
+    // Without the task definition the message still names the role, and its trust is read.
+    let (code, v, _) = diagnose(event, &["--account-details", path.to_str().unwrap()]);
+    assert_eq!((code, v["decision"].as_str()), (1, Some("denied")), "{v:#}");
+    assert_eq!(rules(&v), ["role-trust"], "{v:#}");
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("the role \"ecsTaskExecutionRole\"")),
+        "{v:#}"
+    );
 }
 
 #[test]

@@ -72,7 +72,8 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
     }
     let defects = crate::defects::find(&loaded.inventory);
     let assessments = explain::assess(&loaded.inventory, &defects, &needs, &options.context);
-    let cx = rules::Context::of(&loaded, &needs, &assessments, &defects);
+    let trust = explain::task_role_trust(&loaded.task_definitions, &loaded.inventory);
+    let cx = rules::Context::of(&loaded, &needs, &assessments, &defects, &trust);
     let mut findings = rules::check(&cx);
     name_embedded_policies(&mut findings, &loaded.inventory);
     let needs_granted = assessments

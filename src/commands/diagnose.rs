@@ -14,7 +14,7 @@ use crate::load::{Input, LoadError};
 use crate::model::Loaded;
 use crate::model::inventory::Inventory;
 use crate::model::source::{Loc, SourceId, SourceMap};
-use crate::needs::{self, Need, Needs, Origin, RoleKind, Subject};
+use crate::needs::{self, Needs, Origin};
 use crate::rules::{self, Finding};
 
 mod run;
@@ -296,45 +296,14 @@ pub fn diagnose(
     });
     let traced = !needs.needs.is_empty();
     if !traced {
-        let subject = match Arn::parse(&resource) {
-            Some(a) if a.service == "secretsmanager" && a.resource.starts_with("secret:") => {
-                let id = a.resource.trim_start_matches("secret:");
-                let by_partial = stored
-                    .as_deref()
-                    .map_or_else(|| !crate::arn::has_secret_suffix(id), |s| s != resource);
-                Subject::Secret {
-                    secret,
-                    arn: stored.as_deref().and_then(Arn::parse).unwrap_or(a),
-                    by_partial,
-                }
-            }
-            _ => Subject::Other,
+        let origin = Origin {
+            loc: origin_loc,
+            what: "the denied request".to_string(),
         };
-        let grant = match &subject {
-            Subject::Secret {
-                arn,
-                by_partial: true,
-                ..
-            } if stored.is_none() => crate::arn::secret_name_pattern(&arn.to_string()),
-            Subject::Secret { arn, .. } => recommended_secret_resource(&arn.to_string()),
-            _ => resource.clone(),
-        };
-        needs.needs.push(Need {
-            role: if action.starts_with("elasticfilesystem:") {
-                RoleKind::Task
-            } else {
-                RoleKind::Execution
-            },
-            request,
-            subject,
-            origins: vec![Origin {
-                loc: origin_loc,
-                what: "the denied request".to_string(),
-            }],
-            grant,
-            role_arn: role_arn.clone(),
-            other_role_arn: None,
-        });
+        let stored = secret.zip(stored.as_deref().and_then(Arn::parse));
+        needs
+            .needs
+            .push(needs::of_request(request, stored, role_arn.clone(), origin));
     } else {
         for n in &mut needs.needs {
             n.origins.push(Origin {
@@ -359,7 +328,8 @@ pub fn diagnose(
     let defects = crate::defects::find(&loaded.inventory);
     let assessments = explain::assess(&loaded.inventory, &defects, &needs, given);
     let findings = {
-        let cx = rules::Context::of(&loaded, &needs, &assessments, &defects);
+        let trust = explain::task_role_trust(&loaded.task_definitions, &loaded.inventory);
+        let cx = rules::Context::of(&loaded, &needs, &assessments, &defects, &trust);
         rules::check(&cx)
     };
     let evaluation = assessments.first().map(|a| &a.evaluation);
@@ -533,31 +503,27 @@ fn role_not_assumable(
     message: SourceId,
     given: &RequestContext,
 ) -> Diagnosis {
-    use crate::rules::role_trust::{ECS_TASKS, trusting_statements};
+    use crate::explain::ECS_TASKS;
     let name = role
         .as_deref()
         .map(|r| crate::arn::role_name(r).to_string());
-    let trust = name
-        .as_deref()
-        .and_then(|n| loaded.inventory.trust_policy(n));
+    // Named as the task definitions use it when they do ("the execution role").
+    let mut trust = explain::task_role_trust(&loaded.task_definitions, &loaded.inventory);
+    trust.retain(|t| Some(&t.name) == name.as_ref());
+    if trust.is_empty() {
+        trust = explain::role_trust(&loaded.inventory, name.as_deref().map(|n| ("role", n)));
+    }
     let needs = Needs::default();
     let defects = crate::defects::find(&loaded.inventory);
     let assessments = explain::assess(&loaded.inventory, &defects, &needs, given);
-    // The trust rules speak of the task definitions' roles: keep what they say of this one.
+    // What role-trust says of this role, and nothing else: the message is about it alone.
     let findings: Vec<Finding> = {
-        let cx = rules::Context::of(&loaded, &needs, &assessments, &defects);
-        rules::check(&cx)
-            .into_iter()
-            .filter(|f| f.rule == "role-trust")
-            .filter(|f| {
-                name.as_deref()
-                    .is_some_and(|n| f.message.contains(&format!("\"{n}\"")))
-            })
-            .collect()
+        let cx = rules::Context::of(&loaded, &needs, &assessments, &defects, &trust);
+        rules::check_only("role-trust", &cx)
     };
     let shown = name.as_deref().unwrap_or("the task's role");
-    let (verdict, explanation) = match trust {
-        Some(t) if trusting_statements(t).is_empty() => (
+    let (verdict, explanation) = match trust.first() {
+        Some(t) if t.trusting.is_empty() => (
             Verdict::Denied,
             vec![format!(
                 "The trust policy of `{shown}` does not let `{ECS_TASKS}` call `sts:AssumeRole`, so ECS cannot use the role: add a statement allowing the service principal `{ECS_TASKS}` the action `sts:AssumeRole` (with an `aws:SourceAccount` condition)."

@@ -219,15 +219,14 @@ pub fn simulate(
     // Would the stored ARN have been allowed? Then naming the secret without its suffix is what
     // denies it.
     let stored_allowed = match &stored_arn {
-        Some(arn) if !evaluation.is_allowed() => {
-            let request = Request {
-                action: action.to_string(),
-                resource: arn.clone(),
-            };
-            let set = crate::iam::PolicySet::for_request(&inventory, Some(&role_name), true, arn);
-            let context = request_context(arn, secret, Some(&principal), &inventory, given);
-            evaluate(&request, &set, Some(&principal), &context).is_allowed()
+        Some(arn) if !evaluation.is_allowed() => crate::explain::Asked {
+            role: Some(&role_name),
+            is_default_role: true,
+            principal: Some(&principal),
+            secret,
         }
+        .allowed(action, arn, &inventory, given)
+        .is_some(),
         _ => false,
     };
     let needs = Needs::default();
@@ -241,6 +240,7 @@ pub fn simulate(
         needs: &needs,
         assessments: &[],
         defects: &defects,
+        trust: &[],
     };
     let findings = rules::check(&cx);
     Ok(Simulation {

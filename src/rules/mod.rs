@@ -20,7 +20,7 @@ mod kms_key_arn_colon;
 mod missing_execution_role;
 mod missing_permission;
 mod resource_star_reads;
-pub(crate) mod role_trust;
+mod role_trust;
 mod role_trust_confused_deputy;
 mod secret_arn_without_suffix;
 mod secret_deny_sidestep;
@@ -45,7 +45,7 @@ use common::{
     problem_findings, reference_problems,
 };
 pub use rule::{Context, Decides, Finding, FixAvailability, Related, Rule, RuleMeta, Severity};
-pub use run::check;
+pub use run::{check, check_only};
 
 /// Every rule, in the order their findings are reported when they share a place.
 pub static ALL: &[&dyn Rule] = &[

@@ -1,5 +1,5 @@
-use super::role_trust::{ECS_TASKS, roles_with_trust, trusting_statements};
 use super::{Context, Finding};
+use crate::explain::ECS_TASKS;
 
 crate::declare_rule!(RoleTrustConfusedDeputy {
     name: "role-trust-confused-deputy",
@@ -10,8 +10,14 @@ crate::declare_rule!(RoleTrustConfusedDeputy {
 });
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for (which, name, trust) in roles_with_trust(cx) {
-        for statement in trusting_statements(trust) {
+    for trust in cx.trust {
+        let (which, name) = (trust.which, &trust.name);
+        let policy = &cx.inventory.policies[trust.policy];
+        for statement in trust
+            .trusting
+            .iter()
+            .map(|&s| &policy.document.statements[s])
+        {
             let guarded = statement.conditions.iter().any(|c| {
                 c.key.value.eq_ignore_ascii_case("aws:SourceAccount")
                     || c.key.value.eq_ignore_ascii_case("aws:SourceArn")

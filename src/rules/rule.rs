@@ -200,6 +200,8 @@ pub struct Context<'a> {
     pub assessments: &'a [Assessment],
     /// What the policies hold that is wrong on its face: the one typed defect pass.
     pub defects: &'a crate::defects::Defects,
+    /// The trust of the roles the run is about (the task definitions' roles).
+    pub trust: &'a [crate::explain::RoleTrust],
 }
 
 impl<'a> Context<'a> {
@@ -209,6 +211,7 @@ impl<'a> Context<'a> {
         needs: &'a Needs,
         assessments: &'a [Assessment],
         defects: &'a crate::defects::Defects,
+        trust: &'a [crate::explain::RoleTrust],
     ) -> Self {
         Context {
             sources: &loaded.sources,
@@ -219,6 +222,7 @@ impl<'a> Context<'a> {
             needs,
             assessments,
             defects,
+            trust,
         }
     }
 

@@ -2,6 +2,15 @@
 
 use super::{ALL, Context, Finding, Rule};
 
+/// The findings of one rule alone, by name (none for a name not registered).
+pub fn check_only(name: &str, cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in ALL.iter().filter(|r| r.meta().name == name) {
+        rule.check(cx, &mut out);
+    }
+    out
+}
+
 /// Runs every rule and orders the findings by file and position.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
     // Rules read the context and share nothing else: run them on every core, then put their
