@@ -33,17 +33,7 @@ pub fn render(report: &Report<'_>, style: Style) -> String {
 
 /// Each finding as a miette diagnostic, one after the other.
 pub fn render_findings(sources: &SourceMap, findings: &[Finding], style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false)
-        .with_context_lines(1)
-        .with_wrap_lines(false)
-        .with_show_related_as_nested(true);
+    let handler = handler(style);
     let mut out = String::new();
     // Each file is made terminal-safe once, however many findings show it.
     let mut safe = Sources::default();
@@ -56,6 +46,56 @@ pub fn render_findings(sources: &SourceMap, findings: &[Finding], style: Style) 
         out.push('\n');
     }
     out
+}
+
+/// A place to show with a message that is no rule's finding (a statement that decided a
+/// simulated request, or nearly applied).
+pub struct Mark {
+    pub severity: Severity,
+    pub message: String,
+    pub loc: Loc,
+    pub label: &'static str,
+}
+
+/// Each mark as a miette diagnostic without a rule code.
+pub fn render_marks(sources: &SourceMap, marks: &[Mark], style: Style) -> String {
+    let handler = handler(style);
+    let mut out = String::new();
+    let mut safe = Sources::default();
+    for mark in marks {
+        let view = View {
+            message: terminal_safe(&mark.message),
+            code: None,
+            severity: severity(mark.severity),
+            help: None,
+            source: Some(safe.named(sources, mark.loc.source)),
+            labels: vec![LabeledSpan::new_primary_with_span(
+                Some(mark.label.to_string()),
+                (mark.loc.span.start, mark.loc.span.len()),
+            )],
+            related: Vec::new(),
+        };
+        if handler.render_report(&mut out, &view).is_err() {
+            out.push_str(&terminal_safe(&mark.message));
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1)
+        .with_wrap_lines(false)
+        .with_show_related_as_nested(true)
 }
 
 /// `file:line:column: severity[rule]: message`.

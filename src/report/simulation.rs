@@ -7,7 +7,7 @@ use super::terminal_safe;
 use crate::commands::simulate::{Explained, Simulation};
 use crate::iam::{Decision, Tri};
 use crate::model::policy::Effect;
-use crate::rules::{Finding, Severity};
+use crate::rules::Severity;
 use serde_json::{Value, json};
 
 fn tri(t: &Tri) -> Value {
@@ -89,10 +89,9 @@ pub fn render_json(sim: &Simulation) -> String {
     serde_json::to_string_pretty(&out).unwrap_or_default()
 }
 
-/// A deciding statement or near miss as a diagnostic, so it shows in its file like a finding.
-fn as_finding(e: &Explained<'_>, kind: &'static str, severity: Severity) -> Finding {
-    Finding {
-        rule: kind,
+/// A deciding statement or near miss shown in its file, like a finding but no rule's.
+fn mark(e: &Explained<'_>, label: &'static str, severity: Severity) -> human::Mark {
+    human::Mark {
         severity,
         message: format!(
             "statement {} of {} ({}) {}",
@@ -101,42 +100,32 @@ fn as_finding(e: &Explained<'_>, kind: &'static str, severity: Severity) -> Find
             e.trace.kind.describe(),
             e.why
         ),
-        loc: Some(e.loc),
-        label: Some(
-            match kind {
-                "near-miss" => "did not apply",
-                _ => "decided",
-            }
-            .to_string(),
-        ),
-        related: Vec::new(),
-        note: None,
-        help: None,
-        fix: None,
+        loc: e.loc,
+        label,
     }
 }
 
 pub fn render_human(sim: &Simulation, style: Style) -> String {
     let mut out = header(sim);
-    let (kind, severity) = match sim.evaluation.decision {
-        Decision::Allowed { .. } => ("allowed-by", Severity::Info),
-        Decision::Denied { .. } => ("denied-by", Severity::Error),
-        Decision::Depends { .. } => ("depends-on", Severity::Warning),
+    let severity = match sim.evaluation.decision {
+        Decision::Allowed { .. } => Severity::Info,
+        Decision::Denied { .. } => Severity::Error,
+        Decision::Depends { .. } => Severity::Warning,
     };
-    let deciding: Vec<Finding> = sim
+    let deciding: Vec<human::Mark> = sim
         .deciding()
         .iter()
-        .map(|e| as_finding(e, kind, severity))
+        .map(|e| mark(e, "decided", severity))
         .collect();
-    let near: Vec<Finding> = sim
+    let near: Vec<human::Mark> = sim
         .near_misses()
         .iter()
-        .map(|e| as_finding(e, "near-miss", Severity::Warning))
+        .map(|e| mark(e, "did not apply", Severity::Warning))
         .collect();
-    out.push_str(&human::render_findings(&sim.sources, &deciding, style));
+    out.push_str(&human::render_marks(&sim.sources, &deciding, style));
     if !near.is_empty() {
         out.push_str("Closest statements that did not apply:\n\n");
-        out.push_str(&human::render_findings(&sim.sources, &near, style));
+        out.push_str(&human::render_marks(&sim.sources, &near, style));
     }
     if !sim.findings.is_empty() {
         out.push_str("Problems in the inputs:\n\n");
