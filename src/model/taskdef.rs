@@ -1,8 +1,9 @@
 //! ECS task definitions: the fields that decide what the task asks of IAM.
 //!
-//! Both shapes AWS uses are read: the `register-task-definition` input and the
+//! Both shapes the ECS API uses are read: the `register-task-definition` input and the
 //! `describe-task-definition` output (`{"taskDefinition": {…}, "tags": […]}`). Fields that do not
-//! matter to IAM are ignored.
+//! matter to IAM are ignored. Other shapes are adapted to this one by their loader, spans kept:
+//! [`from_cloudformation`] renames the properties of an `AWS::ECS::TaskDefinition`.
 
 use crate::json::{Kind, Node};
 use crate::model::policy::Problem;
@@ -93,6 +94,55 @@ impl TaskDefinition {
         self.requires_compatibilities
             .iter()
             .any(|c| c.eq_ignore_ascii_case("FARGATE"))
+    }
+}
+
+/// The ECS API's name for a property of CloudFormation's `AWS::ECS::TaskDefinition`: its first
+/// letter lowercased, but for the few names CloudFormation spells otherwise.
+pub fn api_key(cloudformation: &str) -> String {
+    match cloudformation {
+        "EFSVolumeConfiguration" => "efsVolumeConfiguration".to_string(),
+        "FilesystemId" => "fileSystemId".to_string(),
+        "IAM" => "iam".to_string(),
+        _ => {
+            let mut chars = cloudformation.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        }
+    }
+}
+
+/// A CloudFormation task definition's `Properties`, with every key renamed to the API's (spans
+/// kept), so [`parse`] reads it. The keys of `Options` maps (`awslogs-group`) are the user's and
+/// stay as written.
+pub fn from_cloudformation(properties: &Node) -> Node {
+    rename(properties, false)
+}
+
+fn rename(node: &Node, user_keys: bool) -> Node {
+    let kind = match &node.kind {
+        Kind::Object(members) => Kind::Object(
+            members
+                .iter()
+                .map(|m| crate::json::Member {
+                    key: if user_keys {
+                        m.key.clone()
+                    } else {
+                        api_key(&m.key)
+                    },
+                    key_span: m.key_span,
+                    value: rename(&m.value, !user_keys && m.key == "Options"),
+                })
+                .collect(),
+        ),
+        Kind::Array(items) => Kind::Array(items.iter().map(|i| rename(i, false)).collect()),
+        other => other.clone(),
+    };
+    Node {
+        span: node.span,
+        kind,
     }
 }
 
@@ -336,6 +386,38 @@ fn secret_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cloudformation_task_definition_reads_like_the_api_one() {
+        let text = r#"{"ExecutionRoleArn": "arn:aws:iam::1:role/exec", "RequiresCompatibilities": ["FARGATE"],
+            "Volumes": [{"Name": "data", "EFSVolumeConfiguration": {"FilesystemId": "fs-1", "AuthorizationConfig": {"IAM": "ENABLED"}}}],
+            "ContainerDefinitions": [{"Name": "app", "Image": "app:1",
+                "Secrets": [{"Name": "DB", "ValueFrom": "arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf"}],
+                "LogConfiguration": {"LogDriver": "awslogs", "Options": {"awslogs-group": "/app", "Awslogs-Odd": "x"}},
+                "MountPoints": [{"SourceVolume": "data", "ContainerPath": "/d", "ReadOnly": true}]}]}"#;
+        let node = crate::json::parse(text).unwrap();
+        let (td, problems) = parse(&from_cloudformation(&node), SourceId(0));
+        assert!(problems.is_empty(), "{problems:?}");
+        let td = td.unwrap();
+        assert_eq!(
+            td.execution_role_arn.as_ref().unwrap().value,
+            "arn:aws:iam::1:role/exec"
+        );
+        assert!(td.on_fargate());
+        assert_eq!(td.efs_volumes[0].file_system_id.value, "fs-1");
+        assert!(td.efs_volumes[0].iam);
+        let c = &td.containers[0];
+        assert_eq!(
+            c.secrets[0].value_from.value,
+            "arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf"
+        );
+        // The value keeps its place in the template.
+        let at = text.find("\"arn:aws:secretsmanager").unwrap();
+        assert_eq!(c.secrets[0].value_from.loc.span.start, at);
+        let log = c.log_configuration.as_ref().unwrap();
+        assert!(log.option("awslogs-group").is_some() && log.option("Awslogs-Odd").is_some());
+        assert!(c.mount_points[0].read_only);
+    }
     use crate::json;
 
     fn parse_text(text: &str) -> (Option<TaskDefinition>, Vec<Problem>) {
