@@ -168,72 +168,23 @@ pub fn diagnose(
     let message_id = loaded.sources.add(message_name, message);
     let origin_loc = Loc::new(message_id, denial.resource_span.unwrap_or(denial.span));
     let policies_given = !loaded.inventory.policies.is_empty();
-
-    // The request: from an AccessDenied, or what a KMS denial implies.
-    let (principal, action, resource_written, reason) = match &denial.failure {
-        Failure::AccessDenied {
+    let (principal, action, resource_written, reason) = match reported(&denial, &loaded) {
+        Reported::Request {
             principal,
             action,
             resource,
             reason,
-        } => (
-            Some(principal.clone()),
-            action.clone(),
-            resource.clone(),
-            *reason,
-        ),
-        Failure::KmsAccessDenied { secret } => match secret_key(&loaded, secret.as_deref()) {
-            // The request Secrets Manager made for the role: kms:Decrypt on the secret's key.
-            Some(key) => (
-                loaded
-                    .task_definitions
-                    .iter()
-                    .find_map(|td| td.execution_role_arn.as_ref().map(|a| a.value.clone())),
-                "kms:Decrypt".to_string(),
-                key,
-                None,
-            ),
-            None => {
-                return Ok(Diagnosis {
-                    sources: loaded.sources,
-                    explanation: vec![
-                        "Secrets Manager could not decrypt the secret: the role needs `kms:Decrypt` on the secret's customer managed key, and the key policy must allow it. Pass the secret's `describe-secret` output with --secrets to know which key.".to_string(),
-                    ],
-                    denial,
-                    message: message_id,
-                    request: None,
-                    verdict: Verdict::Denied,
-                    reason: None,
-                    findings: Vec::new(),
-                    needs_checked: 0,
-                    needs_granted: 0,
-                });
-            }
-        },
-        Failure::RoleNotAssumable { role } => {
-            return Ok(role_not_assumable(
-                role.clone(),
-                loaded,
-                denial,
-                message_id,
-                given,
-            ));
+        } => (principal, action, resource, reason),
+        Reported::RoleNotAssumable(role) => {
+            return Ok(role_not_assumable(role, loaded, denial, message_id, given));
         }
-        other => {
-            let mut explanation = not_iam(other, &denial);
-            if let Failure::SecretNotFound { secret: Some(s) } = other
-                && let Some(now) = recreated(s, &loaded.inventory)
-            {
-                explanation.push(format!(
-                    "A secret of that name exists with another suffix: `{now}`. It was probably deleted and created again; reference it by that ARN (and grant `NAME-??????` so the next re-creation does not break it)."
-                ));
-            }
+        Reported::Closed(verdict, explanation) => {
             return Ok(Diagnosis {
                 sources: loaded.sources,
                 denial,
                 message: message_id,
                 request: None,
-                verdict: Verdict::NotIam,
+                verdict,
                 reason: None,
                 findings: Vec::new(),
                 explanation,
@@ -242,78 +193,14 @@ pub fn diagnose(
             });
         }
     };
-    let role = principal.as_deref().and_then(role_of);
-    let principal_account = principal
-        .as_deref()
-        .and_then(Arn::parse)
-        .map(|a| a.account)
-        .filter(|a| !denial::is_redacted_account(a))
-        .or_else(|| known_account(role.as_deref(), &loaded.inventory, &loaded));
-    let resource_filled = unredact(
-        &resource_written,
-        principal_account.as_deref(),
-        &loaded.inventory,
-    );
-    // IAM evaluated the resource the message names; a secret named there by partial ARN is
-    // still known by its stored ARN, which tells whether the partial reference is the cause.
-    let secret = loaded
-        .inventory
-        .secret_by_arn(&resource_filled)
-        .or_else(|| loaded.inventory.secret_by_partial_arn(&resource_filled));
-    let stored = secret.map(|i| loaded.inventory.secrets[i].arn.value.clone());
-    let resource = resource_filled.clone();
-    // Where the paste redacted the principal's account, the resource's tells it (same account
-    // is by far the common case; a cross-account request names both in the message).
-    let account = principal_account.clone().or_else(|| {
-        Arn::parse(&resource)
-            .map(|a| a.account)
-            .filter(|a| !denial::is_redacted_account(a))
-    });
-    let role_arn = role.as_deref().and_then(|name| {
-        loaded
-            .inventory
-            .role(name)
-            .map(|r| r.arn.clone())
-            .or_else(|| {
-                account
-                    .as_ref()
-                    .map(|a| format!("arn:aws:iam::{a}:role/{name}"))
-            })
-    });
+    let target = resolve(principal.as_deref(), &resource_written, &loaded);
     let request = Request {
         action: action.clone(),
-        resource: resource.clone(),
+        resource: target.resource.clone(),
     };
-
-    // With task definitions: the needs that make this request, located where they are written.
-    let mut needs = Needs::default();
-    for td in &loaded.task_definitions {
-        let context = needs::TaskContext::of(td, None);
-        needs.merge(needs::derive(td, &loaded.inventory, &context));
-    }
-    needs.needs.retain(|n| {
-        n.request.action.eq_ignore_ascii_case(&request.action) && n.request.resource == resource
-    });
-    let traced = !needs.needs.is_empty();
-    if !traced {
-        let origin = Origin {
-            loc: origin_loc,
-            what: "the denied request".to_string(),
-        };
-        let stored = secret.zip(stored.as_deref().and_then(Arn::parse));
-        needs
-            .needs
-            .push(needs::of_request(request, stored, role_arn.clone(), origin));
-    } else {
-        for n in &mut needs.needs {
-            n.origins.push(Origin {
-                loc: origin_loc,
-                what: "the denied request".to_string(),
-            });
-        }
-    }
+    let (mut needs, traced) = needs_of(&loaded, &target, request, origin_loc);
     // Policies given without ROLE= belong to the principal named in the message.
-    if let Some(name) = &role {
+    if let Some(name) = &target.role {
         for p in &mut loaded.inventory.policies {
             if p.attachment == crate::model::inventory::Attachment::DefaultRole {
                 p.attachment = crate::model::inventory::Attachment::Role(name.clone());
@@ -321,7 +208,7 @@ pub fn diagnose(
         }
         for n in &mut needs.needs {
             if n.role_arn.is_none() {
-                n.role_arn.clone_from(&role_arn);
+                n.role_arn.clone_from(&target.role_arn);
             }
         }
     }
@@ -338,19 +225,219 @@ pub fn diagnose(
         Some(Decision::Depends { .. }) => Verdict::Depends,
         _ => Verdict::Denied,
     };
+    let explanation = explanation(
+        (&resource_written, &action, reason),
+        &target,
+        &loaded,
+        verdict,
+        policies_given,
+        traced,
+    );
+    let needs_granted = assessments
+        .iter()
+        .filter(|a| a.evaluation.is_allowed())
+        .count();
+    let resource = target.resource.clone();
+    Ok(Diagnosis {
+        reason: evaluation.map(|e| e.reason()),
+        request: Some(DeniedRequest {
+            principal,
+            role: target.role,
+            action,
+            resource: resource.clone(),
+            resource_as_written: (resource_written != resource).then_some(resource_written),
+            reason,
+        }),
+        sources: loaded.sources,
+        denial,
+        message: message_id,
+        verdict,
+        findings,
+        explanation,
+        needs_checked: assessments.len(),
+        needs_granted,
+    })
+}
+
+/// What the message reports, before anything is evaluated.
+enum Reported {
+    /// A request to evaluate, as the message writes it.
+    Request {
+        principal: Option<String>,
+        action: String,
+        resource: String,
+        reason: Option<AwsReason>,
+    },
+    /// ECS could not assume the role.
+    RoleNotAssumable(Option<String>),
+    /// Nothing to evaluate: the verdict and what to say.
+    Closed(Verdict, Vec<String>),
+}
+
+/// The request a denial reports: an AccessDenied's, or the `kms:Decrypt` a KMS denial implies.
+fn reported(denial: &Denial, loaded: &Loaded) -> Reported {
+    match &denial.failure {
+        Failure::AccessDenied {
+            principal,
+            action,
+            resource,
+            reason,
+        } => Reported::Request {
+            principal: Some(principal.clone()),
+            action: action.clone(),
+            resource: resource.clone(),
+            reason: *reason,
+        },
+        Failure::KmsAccessDenied { secret } => match secret_key(loaded, secret.as_deref()) {
+            // The request Secrets Manager made for the role: kms:Decrypt on the secret's key.
+            Some(key) => Reported::Request {
+                principal: loaded
+                    .task_definitions
+                    .iter()
+                    .find_map(|td| td.execution_role_arn.as_ref().map(|a| a.value.clone())),
+                action: "kms:Decrypt".to_string(),
+                resource: key,
+                reason: None,
+            },
+            None => Reported::Closed(
+                Verdict::Denied,
+                vec![
+                    "Secrets Manager could not decrypt the secret: the role needs `kms:Decrypt` on the secret's customer managed key, and the key policy must allow it. Pass the secret's `describe-secret` output with --secrets to know which key.".to_string(),
+                ],
+            ),
+        },
+        Failure::RoleNotAssumable { role } => Reported::RoleNotAssumable(role.clone()),
+        other => {
+            let mut explanation = not_iam(other, denial);
+            if let Failure::SecretNotFound { secret: Some(s) } = other
+                && let Some(now) = recreated(s, &loaded.inventory)
+            {
+                explanation.push(format!(
+                    "A secret of that name exists with another suffix: `{now}`. It was probably deleted and created again; reference it by that ARN (and grant `NAME-??????` so the next re-creation does not break it)."
+                ));
+            }
+            Reported::Closed(Verdict::NotIam, explanation)
+        }
+    }
+}
+
+/// The request's principal role and resource, with redactions filled in from what the inputs
+/// know.
+struct Resolved {
+    role: Option<String>,
+    role_arn: Option<String>,
+    /// As evaluated: the redacted account filled in.
+    resource: String,
+    /// The listed secret the resource names, and its stored ARN.
+    secret: Option<usize>,
+    stored: Option<String>,
+}
+
+fn resolve(principal: Option<&str>, resource_written: &str, loaded: &Loaded) -> Resolved {
+    let inventory = &loaded.inventory;
+    let role = principal.and_then(role_of);
+    let principal_account = principal
+        .and_then(Arn::parse)
+        .map(|a| a.account)
+        .filter(|a| !denial::is_redacted_account(a))
+        .or_else(|| known_account(role.as_deref(), inventory, loaded));
+    let resource_filled = unredact(resource_written, principal_account.as_deref(), inventory);
+    // IAM evaluated the resource the message names; a secret named there by partial ARN is
+    // still known by its stored ARN, which tells whether the partial reference is the cause.
+    let secret = inventory
+        .secret_by_arn(&resource_filled)
+        .or_else(|| inventory.secret_by_partial_arn(&resource_filled));
+    let stored = secret.map(|i| inventory.secrets[i].arn.value.clone());
+    let resource = resource_filled.clone();
+    // Where the paste redacted the principal's account, the resource's tells it (same account
+    // is by far the common case; a cross-account request names both in the message).
+    let account = principal_account.clone().or_else(|| {
+        Arn::parse(&resource)
+            .map(|a| a.account)
+            .filter(|a| !denial::is_redacted_account(a))
+    });
+    let role_arn = role.as_deref().and_then(|name| {
+        inventory.role(name).map(|r| r.arn.clone()).or_else(|| {
+            account
+                .as_ref()
+                .map(|a| format!("arn:aws:iam::{a}:role/{name}"))
+        })
+    });
+    Resolved {
+        role,
+        role_arn,
+        resource,
+        secret,
+        stored,
+    }
+}
+
+/// The needs that make the request: traced to the task definitions' references that make it
+/// (then `true`), else the pasted request's own.
+fn needs_of(
+    loaded: &Loaded,
+    target: &Resolved,
+    request: Request,
+    origin_loc: Loc,
+) -> (Needs, bool) {
+    let (resource, secret, stored) = (&target.resource, target.secret, &target.stored);
+    // With task definitions: the needs that make this request, located where they are written.
+    let mut needs = Needs::default();
+    for td in &loaded.task_definitions {
+        let context = needs::TaskContext::of(td, None);
+        needs.merge(needs::derive(td, &loaded.inventory, &context));
+    }
+    needs.needs.retain(|n| {
+        n.request.action.eq_ignore_ascii_case(&request.action) && n.request.resource == *resource
+    });
+    let traced = !needs.needs.is_empty();
+    if !traced {
+        let origin = Origin {
+            loc: origin_loc,
+            what: "the denied request".to_string(),
+        };
+        let stored = secret.zip(stored.as_deref().and_then(Arn::parse));
+        needs.needs.push(needs::of_request(
+            request,
+            stored,
+            target.role_arn.clone(),
+            origin,
+        ));
+    } else {
+        for n in &mut needs.needs {
+            n.origins.push(Origin {
+                loc: origin_loc,
+                what: "the denied request".to_string(),
+            });
+        }
+    }
+    (needs, traced)
+}
+
+/// What the diagnosis says beyond the findings.
+fn explanation(
+    reported: (&str, &str, Option<AwsReason>),
+    target: &Resolved,
+    loaded: &Loaded,
+    verdict: Verdict,
+    policies_given: bool,
+    traced: bool,
+) -> Vec<String> {
+    let (resource_written, action, reason) = reported;
+    let (resource, stored, role) = (&target.resource, &target.stored, &target.role);
     let mut explanation = Vec::new();
     if resource_written != resource {
         explanation.push(format!(
             "The message names `{resource_written}`; IAM evaluated `{resource}` (the redacted account filled in)."
         ));
     }
-    if let Some(stored) = stored.as_deref().filter(|s| *s != resource) {
+    if let Some(stored) = stored.as_deref().filter(|s| s != resource) {
         explanation.push(format!(
             "The request named the secret without its suffix; IAM evaluates the ARN as requested, not the secret's stored ARN `{stored}`."
         ));
     }
     if !policies_given {
-        explanation.extend(message_alone(&resource, &action, role.as_deref()));
+        explanation.extend(message_alone(resource, action, role.as_deref()));
     } else if verdict == Verdict::Allowed {
         explanation.push(
             "The policies given allow this request now: they were probably changed since the failure, or the denial came from a policy that was not given (an SCP, a permissions boundary, a session policy, or the resource's own policy).".to_string(),
@@ -381,29 +468,7 @@ pub fn diagnose(
                 .to_string(),
         );
     }
-    let needs_granted = assessments
-        .iter()
-        .filter(|a| a.evaluation.is_allowed())
-        .count();
-    Ok(Diagnosis {
-        reason: evaluation.map(|e| e.reason()),
-        request: Some(DeniedRequest {
-            principal,
-            role,
-            action,
-            resource: resource.clone(),
-            resource_as_written: (resource_written != resource).then_some(resource_written),
-            reason,
-        }),
-        sources: loaded.sources,
-        denial,
-        message: message_id,
-        verdict,
-        findings,
-        explanation,
-        needs_checked: assessments.len(),
-        needs_granted,
-    })
+    explanation
 }
 
 /// What a denial proves without any policy, and how to fetch the policies.

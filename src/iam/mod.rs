@@ -414,6 +414,93 @@ fn allows(
     (result, by)
 }
 
+/// What the identity side says: the identity policies' allow and the permissions boundary's.
+struct Sides {
+    identity: (Tri, Vec<StatementRef>),
+    boundary: Tri,
+}
+
+/// An allow and the statements that gave it, or the policy type whose missing allow denies.
+type Gate = Result<(Tri, Vec<StatementRef>), PolicyType>;
+
+impl Sides {
+    fn identity_allow(&self) -> Tri {
+        self.identity.0.clone().and(self.boundary.clone())
+    }
+
+    /// No resource policy: the identity policies must allow, within the boundary.
+    fn identity_alone(self) -> Gate {
+        if self.identity.0.is_false() {
+            return Err(PolicyType::Identity);
+        }
+        if self.boundary.is_false() {
+            return Err(PolicyType::PermissionsBoundary);
+        }
+        let allow = self.identity_allow();
+        Ok((allow, self.identity.1))
+    }
+
+    /// A KMS key policy gates its key: it allows the principal itself, or delegates to the
+    /// account's IAM policies (KMS developer guide, "Key policies").
+    fn through_key_policy(self, trace: &[StatementTrace]) -> Gate {
+        let direct = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Direct));
+        let delegated = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Account));
+        let result = direct
+            .0
+            .clone()
+            .and(self.boundary.clone())
+            .or(delegated.0.clone().and(self.identity_allow()));
+        if result.is_false() {
+            return Err(if direct.0.is_false() && delegated.0.is_false() {
+                PolicyType::KeyPolicy
+            } else if self.boundary.is_false() {
+                PolicyType::PermissionsBoundary
+            } else {
+                PolicyType::Identity
+            });
+        }
+        let mut by = direct.1;
+        by.extend(delegated.1);
+        by.extend(self.identity.1);
+        Ok((result, by))
+    }
+
+    /// A resource policy: within an account either side may allow; across accounts both sides
+    /// must (IAM user guide, "Cross-account policy evaluation logic").
+    fn with_resource_policy(self, trace: &[StatementTrace], same_account: bool) -> Gate {
+        let direct = allows(
+            trace,
+            PolicyType::ResourceBased,
+            Some(PrincipalMatch::Direct),
+        );
+        let delegated = allows(
+            trace,
+            PolicyType::ResourceBased,
+            Some(PrincipalMatch::Account),
+        );
+        let result = if same_account {
+            self.identity_allow()
+                .or(direct.0.clone().and(self.boundary.clone()))
+        } else {
+            self.identity_allow()
+                .and(direct.0.clone().or(delegated.0.clone()))
+        };
+        if result.is_false() {
+            return Err(if self.boundary.is_false() {
+                PolicyType::PermissionsBoundary
+            } else if !same_account && self.identity.0.is_true() {
+                PolicyType::ResourceBased
+            } else {
+                PolicyType::Identity
+            });
+        }
+        let mut by = self.identity.1;
+        by.extend(direct.1);
+        by.extend(delegated.1);
+        Ok((result, by))
+    }
+}
+
 fn decide(
     request: &Request,
     set: &PolicySet<'_>,
@@ -469,75 +556,23 @@ fn decide(
         Tri::True
     };
     let (identity, identity_by) = allows(trace, PolicyType::Identity, None);
-    let identity_allow = identity.clone().and(boundary.clone());
-    let allow = if set.has(PolicyType::KeyPolicy) {
-        // 4. A KMS key policy gates its key: it allows the principal itself, or delegates to the
-        //    account's IAM policies (KMS developer guide, "Key policies").
-        let direct = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Direct));
-        let delegated = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Account));
-        let result = direct
-            .0
-            .clone()
-            .and(boundary.clone())
-            .or(delegated.0.clone().and(identity_allow.clone()));
-        if result.is_false() {
-            return denied(if direct.0.is_false() && delegated.0.is_false() {
-                PolicyType::KeyPolicy
-            } else if boundary.is_false() {
-                PolicyType::PermissionsBoundary
-            } else {
-                PolicyType::Identity
-            });
-        }
-        by.extend(direct.1);
-        by.extend(delegated.1);
-        by.extend(identity_by);
-        result
+    let sides = Sides {
+        identity: (identity, identity_by),
+        boundary,
+    };
+    let gate = if set.has(PolicyType::KeyPolicy) {
+        sides.through_key_policy(trace)
     } else if set.has(PolicyType::ResourceBased) {
-        let direct = allows(
-            trace,
-            PolicyType::ResourceBased,
-            Some(PrincipalMatch::Direct),
-        );
-        let delegated = allows(
-            trace,
-            PolicyType::ResourceBased,
-            Some(PrincipalMatch::Account),
-        );
-        let result = if same_account {
-            // Within an account, either side may allow.
-            identity_allow
-                .clone()
-                .or(direct.0.clone().and(boundary.clone()))
-        } else {
-            // Across accounts, both sides must (IAM user guide, "Cross-account policy evaluation
-            // logic").
-            identity_allow
-                .clone()
-                .and(direct.0.clone().or(delegated.0.clone()))
-        };
-        if result.is_false() {
-            return denied(if boundary.is_false() {
-                PolicyType::PermissionsBoundary
-            } else if !same_account && identity.is_true() {
-                PolicyType::ResourceBased
-            } else {
-                PolicyType::Identity
-            });
-        }
-        by.extend(identity_by);
-        by.extend(direct.1);
-        by.extend(delegated.1);
-        result
+        sides.with_resource_policy(trace, same_account)
     } else {
-        if identity.is_false() {
-            return denied(PolicyType::Identity);
+        sides.identity_alone()
+    };
+    let allow = match gate {
+        Ok((result, refs)) => {
+            by.extend(refs);
+            result
         }
-        if boundary.is_false() {
-            return denied(PolicyType::PermissionsBoundary);
-        }
-        by.extend(identity_by);
-        identity_allow
+        Err(missing) => return denied(missing),
     };
     let allow = scp.and(allow);
     // A conditional deny cannot change an implicit deny, but can block an allow.

@@ -288,6 +288,27 @@ pub fn fetch_blocking(target: &LiveTarget) -> Result<Snapshot, LiveError> {
 }
 
 pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
+    let config = connect(target).await?;
+    let ecs = aws_sdk_ecs::Client::new(&config);
+    let mut snapshot = Snapshot::default();
+    let names = task_definition_names(&ecs, target, &mut snapshot).await?;
+    let mut referenced = Referenced {
+        roles: target.roles.clone(),
+        secret_ids: target.secrets.clone(),
+        parameters: Vec::new(),
+    };
+    fetch_task_definitions(&ecs, &names, &mut referenced, &mut snapshot).await?;
+    referenced.secret_ids.sort();
+    referenced.secret_ids.dedup();
+    referenced.parameters.sort();
+    referenced.parameters.dedup();
+    fetch_account(&config, target, referenced, &mut snapshot).await;
+    Ok(snapshot)
+}
+
+/// The SDK's configuration, with deadlines and retries, once credentials and the caller's
+/// identity are known to work.
+async fn connect(target: &LiveTarget) -> Result<aws_config::SdkConfig, LiveError> {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
     if let Some(p) = &target.profile {
         loader = loader.profile_name(p);
@@ -332,17 +353,19 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         .send()
         .await
         .map_err(|e| LiveError::Identity(describe(&e)))?;
-    let ecs = aws_sdk_ecs::Client::new(&config);
-    let iam = aws_sdk_iam::Client::new(&config);
-    let secrets = aws_sdk_secretsmanager::Client::new(&config);
+    Ok(config)
+}
 
-    let mut snapshot = Snapshot::default();
-    let mut roles: Vec<String> = target.roles.clone();
-    let mut secret_ids: Vec<String> = target.secrets.clone();
-    let mut parameters: Vec<(Option<String>, String)> = Vec::new();
+/// The task definitions to read: those named, each service's current one, and the ones its
+/// stopped tasks ran (whose reasons, and the services' failure events, join the snapshot).
+async fn task_definition_names(
+    ecs: &aws_sdk_ecs::Client,
+    target: &LiveTarget,
+    snapshot: &mut Snapshot,
+) -> Result<Vec<String>, LiveError> {
     let mut task_definitions = target.task_definitions.clone();
     for service in &target.services {
-        match describe_service(&ecs, service).await?.task_definition() {
+        match describe_service(ecs, service).await?.task_definition() {
             Some(td) => task_definitions.push(td.to_string()),
             None => {
                 return Err(LiveError::Service {
@@ -353,8 +376,8 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         }
     }
     for service in &target.stopped_of_services {
-        let (events, current) = service_failures(&ecs, service).await?;
-        let stopped = recent_stopped_tasks(&ecs, service).await?;
+        let (events, current) = service_failures(ecs, service).await?;
+        let stopped = recent_stopped_tasks(ecs, service).await?;
         if stopped.is_empty() && events.is_empty() {
             return Err(LiveError::Service {
                 name: service.clone(),
@@ -381,7 +404,7 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         snapshot.events.extend(events);
     }
     for task in &target.stopped_tasks {
-        let stopped = describe_stopped_task(&ecs, task).await?;
+        let stopped = describe_stopped_task(ecs, task).await?;
         if !stopped.task_definition.is_empty()
             && !task_definitions.contains(&stopped.task_definition)
         {
@@ -389,6 +412,29 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         }
         snapshot.stopped.push(stopped);
     }
+    Ok(task_definitions)
+}
+
+/// What the task definitions reference, to read next.
+struct Referenced {
+    roles: Vec<String>,
+    secret_ids: Vec<String>,
+    /// `(region of the ARN, or None for the task's; name)`.
+    parameters: Vec<(Option<String>, String)>,
+}
+
+/// Each task definition, rendered as `describe-task-definition` output, and what it references.
+async fn fetch_task_definitions(
+    ecs: &aws_sdk_ecs::Client,
+    task_definitions: &[String],
+    referenced: &mut Referenced,
+    snapshot: &mut Snapshot,
+) -> Result<(), LiveError> {
+    let Referenced {
+        roles,
+        secret_ids,
+        parameters,
+    } = referenced;
     for (i, name) in task_definitions.iter().enumerate() {
         let out = ecs
             .describe_task_definition()
@@ -452,17 +498,30 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
             pretty(&json!({"taskDefinition": render_task_definition(td), "tags": []})),
         );
     }
-    secret_ids.sort();
-    secret_ids.dedup();
-    parameters.sort();
-    parameters.dedup();
+    Ok(())
+}
 
+/// The roles, secrets, parameters and keys referenced, and the KMS aliases when a policy names
+/// one. What cannot be read becomes a note.
+async fn fetch_account(
+    config: &aws_config::SdkConfig,
+    target: &LiveTarget,
+    referenced: Referenced,
+    snapshot: &mut Snapshot,
+) {
+    let iam = aws_sdk_iam::Client::new(config);
+    let secrets = aws_sdk_secretsmanager::Client::new(config);
+    let Referenced {
+        roles,
+        secret_ids,
+        parameters,
+    } = referenced;
     // Roles, secrets and parameters do not depend on one another: fetch them at the same time.
-    let kms = aws_sdk_kms::Client::new(&config);
+    let kms = aws_sdk_kms::Client::new(config);
     let (account, secrets_read, parameters_read) = tokio::join!(
         fetch_roles(&iam, roles),
         fetch_secrets(&secrets, secret_ids),
-        fetch_parameters(&config, parameters),
+        fetch_parameters(config, parameters),
     );
     let (role_details, policies, notes) = account;
     snapshot.notes.extend(notes);
@@ -480,7 +539,7 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         // IAM and the key policy speak of the key ARN: resolve an alias or key id. An AWS
         // managed key needs no grant, so it is left out like the default.
         if let Some(key) = key
-            && let Some(key_arn) = resolve_key(&kms, &key, &mut keys, &mut snapshot).await
+            && let Some(key_arn) = resolve_key(&kms, &key, &mut keys, snapshot).await
             && let Value::Object(map) = &mut entry
         {
             map.insert("KmsKeyId".into(), json!(key_arn));
@@ -493,7 +552,7 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         pretty(&json!({"SecretList": listed})),
     );
     for key in &target.keys {
-        resolve_key(&kms, key, &mut keys, &mut snapshot).await;
+        resolve_key(&kms, key, &mut keys, snapshot).await;
     }
     let (found, notes) = parameters_read;
     snapshot.notes.extend(notes);
@@ -504,7 +563,7 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
             if let Some(key) = key.filter(|k| k != AWS_MANAGED_SSM_KEY)
                 && let Value::Object(map) = &mut p
             {
-                match resolve_key(&kms, &key, &mut keys, &mut snapshot).await {
+                match resolve_key(&kms, &key, &mut keys, snapshot).await {
                     Some(key_arn) => map.insert("KeyId".into(), json!(key_arn)),
                     None => map.insert("KeyId".into(), json!(AWS_MANAGED_SSM_KEY)),
                 };
@@ -541,7 +600,6 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         "account-details.json",
         account_details,
     );
-    Ok(snapshot)
 }
 
 /// The key SSM uses for a SecureString when none is chosen; it needs no grant.
