@@ -75,3 +75,65 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let param = "arn:aws:ssm:eu-west-1:123456789012:parameter/app/url";
+        let task = task_reading(param);
+        let secret_task = task_reading(SECRET);
+        Tester::new(&super::META)
+            .fail(&[
+                ("task-definition", &task),
+                (
+                    "policy",
+                    &allow(
+                        "ssm:GetParameter",
+                        "arn:aws:ssm:eu-west-1:123456789012:parameter/app/*",
+                    ),
+                ),
+            ])
+            .fail(&[
+                ("task-definition", &secret_task),
+                (
+                    "policy",
+                    &allow("secretmanager:GetSecretValue", SECRET_PATTERN),
+                ),
+            ])
+            .pass(&[
+                ("task-definition", &task),
+                (
+                    "policy",
+                    &allow(
+                        "ssm:GetParameters",
+                        "arn:aws:ssm:eu-west-1:123456789012:parameter/app/*",
+                    ),
+                ),
+            ])
+            // The action is a letter off, but the resource is another: not meant for this need.
+            .pass(&[
+                ("task-definition", &task),
+                (
+                    "policy",
+                    &allow(
+                        "ssm:GetParameter",
+                        "arn:aws:ssm:eu-west-1:123456789012:parameter/other",
+                    ),
+                ),
+            ])
+            .fix(
+                &[
+                    ("task-definition", &secret_task),
+                    (
+                        "policy",
+                        &allow("secretsmanager:GetSecretValu", SECRET_PATTERN),
+                    ),
+                ],
+                &[("policy", &allow(GET_SECRET, SECRET_PATTERN))],
+            )
+            .test();
+    }
+}

@@ -146,3 +146,42 @@ fn fix_for(
         edits: vec![Edit::replace(entry.loc, replacement)],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let task = task_reading(SECRET);
+        let docs = "arn:aws:secretsmanager:region:aws_account_id:secret:secret_name";
+        Tester::new(&super::META)
+            .fail(&[
+                ("task-definition", &task),
+                ("policy", &allow(GET_SECRET, docs)),
+            ])
+            // In a task definition too, and in a policy linted alone.
+            .fail(&[(
+                "task-definition",
+                &task_reading("arn:aws:secretsmanager:eu-west-1:<account-id>:secret:db"),
+            )])
+            .fail(&[("policy", &allow(GET_SECRET, docs))])
+            .pass(&[
+                ("task-definition", &task),
+                ("policy", &allow(GET_SECRET, SECRET_PATTERN)),
+            ])
+            // A policy variable is not a placeholder.
+            .pass(&[(
+                "policy",
+                &allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*"),
+            )])
+            .fix(
+                &[
+                    ("task-definition", &task),
+                    ("policy", &allow(GET_SECRET, docs)),
+                ],
+                &[("policy", &allow(GET_SECRET, SECRET_PATTERN))],
+            )
+            .test();
+    }
+}

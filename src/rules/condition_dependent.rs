@@ -81,3 +81,22 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let task = task_reading(SECRET);
+        let vpce = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{SECRET_PATTERN}", "Condition": {{"StringEquals": {{"aws:SourceVpce": "vpce-0a1b2c3d"}}}}}}]}}"#
+        );
+        Tester::new(&super::META)
+            .fail(&[("task-definition", &task), ("policy", &vpce)])
+            .pass(&[("task-definition", &task), ("policy", &allow(GET_SECRET, SECRET_PATTERN))])
+            // A key the request is known to carry is decided, not dependent.
+            .pass(&[("task-definition", &task), ("policy", &format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{SECRET_PATTERN}", "Condition": {{"StringEquals": {{"aws:ResourceAccount": "123456789012"}}}}}}]}}"#))])
+            .test();
+    }
+}

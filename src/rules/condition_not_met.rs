@@ -59,3 +59,21 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let task = task_reading(SECRET);
+        let other = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{SECRET_PATTERN}", "Condition": {{"StringEquals": {{"aws:ResourceAccount": "999999999999"}}}}}}]}}"#
+        );
+        Tester::new(&super::META)
+            .fail(&[("task-definition", &task), ("policy", &other)])
+            .pass(&[("task-definition", &task), ("policy", &format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{SECRET_PATTERN}", "Condition": {{"StringEquals": {{"aws:ResourceAccount": "123456789012"}}}}}}]}}"#))])
+            .pass(&[("task-definition", &task), ("policy", &allow(GET_SECRET, SECRET_PATTERN))])
+            .test();
+    }
+}

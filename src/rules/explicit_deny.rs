@@ -60,3 +60,30 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let task = task_reading(SECRET);
+        let with_deny = |actions: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+                    {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{SECRET_PATTERN}"}},
+                    {{"Effect": "Deny", "Action": {actions}, "Resource": "arn:aws:secretsmanager:*:*:secret:prod/*"}}]}}"#
+            )
+        };
+        Tester::new(&super::META)
+            .fail(&[
+                ("task-definition", &task),
+                ("policy", &with_deny(r#""secretsmanager:Get*""#)),
+            ])
+            .pass(&[
+                ("task-definition", &task),
+                ("policy", &with_deny(r#"["secretsmanager:DeleteSecret"]"#)),
+            ])
+            .test();
+    }
+}

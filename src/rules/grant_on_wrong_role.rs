@@ -52,3 +52,37 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let task = task_with_role("app-task", SECRET);
+        Tester::new(&super::META)
+            .fail(&[
+                ("task-definition", &task),
+                ("policy app-task", &allow(GET_SECRET, SECRET_PATTERN)),
+            ])
+            .pass(&[
+                ("task-definition", &task),
+                (
+                    "policy ecsTaskExecutionRole",
+                    &allow(GET_SECRET, SECRET_PATTERN),
+                ),
+            ])
+            // One role for both jobs: the grant is where it belongs.
+            .pass(&[
+                (
+                    "task-definition",
+                    &task_with_role("ecsTaskExecutionRole", SECRET),
+                ),
+                (
+                    "policy ecsTaskExecutionRole",
+                    &allow(GET_SECRET, SECRET_PATTERN),
+                ),
+            ])
+            .test();
+    }
+}

@@ -18,3 +18,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        Tester::new(&super::META)
+            .fail(&[("task-definition", r#"{"family": "app"}"#)])
+            .fail(&[("secrets", r#"{"SecretList": {"ARN": 1}}"#)])
+            .pass(&[("task-definition", &task_with(r#""essential": true"#))])
+            .test();
+    }
+}

@@ -19,3 +19,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        Tester::new(&super::META)
+            .fail(&[("policy", r#"{"Version": "2012-10-17", "Statement": [],}"#)])
+            .fail(&[("task-definition", "{\"family\": \"app\", // a comment\n}")])
+            .pass(&[("policy", &allow(GET_SECRET, SECRET_PATTERN))])
+            .test();
+    }
+}

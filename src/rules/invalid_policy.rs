@@ -19,3 +19,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        Tester::new(&super::META)
+            .fail(&[(
+                "policy",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*"}]}"#,
+            )])
+            .fail(&[("policy", &policy("Permit", GET_SECRET, SECRET_PATTERN))])
+            .pass(&[("policy", &allow(GET_SECRET, SECRET_PATTERN))])
+            .test();
+    }
+}

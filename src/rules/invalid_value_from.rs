@@ -54,3 +54,18 @@ fn words(issue: &ReferenceIssue) -> Option<(String, Option<&'static str>)> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        Tester::new(&super::META)
+            .fail(&[("task-definition", &task_reading(&format!("{SECRET}:password:AWSCURRENT")))])
+            .fail(&[("task-definition", &task_with(r#""repositoryCredentials": {"credentialsParameter": "arn:aws:ssm:eu-west-1:123456789012:parameter/creds"}"#))])
+            .pass(&[("task-definition", &task_reading(&format!("{SECRET}:password:AWSCURRENT:")))])
+            .pass(&[("task-definition", &task_reading(SECRET))])
+            .test();
+    }
+}

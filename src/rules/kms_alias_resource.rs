@@ -30,3 +30,45 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let key = "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
+        let alias = "arn:aws:kms:eu-west-1:123456789012:alias/prod-secrets";
+        let task = task_reading(SECRET);
+        let secrets = format!(
+            r#"{{"SecretList": [{{"ARN": "{SECRET}", "Name": "prod/db", "KmsKeyId": "{key}"}}]}}"#
+        );
+        let grants = |decrypt: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+    {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "{SECRET_PATTERN}"}},
+    {{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "{decrypt}"}}]}}"#
+            )
+        };
+        Tester::new(&super::META)
+            .fail(&[
+                ("task-definition", &task),
+                ("policy", &grants(alias)),
+                ("secrets", &secrets),
+            ])
+            .pass(&[
+                ("task-definition", &task),
+                ("policy", &grants(key)),
+                ("secrets", &secrets),
+            ])
+            .fix(
+                &[
+                    ("task-definition", &task),
+                    ("policy", &grants(alias)),
+                    ("secrets", &secrets),
+                ],
+                &[("policy", &grants(key))],
+            )
+            .test();
+    }
+}

@@ -61,3 +61,30 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let colon = "arn:aws:kms:eu-west-1:123456789012:key:1234abcd-12ab-34cd-56ef-1234567890ab";
+        let slash = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        Tester::new(&super::META)
+            .fail(&[("policy", &allow("kms:Decrypt", colon))])
+            // The documentation's placeholder form is found too (arn-placeholder fixes it).
+            .fail(&[(
+                "policy",
+                &allow(
+                    "kms:Decrypt",
+                    "arn:aws:kms:region:aws_account_id:key:key_id",
+                ),
+            )])
+            .pass(&[("policy", &allow("kms:Decrypt", slash))])
+            .fix(
+                &[("policy", &allow("kms:Decrypt", colon))],
+                &[("policy", &allow("kms:Decrypt", slash))],
+            )
+            .test();
+    }
+}

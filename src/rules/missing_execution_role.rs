@@ -98,3 +98,31 @@ fn check_one(td: &crate::model::taskdef::TaskDefinition, out: &mut Vec<Finding>)
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let without = |fields: &str| {
+            format!(
+                r#"{{"family": "app", "containerDefinitions": [{{"name": "app", "image": "nginx:1", {fields}}}]}}"#
+            )
+        };
+        Tester::new(&super::META)
+            .fail(&[(
+                "task-definition",
+                &without(&format!(
+                    r#""secrets": [{{"name": "S", "valueFrom": "{SECRET}"}}]"#
+                )),
+            )])
+            .fail(&[(
+                "task-definition",
+                &without(r#""repositoryCredentials": {"credentialsParameter": "registry"}"#),
+            )])
+            .pass(&[("task-definition", &without(r#""essential": true"#))])
+            .pass(&[("task-definition", &task_reading(SECRET))])
+            .test();
+    }
+}

@@ -214,3 +214,45 @@ fn standalone_policy(grants: &[Grant]) -> String {
     let policy = serde_json::json!({"Version": "2012-10-17", "Statement": statements});
     serde_json::to_string_pretty(&policy).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    /// The new statement goes in after the last, in the file's own indentation.
+    const FIXED: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::uploads/*"
+    },
+    {
+      "Effect": "Allow",
+      "Action": "secretsmanager:GetSecretValue",
+      "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-??????"
+    }
+  ]
+}
+"#;
+
+    #[test]
+    fn vectors() {
+        let task = task_reading(SECRET);
+        let other = allow("s3:GetObject", "arn:aws:s3:::uploads/*");
+        Tester::new(&super::META)
+            .fail(&[("task-definition", &task), ("policy", &other)])
+            // No policy at all for the role.
+            .fail(&[("task-definition", &task)])
+            .pass(&[
+                ("task-definition", &task),
+                ("policy", &allow(GET_SECRET, SECRET_PATTERN)),
+            ])
+            .fix(
+                &[("task-definition", &task), ("policy", &other)],
+                &[("policy", FIXED)],
+            )
+            .test();
+    }
+}

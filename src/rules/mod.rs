@@ -38,6 +38,8 @@ mod value_from_in_environment;
 mod common;
 mod rule;
 mod run;
+#[cfg(test)]
+pub(crate) mod tester;
 
 pub use common::describe_need;
 use common::{
@@ -162,6 +164,23 @@ mod tests {
                     rule.meta().name
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_rule_file_ends_with_its_vectors() {
+        for rule in ALL {
+            let name = rule.meta().name;
+            let path = format!(
+                "{}/src/rules/{}.rs",
+                env!("CARGO_MANIFEST_DIR"),
+                name.replace('-', "_")
+            );
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert!(
+                text.contains("Tester::new(&super::META)"),
+                "{path} has no tester vectors"
+            );
         }
     }
 

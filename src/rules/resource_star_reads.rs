@@ -110,3 +110,27 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let task = task_reading(SECRET);
+        Tester::new(&super::META)
+            .fail(&[("policy", &allow(GET_SECRET, "*"))])
+            .fail(&[("policy", &allow("ssm:GetParameters", "*"))])
+            // Actions that take no resource are never flagged for `*`.
+            .pass(&[("policy", &allow("ecr:GetAuthorizationToken", "*"))])
+            .pass(&[("policy", &allow(GET_SECRET, SECRET_PATTERN))])
+            .fix(
+                &[
+                    ("task-definition", &task),
+                    ("policy", &allow(GET_SECRET, "*")),
+                ],
+                &[("policy", &allow(GET_SECRET, SECRET_PATTERN))],
+            )
+            .test();
+    }
+}

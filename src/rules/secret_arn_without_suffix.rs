@@ -71,3 +71,27 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        Tester::new(&super::META)
+            .fail(&[("policy", &allow(GET_SECRET, SECRET_BY_NAME))])
+            .pass(&[("policy", &allow(GET_SECRET, SECRET_PATTERN))])
+            // In a Deny the bare ARN is what stops a request by partial ARN.
+            .pass(&[("policy", &policy("Deny", GET_SECRET, SECRET_BY_NAME))])
+            // A task definition naming the secret by that partial ARN is granted as requested.
+            .pass(&[
+                ("task-definition", &task_reading(SECRET_BY_NAME)),
+                ("policy", &allow(GET_SECRET, SECRET_BY_NAME)),
+            ])
+            .fix(
+                &[("policy", &allow(GET_SECRET, SECRET_BY_NAME))],
+                &[("policy", &allow(GET_SECRET, SECRET_PATTERN))],
+            )
+            .test();
+    }
+}

@@ -111,3 +111,30 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let with_deny = |resource: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+    {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}},
+    {{"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "{resource}"}}]}}"#
+            )
+        };
+        let prefix = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db*";
+        Tester::new(&super::META)
+            .fail(&[("policy", &with_deny(SECRET_PATTERN))])
+            .fail(&[("policy", &with_deny(SECRET))])
+            .pass(&[("policy", &with_deny(prefix))])
+            .pass(&[("policy", &with_deny(SECRET_BY_NAME))])
+            .fix(
+                &[("policy", &with_deny(SECRET_PATTERN))],
+                &[("policy", &with_deny(prefix))],
+            )
+            .test();
+    }
+}

@@ -114,3 +114,39 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let task = task_reading(SECRET);
+        let secrets = listed(&[SECRET]);
+        Tester::new(&super::META)
+            .fail(&[
+                ("task-definition", &task),
+                ("policy", &allow(GET_SECRET, SECRET_BY_NAME)),
+                ("secrets", &secrets),
+            ])
+            .pass(&[
+                ("task-definition", &task),
+                ("policy", &allow(GET_SECRET, SECRET_PATTERN)),
+                ("secrets", &secrets),
+            ])
+            // Without the listing the entry is not known to be a display name.
+            .pass(&[
+                ("task-definition", &task),
+                ("policy", &allow(GET_SECRET, SECRET)),
+            ])
+            .fix(
+                &[
+                    ("task-definition", &task),
+                    ("policy", &allow(GET_SECRET, SECRET_BY_NAME)),
+                    ("secrets", &secrets),
+                ],
+                &[("policy", &allow(GET_SECRET, SECRET_PATTERN))],
+            )
+            .test();
+    }
+}

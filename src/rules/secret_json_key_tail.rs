@@ -18,3 +18,25 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let task = task_reading(
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::",
+        );
+        Tester::new(&super::META)
+            .fail(&[("task-definition", &task), ("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::"))])
+            .pass(&[("task-definition", &task), ("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"))])
+            // Without a task definition nothing says which resource the entry was meant for.
+            .pass(&[("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::"))])
+            .fix(
+                &[("task-definition", &task), ("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::"))],
+                &[("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"))],
+            )
+            .test();
+    }
+}

@@ -33,3 +33,37 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let full = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:svc-backup-Xy12Ab";
+        let partial = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:svc-backup";
+        let secrets = r#"{"SecretList": [{"ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:svc-backup-Xy12Ab", "Name": "svc-backup"}]}"#;
+        Tester::new(&super::META)
+            .fail(&[
+                ("task-definition", &task_reading(partial)),
+                ("secrets", secrets),
+            ])
+            .pass(&[
+                ("task-definition", &task_reading(full)),
+                ("secrets", secrets),
+            ])
+            // A partial ARN of a name that does not end like a suffix is no ambiguity.
+            .pass(&[
+                ("task-definition", &task_reading(SECRET_BY_NAME)),
+                ("secrets", &listed(&[SECRET])),
+            ])
+            .fix(
+                &[
+                    ("task-definition", &task_reading(partial)),
+                    ("secrets", secrets),
+                ],
+                &[("task-definition", &task_reading(full))],
+            )
+            .test();
+    }
+}

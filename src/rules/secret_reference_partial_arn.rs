@@ -106,3 +106,40 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let secrets = listed(&[SECRET]);
+        let granted = allow(GET_SECRET, SECRET_PATTERN);
+        Tester::new(&super::META)
+            .fail(&[
+                ("task-definition", &task_reading(SECRET_BY_NAME)),
+                ("policy", &granted),
+                ("secrets", &secrets),
+            ])
+            .pass(&[
+                ("task-definition", &task_reading(SECRET)),
+                ("policy", &granted),
+                ("secrets", &secrets),
+            ])
+            // Granted as requested: nothing to change.
+            .pass(&[
+                ("task-definition", &task_reading(SECRET_BY_NAME)),
+                ("policy", &allow(GET_SECRET, SECRET_BY_NAME)),
+                ("secrets", &secrets),
+            ])
+            .fix(
+                &[
+                    ("task-definition", &task_reading(SECRET_BY_NAME)),
+                    ("policy", &granted),
+                    ("secrets", &secrets),
+                ],
+                &[("task-definition", &task_reading(SECRET))],
+            )
+            .test();
+    }
+}

@@ -124,3 +124,29 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let broad = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-*";
+        Tester::new(&super::META)
+            .fail(&[("policy", &allow(GET_SECRET, broad))])
+            .pass(&[("policy", &allow(GET_SECRET, SECRET_PATTERN))])
+            // A prefix of many secrets is a choice, not a slip.
+            .pass(&[(
+                "policy",
+                &allow(
+                    GET_SECRET,
+                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/*",
+                ),
+            )])
+            .fix(
+                &[("policy", &allow(GET_SECRET, broad))],
+                &[("policy", &allow(GET_SECRET, SECRET_PATTERN))],
+            )
+            .test();
+    }
+}

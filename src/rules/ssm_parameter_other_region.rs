@@ -31,3 +31,43 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let described = |value_from: &str| {
+            format!(
+                r#"{{"taskDefinition": {{"taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/app:3", "family": "app",
+  "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+  "containerDefinitions": [{{"name": "app", "image": "nginx:1", "secrets": [{{"name": "U", "valueFrom": "{value_from}"}}]}}]}}}}"#
+            )
+        };
+        let elsewhere = "arn:aws:ssm:us-east-1:123456789012:parameter/app/url";
+        let listing = r#"{"Parameters": [{"Name": "/app/url", "Type": "String", "ARN": "arn:aws:ssm:us-east-1:123456789012:parameter/app/url"}]}"#;
+        let here = r#"{"Parameters": [{"Name": "/app/url", "Type": "String", "ARN": "arn:aws:ssm:eu-west-1:123456789012:parameter/app/url"}]}"#;
+        Tester::new(&super::META)
+            .fail(&[
+                ("task-definition", &described("/app/url")),
+                ("parameters", listing),
+            ])
+            .pass(&[
+                ("task-definition", &described("/app/url")),
+                ("parameters", here),
+            ])
+            .pass(&[
+                ("task-definition", &described(elsewhere)),
+                ("parameters", listing),
+            ])
+            .fix(
+                &[
+                    ("task-definition", &described("/app/url")),
+                    ("parameters", listing),
+                ],
+                &[("task-definition", &described(elsewhere))],
+            )
+            .test();
+    }
+}

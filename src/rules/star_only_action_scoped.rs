@@ -34,3 +34,27 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let repository = "arn:aws:ecr:eu-west-1:123456789012:repository/app";
+        Tester::new(&super::META)
+            .fail(&[("policy", &allow("ecr:GetAuthorizationToken", repository))])
+            .fail(&[(
+                "policy",
+                &allow("secretsmanager:ListSecrets", SECRET_PATTERN),
+            )])
+            .pass(&[("policy", &allow("ecr:GetAuthorizationToken", "*"))])
+            .pass(&[("policy", &allow("ecr:BatchGetImage", repository))])
+            // A Deny scoped to resources is not a grant that fails.
+            .pass(&[(
+                "policy",
+                &policy("Deny", "ecr:GetAuthorizationToken", repository),
+            )])
+            .test();
+    }
+}

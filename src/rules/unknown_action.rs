@@ -85,3 +85,31 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        Tester::new(&super::META)
+            .fail(&[(
+                "policy",
+                &allow("secretsmanager:GetSecretVal", SECRET_PATTERN),
+            )])
+            .fail(&[(
+                "policy",
+                &allow("secretmanager:GetSecretValue", SECRET_PATTERN),
+            )])
+            .pass(&[("policy", &allow(GET_SECRET, SECRET_PATTERN))])
+            .pass(&[("policy", &allow("secretsmanager:Get*", SECRET_PATTERN))])
+            .fix(
+                &[(
+                    "policy",
+                    &allow("secretsmanager:GetSecretVal", SECRET_PATTERN),
+                )],
+                &[("policy", &allow(GET_SECRET, SECRET_PATTERN))],
+            )
+            .test();
+    }
+}

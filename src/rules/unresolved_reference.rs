@@ -72,3 +72,27 @@ fn words(issue: &ReferenceIssue) -> Option<(String, &'static str)> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        let by_name =
+            task_with(r#""repositoryCredentials": {"credentialsParameter": "registry-creds"}"#);
+        Tester::new(&super::META)
+            .fail(&[("task-definition", &by_name)])
+            // A managed policy that account details leave out.
+            .fail(&[
+                ("task-definition", &task_with(r#""essential": true"#)),
+                ("account-details", r#"{"RoleDetailList": [{"RoleName": "ecsTaskExecutionRole", "Arn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+                    "RolePolicyList": [], "AttachedManagedPolicies": [{"PolicyName": "gone", "PolicyArn": "arn:aws:iam::123456789012:policy/gone"}]}], "Policies": []}"#),
+            ])
+            .pass(&[
+                ("task-definition", &by_name),
+                ("secrets", r#"{"SecretList": [{"ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry-creds-AbCdEf", "Name": "registry-creds"}]}"#),
+            ])
+            .test();
+    }
+}

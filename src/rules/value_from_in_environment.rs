@@ -30,3 +30,25 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::*;
+
+    #[test]
+    fn vectors() {
+        Tester::new(&super::META)
+            .fail(&[(
+                "task-definition",
+                &task_with(&format!(
+                    r#""environment": [{{"name": "DB", "valueFrom": "{SECRET}"}}]"#
+                )),
+            )])
+            .pass(&[(
+                "task-definition",
+                &task_with(r#""environment": [{"name": "MODE", "value": "prod"}]"#),
+            )])
+            .pass(&[("task-definition", &task_reading(SECRET))])
+            .test();
+    }
+}
