@@ -1,18 +1,11 @@
 //! End to end: the binary on the bundled fixtures, every exit code and both formats.
 
+mod support;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-
-fn ecslint() -> Command {
-    let mut cmd = Command::cargo_bin("ecslint").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd.env_remove("NO_COLOR")
-        .env_remove("COLUMNS")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION");
-    cmd
-}
+use support::{ecslint, json_of, read, rules_of};
 
 /// `check` on a fixture folder with its usual file names.
 fn check_fixture(dir: &str, extra: &[&str]) -> Command {
@@ -31,26 +24,6 @@ fn check_fixture(dir: &str, extra: &[&str]) -> Command {
     }
     cmd.args(extra);
     cmd
-}
-
-fn json_of(cmd: &mut Command) -> (i32, Value) {
-    let out = cmd.args(["--format", "json"]).output().unwrap();
-    let value: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-    (out.status.code().unwrap(), value)
-}
-
-fn rules_of(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn read(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
 }
 
 #[test]
@@ -714,8 +687,7 @@ fn fail_on_and_ecslint_toml_decide_what_fails_the_run() {
     let root = env!("CARGO_MANIFEST_DIR");
     let fixture = |name: &str| format!("{root}/fixtures/condition/{name}");
     let run = |dir: &Path, extra: &[&str]| {
-        let out = Command::cargo_bin("ecslint")
-            .unwrap()
+        let out = support::ecslint()
             .current_dir(dir)
             .env_remove("AWS_REGION")
             .env_remove("AWS_DEFAULT_REGION")
@@ -855,8 +827,7 @@ fn seed_copy() -> tempfile::TempDir {
 }
 
 fn in_dir(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("ecslint")
-        .unwrap()
+    support::ecslint()
         .current_dir(dir)
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
@@ -912,8 +883,7 @@ fn unsafe_fixes_wait_for_the_flag() {
     let dir = seed_copy();
     // Without the task definition the key is referenced by nothing: its fix is unsafe.
     let run = |extra: &[&str]| {
-        Command::cargo_bin("ecslint")
-            .unwrap()
+        support::ecslint()
             .current_dir(dir.path())
             .args(["lint", "execution-role-policy.json"])
             .args(extra)
@@ -941,8 +911,7 @@ fn account_details_are_not_written_but_the_corrected_document_is_printed() {
     )
     .unwrap();
     let run = |extra: &[&str]| {
-        Command::cargo_bin("ecslint")
-            .unwrap()
+        support::ecslint()
             .current_dir(dir.path())
             .args([
                 "check",

@@ -1,6 +1,7 @@
 //! `ecslint diagnose` on real-format messages.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 
 const SEED: &str = "Asm fetching secret from the service for ARN: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/8f2a6c is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU status code: 400, request id: 1f2e3d4c";
@@ -14,28 +15,10 @@ const FIXED: [&str; 4] = [
 ];
 
 fn diagnose(message: &str, args: &[&str]) -> (i32, Value, String) {
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("diagnose")
-        .arg(message)
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap(), value, stderr)
+    support::run_json("diagnose", &[&[message], args].concat())
 }
 
-fn rules(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect()
-}
+use support::rules_of as rules;
 
 fn text(v: &Value) -> String {
     v["explanation"]
@@ -99,9 +82,7 @@ fn redacted_accounts_and_a_wrapped_arn_in_a_pasted_log() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ci.log");
     std::fs::write(&file, log).unwrap();
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::ecslint()
         .args(["diagnose", "--message-file"])
         .arg(&file)
         .args([
@@ -125,8 +106,7 @@ fn redacted_accounts_and_a_wrapped_arn_in_a_pasted_log() {
 
 #[test]
 fn stdin_works_and_nonsense_is_exit_2() {
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
+    let out = support::ecslint()
         .args(["diagnose", "-", "--format", "json"])
         .write_stdin(SEED)
         .output()

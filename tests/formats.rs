@@ -1,13 +1,12 @@
 //! The CI formats on the seed scenario: SARIF, GitLab Code Quality, GitHub annotations, Markdown.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 use std::path::Path;
 
 fn seed(format: &str, extra: &[&str]) -> String {
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::ecslint()
         .args([
             "check",
             "--task-definition",
@@ -81,8 +80,7 @@ fn gitlab_fingerprints_survive_edits_elsewhere_in_the_file() {
         std::fs::read_to_string(root.join("fixtures/seed/execution-role-policy.json")).unwrap();
     let moved = dir.path().join("execution-role-policy.json");
     std::fs::write(&moved, format!("\n\n{policy}")).unwrap();
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
+    let out = support::ecslint()
         .current_dir(root)
         .args([
             "check",
@@ -107,8 +105,7 @@ fn gitlab_fingerprints_survive_edits_elsewhere_in_the_file() {
             .map(|i| i["fingerprint"].as_str().unwrap().to_string())
             .collect()
     };
-    let again = Command::cargo_bin("ecslint")
-        .unwrap()
+    let again = support::ecslint()
         .current_dir(root)
         .args([
             "check",
@@ -126,8 +123,7 @@ fn gitlab_fingerprints_survive_edits_elsewhere_in_the_file() {
     let again: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(fingerprints(&after), fingerprints(&again));
     std::fs::write(&moved, &policy).unwrap();
-    let unmoved = Command::cargo_bin("ecslint")
-        .unwrap()
+    let unmoved = support::ecslint()
         .current_dir(root)
         .args([
             "check",
@@ -185,8 +181,7 @@ fn markdown_and_annotations_cannot_be_steered_by_hostile_names() {
     let policy = dir.path().join("p.json");
     std::fs::write(&policy, hostile).unwrap();
     let run = |format: &str| {
-        let out = Command::cargo_bin("ecslint")
-            .unwrap()
+        let out = support::ecslint()
             .current_dir(root)
             .args([
                 "check",

@@ -1,7 +1,8 @@
 //! Hostile input: whatever the bytes, the tool answers with a located error and a documented exit
 //! code, never a panic, and never lets a file steer the terminal.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 use std::path::Path;
 
@@ -14,8 +15,7 @@ fn check_policy_bytes(bytes: &[u8]) -> (i32, Value, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("policy.json");
     std::fs::write(&policy, bytes).unwrap();
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
+    let out = support::ecslint()
         .args([
             "check",
             "--format",
@@ -148,8 +148,7 @@ fn terminal_escapes_in_inputs_never_reach_the_terminal() {
         "{\"Statement\": [{\"Sid\": \"\u{1b}]0;pwned\u{7}\u{1b}[2J\", \"Effect\": \"Deny\u{1b}[31m\", \"Action\": \"*\", \"Resource\": \"arn:aws:s3:::\u{202e}x\"}]}",
     )
     .unwrap();
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
+    let out = support::ecslint()
         .args([
             "check",
             "--color",
@@ -176,8 +175,7 @@ fn a_file_over_the_size_limit_is_refused_with_exit_2() {
     let file = std::fs::File::create(&big).unwrap();
     // Sparse: no disk is written.
     file.set_len(65 * 1024 * 1024).unwrap();
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
+    let out = support::ecslint()
         .args(["check", "--task-definition", TASK, "--policy"])
         .arg(&big)
         .output()
@@ -222,8 +220,7 @@ fn every_account_file_flag_answers_hostile_bytes_with_a_located_finding() {
         ] {
             let path = dir.path().join(format!("{}-{name}.json", &flag[2..]));
             std::fs::write(&path, bytes).unwrap();
-            let out = Command::cargo_bin("ecslint")
-                .unwrap()
+            let out = support::ecslint()
                 .args(["check", "--format", "json", "--task-definition", TASK, flag])
                 .arg(&path)
                 .output()

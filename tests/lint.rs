@@ -1,19 +1,12 @@
 //! `ecslint lint`: the document rules over policy files, without a task definition.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 
 fn lint(args: &[&str]) -> (i32, Value) {
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("lint")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap(), value)
+    let (code, value, _) = support::run_json("lint", args);
+    (code, value)
 }
 
 fn rules(report: &Value) -> Vec<(String, String)> {
@@ -96,18 +89,13 @@ fn with_secrets_the_display_name_is_named_with_its_real_arn() {
 #[test]
 fn nothing_to_lint_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
+    let out = support::ecslint()
         .arg("lint")
         .arg(dir.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
-        .arg("lint")
-        .output()
-        .unwrap();
+    let out = support::ecslint().arg("lint").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -171,8 +159,7 @@ fn a_link_loop_in_a_folder_does_not_hang() {
     )
     .unwrap();
     std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
+    let out = support::ecslint()
         .arg("lint")
         .arg(dir.path())
         .output()
@@ -197,8 +184,7 @@ fn ecslint_passes_its_own_check_on_the_read_only_policy_it_publishes() {
 #[test]
 fn the_published_read_only_policy_allows_every_live_call_and_no_value_read() {
     let simulate = |action: &str, resource: &str| {
-        Command::cargo_bin("ecslint")
-            .unwrap()
+        support::ecslint()
             .args(["simulate", "--principal", "ecslint-reader"])
             .args(["--policy", "examples/ecslint-read-only-policy.json"])
             .args(["--action", action, "--resource", resource])

@@ -1,5 +1,7 @@
 //! Edge cases of the check, written inline: each runs the library on temporary files.
 
+mod support;
+
 use ecslint::load::{Input, InputKind};
 use ecslint::model::source::SourceMap;
 
@@ -13,28 +15,28 @@ struct Run {
 
 fn run(task: &str, policies: &[&str], secrets: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: String, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_string_lossy().into_owned()
-    };
-    let mut inputs = vec![Input::file(
+    let named =
+        |prefix: &str, i: usize, kind, text| (format!("{prefix}{i}.json"), kind, None, text);
+    let files: Vec<(String, InputKind, Option<&str>, &str)> = std::iter::once((
+        "task.json".to_string(),
         InputKind::TaskDefinition,
-        write("task.json".into(), task),
-    )];
-    for (i, p) in policies.iter().enumerate() {
-        inputs.push(Input::file(
-            InputKind::Policy,
-            write(format!("policy{i}.json"), p),
-        ));
-    }
-    for (i, s) in secrets.iter().enumerate() {
-        inputs.push(Input::file(
-            InputKind::Secrets,
-            write(format!("secrets{i}.json"), s),
-        ));
-    }
-    let checked = ecslint::check(&inputs, &Default::default()).unwrap();
+        None,
+        task,
+    ))
+    .chain(
+        policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| named("policy", i, InputKind::Policy, *p)),
+    )
+    .chain(
+        secrets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| named("secrets", i, InputKind::Secrets, *s)),
+    )
+    .collect();
+    let checked = support::check_files(dir.path(), &files);
     Run {
         rules: checked.findings.iter().map(|f| f.rule).collect(),
         checked: checked.needs_checked,

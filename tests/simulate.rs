@@ -1,6 +1,7 @@
 //! `ecslint simulate` end to end: decisions, deciding statements, near misses, exit codes.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 
 const SEED_SECRET: &str =
@@ -9,22 +10,7 @@ const GET: &str = "secretsmanager:GetSecretValue";
 const API_ROLE: &str = "arn:aws:iam::111111111111:role/service-role/api-execution";
 
 fn simulate(args: &[&str]) -> (i32, Value) {
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("simulate")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap(), value)
+    support::json_of(support::ecslint().arg("simulate").args(args))
 }
 
 fn account(resource: &str, extra: &[&str]) -> (i32, Value) {
@@ -292,9 +278,7 @@ fn usage_errors_exit_2() {
             "x",
         ],
     ] {
-        let out = Command::cargo_bin("ecslint")
-            .unwrap()
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        let out = support::ecslint()
             .arg("simulate")
             .args(&args)
             .output()
@@ -306,9 +290,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn human_output_shows_the_decision_and_the_statement_in_its_file() {
-    let out = Command::cargo_bin("ecslint")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::ecslint()
         .args([
             "simulate",
             "--principal",

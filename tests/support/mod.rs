@@ -1,0 +1,77 @@
+//! What the end-to-end tests share: the binary in a clean environment, its JSON answer, the rules
+//! a report names, and the library's check on files written for a test.
+#![allow(dead_code)] // each test crate uses a part
+
+use assert_cmd::Command;
+use ecslint::load::{Input, InputKind};
+use serde_json::Value;
+use std::path::Path;
+
+/// The binary, run from the project's root, without the caller's colour, width or region.
+pub fn ecslint() -> Command {
+    let mut cmd = Command::cargo_bin("ecslint").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION");
+    cmd
+}
+
+/// `ecslint COMMAND ARGS… --format json`: the exit code, the JSON (`Null` when stdout is not
+/// JSON) and stderr.
+pub fn run_json(command: &str, args: &[&str]) -> (i32, Value, String) {
+    let out = ecslint()
+        .arg(command)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap(), value, stderr)
+}
+
+/// A prepared command with `--format json`: its exit code and JSON, which it must print.
+pub fn json_of(cmd: &mut Command) -> (i32, Value) {
+    let out = cmd.args(["--format", "json"]).output().unwrap();
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), value)
+}
+
+/// The rule of each finding, in order.
+pub fn rules_of(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A file of the project.
+pub fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+/// Writes `files` (`(file name, kind, owner, text)`) into `dir` and checks them with the library.
+pub fn check_files(
+    dir: &Path,
+    files: &[(String, InputKind, Option<&str>, &str)],
+) -> ecslint::Checked {
+    let mut inputs = Vec::new();
+    for (name, kind, owner, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let mut input = Input::file(*kind, path.to_string_lossy().into_owned());
+        input.owner = owner.map(str::to_string);
+        inputs.push(input);
+    }
+    ecslint::check(&inputs, &Default::default()).unwrap()
+}
