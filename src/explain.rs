@@ -74,45 +74,6 @@ impl EntryDefect {
         EntryDefect::KmsAlias,
         EntryDefect::StarOnlyScoped,
     ];
-
-    /// What is wrong with an entry meant to grant `resource`, as a clause after "its Resource".
-    pub fn describe(&self, resource: &str) -> String {
-        let r = Arn::parse(resource);
-        let field = |f: fn(&Arn) -> &str| r.as_ref().map(f).unwrap_or_default().to_string();
-        match self {
-            EntryDefect::DisplayName => {
-                format!("names the secret by its display name; its ARN is `{resource}`")
-            }
-            EntryDefect::Placeholder => "still holds placeholder text".to_string(),
-            EntryDefect::KmsKeyColon => {
-                "writes the key ARN with `key:` where AWS writes `key/`".to_string()
-            }
-            EntryDefect::JsonKeyTail => format!(
-                "carries the `:json-key:version-stage:version-id` tail of a `valueFrom`; the secret's ARN is `{resource}`"
-            ),
-            EntryDefect::WrongRegion => format!(
-                "names another region; the resource is in `{}`",
-                field(|a| &a.region)
-            ),
-            EntryDefect::WrongAccount => format!(
-                "names another account; the resource is in `{}`",
-                field(|a| &a.account)
-            ),
-            EntryDefect::WrongPartition => format!(
-                "names another partition; the resource is in `{}`",
-                field(|a| &a.partition)
-            ),
-            EntryDefect::CaseMismatch => format!(
-                "differs from `{resource}` only in letter case, and ARNs match case-sensitively"
-            ),
-            EntryDefect::KmsAlias => format!(
-                "names a KMS alias, which covers only alias operations; `kms:Decrypt` is evaluated on the key `{resource}`"
-            ),
-            EntryDefect::StarOnlyScoped => {
-                "names a resource for an action that takes none: it applies only to `\"Resource\": \"*\"`".to_string()
-            }
-        }
-    }
 }
 
 /// The entry as it was meant, for the defects that a single field explains.

@@ -358,7 +358,7 @@ impl Simulation {
                     return (
                         format!(
                             "would allow it, but its Resource {}",
-                            defect.describe(&self.request.resource)
+                            rules::defect_clause(defect, &self.request.resource)
                         ),
                         Some(entry.loc),
                     );

@@ -9,10 +9,16 @@ crate::declare_rule!(ArnCaseMismatch {
     decides: [Decides::Entry(EntryDefect::CaseMismatch)],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    format!("differs from `{resource}` only in letter case, and ARNs match case-sensitively")
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     field_defect_findings(
         &META,
         EntryDefect::CaseMismatch,
+        clause,
         "actions match case-insensitively, but ARNs match case-sensitively: this entry matches nothing the task uses, so the call is denied and the task stops",
         cx,
         out,

@@ -17,6 +17,12 @@ crate::declare_rule!(ArnPlaceholder {
     ],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    let _ = resource;
+    "still holds placeholder text".to_string()
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (entry_ref, facts) in &cx.defects.entries {
         let entry = cx.entry(*entry_ref);

@@ -9,10 +9,19 @@ crate::declare_rule!(ArnWrongAccount {
     decides: [Decides::Entry(EntryDefect::WrongAccount)],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    let account = crate::arn::Arn::parse(resource)
+        .map(|a| a.account)
+        .unwrap_or_default();
+    format!("names another account; the resource is in `{account}`")
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     field_defect_findings(
         &META,
         EntryDefect::WrongAccount,
+        clause,
         "IAM compares every field of the ARN; an entry in another account matches nothing the task uses, so the call is denied and the task stops",
         cx,
         out,

@@ -9,10 +9,19 @@ crate::declare_rule!(ArnWrongPartition {
     decides: [Decides::Entry(EntryDefect::WrongPartition)],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    let partition = crate::arn::Arn::parse(resource)
+        .map(|a| a.partition)
+        .unwrap_or_default();
+    format!("names another partition; the resource is in `{partition}`")
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     field_defect_findings(
         &META,
         EntryDefect::WrongPartition,
+        clause,
         "IAM compares every field of the ARN; an entry in another partition matches nothing the task uses, so the call is denied and the task stops",
         cx,
         out,

@@ -9,10 +9,19 @@ crate::declare_rule!(ArnWrongRegion {
     decides: [Decides::Entry(EntryDefect::WrongRegion)],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    let region = crate::arn::Arn::parse(resource)
+        .map(|a| a.region)
+        .unwrap_or_default();
+    format!("names another region; the resource is in `{region}`")
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     field_defect_findings(
         &META,
         EntryDefect::WrongRegion,
+        clause,
         "IAM compares every field of the ARN; an entry in another region matches nothing the task uses, so the call is denied and the task stops",
         cx,
         out,

@@ -28,6 +28,7 @@ pub(super) fn problem_findings(
 pub(super) fn field_defect_findings(
     meta: &RuleMeta,
     defect: crate::explain::EntryDefect,
+    clause: fn(&str) -> String,
     note: &str,
     cx: &Context<'_>,
     out: &mut Vec<Finding>,
@@ -35,6 +36,7 @@ pub(super) fn field_defect_findings(
     entry_defect_findings(
         meta,
         defect,
+        clause,
         note,
         &|_, _| crate::fix::Applicability::Safe,
         cx,
@@ -47,6 +49,7 @@ pub(super) fn field_defect_findings(
 pub(super) fn entry_defect_findings(
     meta: &RuleMeta,
     defect: crate::explain::EntryDefect,
+    clause: fn(&str) -> String,
     note: &str,
     exact: &dyn Fn(&str, &str) -> crate::fix::Applicability,
     cx: &Context<'_>,
@@ -82,7 +85,7 @@ pub(super) fn entry_defect_findings(
                 entry.loc,
                 format!(
                     "`Resource` {}, so it does not grant {}",
-                    defect.describe(resource),
+                    clause(resource),
                     describe_need(need)
                 ),
             )

@@ -10,6 +10,13 @@ crate::declare_rule!(KmsAliasResource {
     decides: [Decides::Entry(EntryDefect::KmsAlias)],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    format!(
+        "names a KMS alias, which covers only alias operations; `kms:Decrypt` is evaluated on the key `{resource}`"
+    )
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     // Safe only when `list-aliases` (`--kms-aliases`, or live) shows the alias points at the
     // very key the task needs; otherwise nothing proves it, and the fix is a suggestion.
@@ -23,6 +30,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     entry_defect_findings(
         &META,
         EntryDefect::KmsAlias,
+        clause,
         "an alias ARN in `Resource` covers only alias operations; to scope a key by alias, \
          use the `kms:ResourceAliases` condition key instead",
         &proven,

@@ -15,6 +15,12 @@ crate::declare_rule!(KmsKeyArnColon {
     ],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    let _ = resource;
+    "writes the key ARN with `key:` where AWS writes `key/`".to_string()
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (at, facts) in &cx.defects.entries {
         let entry = cx.entry(*at);

@@ -86,6 +86,24 @@ pub static ALL: &[&dyn Rule] = &[
     &unresolved_reference::UnresolvedReference,
 ];
 
+/// What is wrong with an entry meant for `resource`, in the words of the rule that owns the
+/// defect, as a clause after "its `Resource`" (simulate's near misses say it too).
+pub fn defect_clause(defect: crate::explain::EntryDefect, resource: &str) -> String {
+    use crate::explain::EntryDefect as D;
+    match defect {
+        D::DisplayName => secret_display_name::clause(resource),
+        D::Placeholder => arn_placeholder::clause(resource),
+        D::KmsKeyColon => kms_key_arn_colon::clause(resource),
+        D::JsonKeyTail => secret_json_key_tail::clause(resource),
+        D::WrongRegion => arn_wrong_region::clause(resource),
+        D::WrongAccount => arn_wrong_account::clause(resource),
+        D::WrongPartition => arn_wrong_partition::clause(resource),
+        D::CaseMismatch => arn_case_mismatch::clause(resource),
+        D::KmsAlias => kms_alias_resource::clause(resource),
+        D::StarOnlyScoped => star_only_action_scoped::clause(resource),
+    }
+}
+
 /// Looks a rule up by name.
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
     ALL.iter().map(|r| r.meta()).find(|m| m.name == name)

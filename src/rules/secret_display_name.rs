@@ -13,6 +13,11 @@ crate::declare_rule!(SecretDisplayName {
     decides: [Decides::Entry(EntryDefect::DisplayName)],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    format!("names the secret by its display name; its ARN is `{resource}`")
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut seen = Vec::new();
     for assessment in cx.assessments {

@@ -9,10 +9,18 @@ crate::declare_rule!(SecretJsonKeyTail {
     decides: [Decides::Entry(EntryDefect::JsonKeyTail)],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    format!(
+        "carries the `:json-key:version-stage:version-id` tail of a `valueFrom`; the secret's ARN is `{resource}`"
+    )
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     field_defect_findings(
         &META,
         EntryDefect::JsonKeyTail,
+        clause,
         "ECS strips the tail before it calls Secrets Manager, and IAM evaluates the secret's ARN alone; the entry with the tail matches nothing, so the call is denied and the task stops",
         cx,
         out,

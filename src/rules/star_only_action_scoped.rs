@@ -13,6 +13,13 @@ crate::declare_rule!(StarOnlyActionScoped {
     ],
 });
 
+/// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
+pub(super) fn clause(resource: &str) -> String {
+    let _ = resource;
+    "names a resource for an action that takes none: it applies only to `\"Resource\": \"*\"`"
+        .to_string()
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for defect in &cx.defects.star_only_scoped {
         let statement = cx.statement(defect.policy, defect.statement);
