@@ -207,43 +207,7 @@ fn finish_check(
             },
         );
         if fixing.diff || fixing.print_corrected {
-            let mut out = String::new();
-            for (id, text) in &plan.files {
-                let source = checked.sources.get(*id);
-                if checked.writable.contains(id) && fixing.diff {
-                    out.push_str(&crate::fix::unified_diff(&source.name, &source.text, text));
-                } else if checked.writable.contains(id) {
-                    out.push_str(&format!("== {} ==\n{text}", source.name));
-                    if !text.ends_with('\n') {
-                        out.push('\n');
-                    }
-                } else {
-                    // A document inside another file (or fetched live): each changed policy on
-                    // its own, corrected or as a diff.
-                    out.push_str(&crate::fix::corrected::documents(
-                        &checked.sources,
-                        &checked.documents,
-                        &findings,
-                        &plan,
-                        *id,
-                        fixing.diff,
-                    ));
-                }
-            }
-            // A live --fix changed nothing yet: the account is as wrong as it was.
-            let threshold = args.policy.threshold(config);
-            let unfixed = args.fixing.fix && findings.iter().any(|f| f.severity >= threshold);
-            let code = if (fixing.diff && !plan.files.is_empty()) || unfixed {
-                EXIT_FINDINGS
-            } else {
-                EXIT_CLEAN
-            };
-            stderr.push_str(&skipped_note(&findings, &plan));
-            return (
-                code,
-                report::terminal_safe(&out),
-                report::terminal_safe(&stderr),
-            );
+            return show_fixes(&checked, &findings, &plan, fixing, args, config, stderr);
         }
         for (id, text) in &plan.files {
             let path = checked.sources.get(*id).name.clone();
@@ -267,6 +231,56 @@ fn finish_check(
     }
     let (code, stdout) = render_checked(checked, config, &args.policy, &args.output);
     (code, stdout, report::terminal_safe(&stderr))
+}
+
+/// `--diff` and `--print-corrected` (and a live `--fix`): the fixes shown, not written. Files
+/// as a diff or whole; documents that are no files of their own each on their own.
+fn show_fixes(
+    checked: &Checked,
+    findings: &[Finding],
+    plan: &crate::fix::Plan,
+    fixing: crate::cli::FixArgs,
+    args: &CheckArgs,
+    config: &crate::config::Config,
+    mut stderr: String,
+) -> Outcome {
+    let mut out = String::new();
+    for (id, text) in &plan.files {
+        let source = checked.sources.get(*id);
+        if checked.writable.contains(id) && fixing.diff {
+            out.push_str(&crate::fix::unified_diff(&source.name, &source.text, text));
+        } else if checked.writable.contains(id) {
+            out.push_str(&format!("== {} ==\n{text}", source.name));
+            if !text.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            // A document inside another file (or fetched live): each changed policy on
+            // its own, corrected or as a diff.
+            out.push_str(&crate::fix::corrected::documents(
+                &checked.sources,
+                &checked.documents,
+                findings,
+                plan,
+                *id,
+                fixing.diff,
+            ));
+        }
+    }
+    // A live --fix changed nothing yet: the account is as wrong as it was.
+    let threshold = args.policy.threshold(config);
+    let unfixed = args.fixing.fix && findings.iter().any(|f| f.severity >= threshold);
+    let code = if (fixing.diff && !plan.files.is_empty()) || unfixed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    };
+    stderr.push_str(&skipped_note(findings, plan));
+    (
+        code,
+        report::terminal_safe(&out),
+        report::terminal_safe(&stderr),
+    )
 }
 
 /// One line per fix that was not applied, and why.

@@ -14,46 +14,10 @@ const MAX_MESSAGE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// `ecslint diagnose`.
 pub fn run(args: DiagnoseArgs) -> Outcome {
-    use std::io::Read;
-    let (text, name) = match (&args.message, &args.message_file) {
-        (Some(m), None) if m == "-" => {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin()
-                .take(MAX_MESSAGE_BYTES)
-                .read_to_end(&mut bytes)
-            {
-                return usage_error(&format!("cannot read the message from standard input: {e}"));
-            }
-            (
-                String::from_utf8_lossy(&bytes).into_owned(),
-                "<stdin>".to_string(),
-            )
-        }
-        (Some(m), None) => (m.clone(), "<message>".to_string()),
-        (None, Some(path)) => {
-            let mut bytes = Vec::new();
-            let read = std::fs::File::open(path)
-                .and_then(|f| f.take(MAX_MESSAGE_BYTES).read_to_end(&mut bytes));
-            if let Err(e) = read {
-                return usage_error(&format!(
-                    "cannot read {path}: {}",
-                    e.to_string().to_lowercase()
-                ));
-            }
-            (String::from_utf8_lossy(&bytes).into_owned(), path.clone())
-        }
-        (None, None)
-            if args.live.aws && (args.stopped_task.is_some() || !args.live.services.is_empty()) =>
-        {
-            (String::new(), String::new())
-        }
-        _ => {
-            return usage_error(
-                "give the message as an argument, `-` for standard input, or --message-file FILE (or --aws with --stopped-task CLUSTER/TASK_ID or --service CLUSTER/SERVICE)",
-            );
-        }
+    let (mut text, mut name) = match message(&args) {
+        Ok(m) => m,
+        Err(outcome) => return outcome,
     };
-    let (mut text, mut name) = (text, name);
     let task_definitions = args
         .task_definitions
         .iter()
@@ -64,59 +28,18 @@ pub fn run(args: DiagnoseArgs) -> Outcome {
     // A service without a message: each distinct recent failure, diagnosed in turn.
     let mut subjects: Vec<FailureSource> = Vec::new();
     if args.live.aws {
-        // Fetch the role named in the message, the secret it names, and any task definitions;
-        // for a stopped task, the task (its reasons are the message) and the task definition it ran.
-        // Without a message, `--service` means: why do its tasks stop, what do its events say?
-        let from_task = args.stopped_task.is_some() || text.is_empty();
-        let (roles, secrets) = match from_task {
-            true => (Vec::new(), Vec::new()),
-            false => match crate::denial::parse(&text) {
-                Some(denial) => super::live_subjects(&denial),
-                None => {
-                    return usage_error(&super::DiagnoseError::NotUnderstood.to_string());
-                }
-            },
+        let live = match from_aws(&args, &text) {
+            Ok(live) => live,
+            Err(outcome) => return outcome,
         };
-        let stopped: Vec<String> = args.stopped_task.iter().cloned().collect();
-        let of_services = from_task && stopped.is_empty();
-        let request = LiveRequest {
-            task_definitions: args.task_definitions.clone(),
-            roles,
-            secrets,
-            stopped_tasks: stopped,
-            stopped_of_services: if of_services {
-                args.live.services.clone()
-            } else {
-                Vec::new()
-            },
-            keys: Vec::new(),
-        };
-        let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
-            Ok(s) => s,
-            Err(e) => return usage_error(&e),
-        };
-        if of_services {
-            subjects = service_subjects(&snapshot);
-        } else if from_task {
-            let Some(task) = snapshot.stopped.first() else {
-                return usage_error("no stopped task to diagnose");
-            };
-            let label = args
-                .stopped_task
-                .clone()
-                .unwrap_or_else(|| task.task.clone());
-            if task.reasons.is_empty() {
-                return usage_error(&format!(
-                    "task {label} stopped without giving a reason: nothing to diagnose"
-                ));
-            }
-            text = task.reasons.clone();
-            name = format!("ecs://stopped-task/{}", short_task(&label));
+        if let Some((task_text, task_name)) = live.stopped {
+            (text, name) = (task_text, task_name);
         }
+        subjects = live.subjects;
         // The task definitions named were fetched: their names are no files.
         inputs.retain(|i| i.kind != InputKind::TaskDefinition);
-        notes = snapshot.stderr_notes();
-        inputs.extend(snapshot.inputs());
+        notes = live.snapshot.stderr_notes();
+        inputs.extend(live.snapshot.inputs());
     }
     if !subjects.is_empty() {
         return diagnose_each(&subjects, &inputs, &args, notes);
@@ -141,6 +64,123 @@ pub fn run(args: DiagnoseArgs) -> Outcome {
         }),
     };
     (code, stdout, report::terminal_safe(&notes))
+}
+
+/// The message and its source name: an argument, standard input or a file; empty when it is to
+/// come from AWS.
+fn message(args: &DiagnoseArgs) -> Result<(String, String), Outcome> {
+    use std::io::Read;
+    let message = match (&args.message, &args.message_file) {
+        (Some(m), None) if m == "-" => {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin()
+                .take(MAX_MESSAGE_BYTES)
+                .read_to_end(&mut bytes)
+            {
+                return Err(usage_error(&format!(
+                    "cannot read the message from standard input: {e}"
+                )));
+            }
+            (
+                String::from_utf8_lossy(&bytes).into_owned(),
+                "<stdin>".to_string(),
+            )
+        }
+        (Some(m), None) => (m.clone(), "<message>".to_string()),
+        (None, Some(path)) => {
+            let mut bytes = Vec::new();
+            let read = std::fs::File::open(path)
+                .and_then(|f| f.take(MAX_MESSAGE_BYTES).read_to_end(&mut bytes));
+            if let Err(e) = read {
+                return Err(usage_error(&format!(
+                    "cannot read {path}: {}",
+                    e.to_string().to_lowercase()
+                )));
+            }
+            (String::from_utf8_lossy(&bytes).into_owned(), path.clone())
+        }
+        (None, None)
+            if args.live.aws && (args.stopped_task.is_some() || !args.live.services.is_empty()) =>
+        {
+            (String::new(), String::new())
+        }
+        _ => {
+            return Err(usage_error(
+                "give the message as an argument, `-` for standard input, or --message-file FILE (or --aws with --stopped-task CLUSTER/TASK_ID or --service CLUSTER/SERVICE)",
+            ));
+        }
+    };
+    Ok(message)
+}
+
+/// What a live diagnose fetched.
+struct Live {
+    snapshot: Snapshot,
+    /// A stopped task's reasons, and the name to show them by, when they are the message.
+    stopped: Option<(String, String)>,
+    /// A service's distinct recent failures, each to diagnose.
+    subjects: Vec<FailureSource>,
+}
+
+/// Fetches the role named in the message, the secret it names, and any task definitions; for a
+/// stopped task, the task (its reasons are the message) and the task definition it ran. Without a
+/// message, `--service` means: why do its tasks stop, what do its events say?
+fn from_aws(args: &DiagnoseArgs, text: &str) -> Result<Live, Outcome> {
+    let from_task = args.stopped_task.is_some() || text.is_empty();
+    let (roles, secrets) = match from_task {
+        true => (Vec::new(), Vec::new()),
+        false => match crate::denial::parse(text) {
+            Some(denial) => super::live_subjects(&denial),
+            None => {
+                return Err(usage_error(
+                    &super::DiagnoseError::NotUnderstood.to_string(),
+                ));
+            }
+        },
+    };
+    let stopped: Vec<String> = args.stopped_task.iter().cloned().collect();
+    let of_services = from_task && stopped.is_empty();
+    let request = LiveRequest {
+        task_definitions: args.task_definitions.clone(),
+        roles,
+        secrets,
+        stopped_tasks: stopped,
+        stopped_of_services: if of_services {
+            args.live.services.clone()
+        } else {
+            Vec::new()
+        },
+        keys: Vec::new(),
+    };
+    let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return Err(usage_error(&e)),
+    };
+    let mut live = Live {
+        stopped: None,
+        subjects: Vec::new(),
+        snapshot: Snapshot::default(),
+    };
+    if of_services {
+        live.subjects = service_subjects(&snapshot);
+    } else if from_task {
+        let Some(task) = snapshot.stopped.first() else {
+            return Err(usage_error("no stopped task to diagnose"));
+        };
+        let label = args
+            .stopped_task
+            .clone()
+            .unwrap_or_else(|| task.task.clone());
+        if task.reasons.is_empty() {
+            return Err(usage_error(&format!(
+                "task {label} stopped without giving a reason: nothing to diagnose"
+            )));
+        }
+        let name = format!("ecs://stopped-task/{}", short_task(&label));
+        live.stopped = Some((task.reasons.clone(), name));
+    }
+    live.snapshot = snapshot;
+    Ok(live)
 }
 
 /// A task ARN's resource is `task/CLUSTER/ID`: named as CLUSTER/ID, like the flag takes it.
