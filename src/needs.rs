@@ -507,6 +507,96 @@ fn efs_volume(td: &TaskDefinition, volume: &EfsVolume, context: &TaskContext, ou
 const SECRETS_MANAGER_REFERENCE: &str = "/aws/reference/secretsmanager/";
 const AWS_MANAGED_SSM_KEY: &str = "alias/aws/ssm";
 
+/// A parameter named without its ARN: read in the task's own region (its ARN and name), or
+/// `None` when the task's region or account is unknown (a problem then says so). A listing that
+/// finds it only in another region is a problem too.
+fn bare_parameter(
+    value: &Spanned<String>,
+    inventory: &Inventory,
+    context: &TaskContext,
+    out: &mut Needs,
+) -> Option<(String, String)> {
+    let (Some(region), Some(account)) = (&context.region, &context.account) else {
+        out.problems.push(ReferenceProblem::new(
+            value.loc,
+            ReferenceIssue::PlaceUnknown {
+                what: Placed::Parameter,
+                name: value.value.clone(),
+            },
+        ));
+        return None;
+    };
+    // A leading slash is not doubled: `/a/b` is `parameter/a/b`.
+    let path = value.value.trim_start_matches('/');
+    let elsewhere = inventory.parameters.iter().find_map(|p| {
+        let arn = Arn::parse(p.arn.as_ref()?)?;
+        (p.name.trim_start_matches('/') == path && &arn.region != region)
+            .then(|| p.arn.clone())
+            .flatten()
+    });
+    let here = inventory.parameters.iter().any(|p| {
+        p.name.trim_start_matches('/') == path
+            && p.arn
+                .as_deref()
+                .and_then(Arn::parse)
+                .is_none_or(|a| &a.region == region)
+    });
+    if let (Some(full), false) = (elsewhere, here) {
+        out.problems.push(ReferenceProblem {
+            corrected: Some(full.clone()),
+            ..ReferenceProblem::new(
+                value.loc,
+                ReferenceIssue::ParameterInOtherRegion {
+                    name: value.value.clone(),
+                    region: region.clone(),
+                    full,
+                },
+            )
+        });
+    }
+    let arn = Arn::new(
+        &context.partition,
+        "ssm",
+        region,
+        account,
+        &format!("parameter/{path}"),
+    );
+    Some((arn.to_string(), format!("/{path}")))
+}
+
+/// A SecureString parameter encrypted with a customer managed key: `kms:Decrypt` on that key.
+fn parameter_key_need(
+    index: usize,
+    arn: &str,
+    origin: Origin,
+    inventory: &Inventory,
+    out: &mut Needs,
+) {
+    let meta = &inventory.parameters[index];
+    if meta.kind.as_deref() != Some("SecureString") {
+        return;
+    }
+    let Some(key) = &meta.key_id else { return };
+    if key.value == AWS_MANAGED_SSM_KEY || key.value.ends_with(&format!(":{AWS_MANAGED_SSM_KEY}")) {
+        return;
+    }
+    let Some(param_arn) = Arn::parse(arn) else {
+        return;
+    };
+    match customer_managed_key_arn(&key.value, &param_arn, inventory) {
+        KeyRef::Key(key_arn) => add_need(
+            out,
+            RoleKind::Execution,
+            request("kms:Decrypt", &key_arn),
+            Subject::ParameterKey { parameter: index },
+            origin,
+            key_arn.clone(),
+        ),
+        KeyRef::AwsManaged => {}
+        KeyRef::Alias => alias_unresolved(key, out),
+    }
+}
+
 /// An SSM parameter, by full ARN or by name in the task's own region. The ECS agent reads it with
 /// `ssm:GetParameters` (plural); `/aws/reference/secretsmanager/NAME` also reads that secret.
 fn ssm_parameter(
@@ -525,54 +615,10 @@ fn ssm_parameter(
                 .to_string();
             (arn.to_string(), name)
         }
-        None => {
-            let (Some(region), Some(account)) = (&context.region, &context.account) else {
-                out.problems.push(ReferenceProblem::new(
-                    value.loc,
-                    ReferenceIssue::PlaceUnknown {
-                        what: Placed::Parameter,
-                        name: value.value.clone(),
-                    },
-                ));
-                return;
-            };
-            // A leading slash is not doubled: `/a/b` is `parameter/a/b`.
-            let path = value.value.trim_start_matches('/');
-            let elsewhere = inventory.parameters.iter().find_map(|p| {
-                let arn = Arn::parse(p.arn.as_ref()?)?;
-                (p.name.trim_start_matches('/') == path && &arn.region != region)
-                    .then(|| p.arn.clone())
-                    .flatten()
-            });
-            let here = inventory.parameters.iter().any(|p| {
-                p.name.trim_start_matches('/') == path
-                    && p.arn
-                        .as_deref()
-                        .and_then(Arn::parse)
-                        .is_none_or(|a| &a.region == region)
-            });
-            if let (Some(full), false) = (elsewhere, here) {
-                out.problems.push(ReferenceProblem {
-                    corrected: Some(full.clone()),
-                    ..ReferenceProblem::new(
-                        value.loc,
-                        ReferenceIssue::ParameterInOtherRegion {
-                            name: value.value.clone(),
-                            region: region.clone(),
-                            full,
-                        },
-                    )
-                });
-            }
-            let arn = Arn::new(
-                &context.partition,
-                "ssm",
-                region,
-                account,
-                &format!("parameter/{path}"),
-            );
-            (arn.to_string(), format!("/{path}"))
-        }
+        None => match bare_parameter(value, inventory, context, out) {
+            Some(found) => found,
+            None => return,
+        },
     };
     let parameter = inventory
         .parameter_by_name(&name)
@@ -607,29 +653,8 @@ fn ssm_parameter(
             None => unresolved(value.loc, secret_name, out),
         }
     }
-    let Some(index) = parameter else { return };
-    let meta = &inventory.parameters[index];
-    if meta.kind.as_deref() != Some("SecureString") {
-        return;
-    }
-    let Some(key) = &meta.key_id else { return };
-    if key.value == AWS_MANAGED_SSM_KEY || key.value.ends_with(&format!(":{AWS_MANAGED_SSM_KEY}")) {
-        return;
-    }
-    let Some(param_arn) = Arn::parse(&arn) else {
-        return;
-    };
-    match customer_managed_key_arn(&key.value, &param_arn, inventory) {
-        KeyRef::Key(key_arn) => add_need(
-            out,
-            RoleKind::Execution,
-            request("kms:Decrypt", &key_arn),
-            Subject::ParameterKey { parameter: index },
-            origin,
-            key_arn.clone(),
-        ),
-        KeyRef::AwsManaged => {}
-        KeyRef::Alias => alias_unresolved(key, out),
+    if let Some(index) = parameter {
+        parameter_key_need(index, &arn, origin, inventory, out);
     }
 }
 

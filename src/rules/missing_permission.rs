@@ -79,31 +79,7 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
             _ => None,
         };
         if let Some(policy) = key_policy {
-            let principal = need.role_arn.as_deref().unwrap_or("ROLE_ARN");
-            let mut finding = Finding::new(
-                &META,
-                origin.loc,
-                format!(
-                    "the key policy of `{}` neither allows the {role} `{}` nor lets IAM policies grant it, so the role's own policies do not count",
-                    need.request.resource, need.request.action
-                ),
-            )
-            .label(format!("{} needs this", origin.what))
-            .note("a KMS key policy gates its key: it must allow the role itself, or allow the account (`arn:aws:iam::ACCOUNT:root`) so that IAM policies can grant use of the key")
-            .help(format!(
-                "add a statement like this to the key policy:\n{}",
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "Effect": "Allow",
-                    "Principal": {"AWS": principal},
-                    "Action": need.request.action,
-                    "Resource": "*"
-                }))
-                .unwrap_or_default()
-            ));
-            if let Some(policy) = policy {
-                finding = finding.related(policy.document.loc, "the key policy");
-            }
-            out.push(finding);
+            out.push(key_policy_finding(need, origin, policy));
             continue;
         }
         let message = if policies.is_empty() {
@@ -185,6 +161,40 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+}
+
+/// The key's own policy shuts IAM out: the fix belongs in the key policy, which is shown.
+fn key_policy_finding(
+    need: &Need,
+    origin: &crate::needs::Origin,
+    policy: Option<&crate::model::inventory::AttachedPolicy>,
+) -> Finding {
+    let role = need.role.describe();
+    let principal = need.role_arn.as_deref().unwrap_or("ROLE_ARN");
+    let mut finding = Finding::new(
+        &META,
+        origin.loc,
+        format!(
+            "the key policy of `{}` neither allows the {role} `{}` nor lets IAM policies grant it, so the role's own policies do not count",
+            need.request.resource, need.request.action
+        ),
+    )
+    .label(format!("{} needs this", origin.what))
+    .note("a KMS key policy gates its key: it must allow the role itself, or allow the account (`arn:aws:iam::ACCOUNT:root`) so that IAM policies can grant use of the key")
+    .help(format!(
+        "add a statement like this to the key policy:\n{}",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "Effect": "Allow",
+            "Principal": {"AWS": principal},
+            "Action": need.request.action,
+            "Resource": "*"
+        }))
+        .unwrap_or_default()
+    ));
+    if let Some(policy) = policy {
+        finding = finding.related(policy.document.loc, "the key policy");
+    }
+    finding
 }
 
 /// A complete policy granting `grants`, for when there is no policy file to edit.
