@@ -571,97 +571,104 @@ impl Loader {
             .map(|p| p.iter().collect())
             .unwrap_or_default();
         for role in roles {
-            let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_string);
-            let (Some(name), Some(arn)) = (text(role, "RoleName"), text(role, "Arn")) else {
-                self.problem(
-                    ProblemKind::InvalidInput,
-                    loc(role.span),
-                    "this role has no `RoleName` and `Arn` strings".to_string(),
-                );
-                continue;
-            };
-            let tags = role
-                .get("Tags")
-                .and_then(Node::as_array)
-                .map(|tags| {
-                    tags.iter()
-                        .filter_map(|t| Some((text(t, "Key")?, text(t, "Value")?)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            self.out.inventory.roles.push(RoleInfo {
-                name: name.clone(),
-                arn,
-                tags,
-                loc: loc(role.span),
-            });
-            if let Some(trust) = role.get("AssumeRolePolicyDocument") {
-                self.add_document(
-                    id,
-                    path,
-                    &format!("role/{name}/trust"),
-                    trust,
-                    Attachment::Trust(name.clone()),
-                    PolicyType::ResourceBased,
-                    format!("trust policy of {name}"),
-                );
-            }
-            let attachment = Attachment::Role(name.clone());
-            for inline in role
-                .get("RolePolicyList")
-                .and_then(Node::as_array)
-                .unwrap_or_default()
-            {
-                let policy_name = text(inline, "PolicyName").unwrap_or_else(|| path.to_string());
-                match inline.get("PolicyDocument") {
-                    Some(doc) => {
-                        self.add_document(
-                            id,
-                            path,
-                            &format!("role/{name}/inline/{policy_name}"),
-                            doc,
-                            attachment.clone(),
-                            PolicyType::Identity,
-                            policy_name.clone(),
-                        );
-                    }
-                    None => self.problem(
-                        ProblemKind::InvalidInput,
-                        loc(inline.span),
-                        "this inline policy has no `PolicyDocument`".to_string(),
-                    ),
-                }
-            }
-            let mut attached: Vec<(String, Loc, PolicyType)> = role
-                .get("AttachedManagedPolicies")
-                .and_then(Node::as_array)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|p| {
-                    let arn = p.get("PolicyArn")?;
-                    Some((
-                        arn.as_str()?.to_string(),
-                        loc(arn.span),
-                        PolicyType::Identity,
-                    ))
-                })
-                .collect();
-            if let Some(b) = role
-                .get("PermissionsBoundary")
-                .and_then(|b| b.get("PermissionsBoundaryArn"))
-                && let Some(arn) = b.as_str()
-            {
-                attached.push((
-                    arn.to_string(),
-                    loc(b.span),
-                    PolicyType::PermissionsBoundary,
-                ));
-            }
-            for (policy_arn, at, kind) in attached {
-                self.attach_managed(id, path, &managed, &policy_arn, at, &attachment, kind);
-            }
+            self.load_role(id, path, role, &managed);
         }
         Ok(())
+    }
+
+    /// One role of account details: its tags, trust policy, inline policies, managed policies
+    /// and permissions boundary.
+    fn load_role(&mut self, id: SourceId, path: &str, role: &Node, managed: &[&Node]) {
+        let loc = |span: Span| Loc::new(id, span);
+        let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_string);
+        let (Some(name), Some(arn)) = (text(role, "RoleName"), text(role, "Arn")) else {
+            self.problem(
+                ProblemKind::InvalidInput,
+                loc(role.span),
+                "this role has no `RoleName` and `Arn` strings".to_string(),
+            );
+            return;
+        };
+        let tags = role
+            .get("Tags")
+            .and_then(Node::as_array)
+            .map(|tags| {
+                tags.iter()
+                    .filter_map(|t| Some((text(t, "Key")?, text(t, "Value")?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.out.inventory.roles.push(RoleInfo {
+            name: name.clone(),
+            arn,
+            tags,
+            loc: loc(role.span),
+        });
+        if let Some(trust) = role.get("AssumeRolePolicyDocument") {
+            self.add_document(
+                id,
+                path,
+                &format!("role/{name}/trust"),
+                trust,
+                Attachment::Trust(name.clone()),
+                PolicyType::ResourceBased,
+                format!("trust policy of {name}"),
+            );
+        }
+        let attachment = Attachment::Role(name.clone());
+        for inline in role
+            .get("RolePolicyList")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+        {
+            let policy_name = text(inline, "PolicyName").unwrap_or_else(|| path.to_string());
+            match inline.get("PolicyDocument") {
+                Some(doc) => {
+                    self.add_document(
+                        id,
+                        path,
+                        &format!("role/{name}/inline/{policy_name}"),
+                        doc,
+                        attachment.clone(),
+                        PolicyType::Identity,
+                        policy_name.clone(),
+                    );
+                }
+                None => self.problem(
+                    ProblemKind::InvalidInput,
+                    loc(inline.span),
+                    "this inline policy has no `PolicyDocument`".to_string(),
+                ),
+            }
+        }
+        let mut attached: Vec<(String, Loc, PolicyType)> = role
+            .get("AttachedManagedPolicies")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| {
+                let arn = p.get("PolicyArn")?;
+                Some((
+                    arn.as_str()?.to_string(),
+                    loc(arn.span),
+                    PolicyType::Identity,
+                ))
+            })
+            .collect();
+        if let Some(b) = role
+            .get("PermissionsBoundary")
+            .and_then(|b| b.get("PermissionsBoundaryArn"))
+            && let Some(arn) = b.as_str()
+        {
+            attached.push((
+                arn.to_string(),
+                loc(b.span),
+                PolicyType::PermissionsBoundary,
+            ));
+        }
+        for (policy_arn, at, kind) in attached {
+            self.attach_managed(id, path, managed, &policy_arn, at, &attachment, kind);
+        }
     }
 
     /// Finds a managed policy's default version in account details and attaches it.

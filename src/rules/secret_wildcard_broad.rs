@@ -47,82 +47,90 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 if base.is_empty() || base.ends_with('/') || base.contains(['*', '?']) {
                     continue;
                 }
-                let exact = Arn {
-                    resource: crate::arn::secret_name_pattern(&format!("secret:{base}")),
-                    ..arn.clone()
-                }
-                .to_string();
-                // Task definitions that name the secret by partial ARN are granted only by a
-                // wildcard like this one (IAM evaluates the ARN as requested): narrowing it
-                // alone would stop them, so the fix also names the full ARN there, where the
-                // listing tells it.
-                let partial: Vec<&crate::needs::Need> = cx
-                    .needs
-                    .needs
-                    .iter()
-                    .filter(|n| {
-                        matches!(
-                            n.subject,
-                            crate::needs::Subject::Secret {
-                                by_partial: true,
-                                ..
-                            }
-                        ) && crate::iam::pattern::resource_matches(
-                            &entry.value,
-                            &n.request.resource,
-                        ) && !crate::iam::pattern::resource_matches(&exact, &n.request.resource)
-                    })
-                    .collect();
-                let rewrites = super::full_reference_edits(cx, partial.iter().copied());
-                let help = match partial.first() {
-                    Some(need) => format!(
-                        "{} names the secret by partial ARN `{}`, which `{exact}` would not match: reference it by its full ARN there as well as writing `{exact}`",
-                        need.origins
-                            .first()
-                            .map_or("the task definition", |o| o.what.as_str()),
-                        need.request.resource
-                    ),
-                    None => format!(
-                        "write `{exact}`: each `?` matches one character, exactly the random suffix of `{base}`"
-                    ),
-                };
-                let fix = rewrites.map(|rewrites| Fix {
-                    // Narrowing may remove access someone relies on.
-                    applicability: Applicability::Unsafe,
-                    message: if partial.is_empty() {
-                        format!("replace with `{exact}`")
-                    } else {
-                        format!(
-                            "replace with `{exact}`, and name the secret by its full ARN where a task definition names it without its suffix"
-                        )
-                    },
-                    edits: std::iter::once(Edit::replace(
-                        entry.loc,
-                        crate::json::quote(&exact),
-                    ))
-                    .chain(rewrites)
-                    .collect(),
-                });
-                out.push(
-                    Finding::new(
-                        &META,
-                        entry.loc,
-                        format!(
-                            "`{}` matches every secret whose name starts with `{}`, not only `{base}`",
-                            entry.value,
-                            if name.ends_with('-') { format!("{base}-") } else { base.to_string() }
-                        ),
-                    )
-                    .label("broader than one secret")
-                    .note(format!(
-                        "`{base}-*` also matches `{base}-staging-AbCdEf`, a different secret; `{base}*` matches `{base}2`. A Deny written this way has the mirror problem."
-                    ))
-                    .help(help)
-                    .fix(fix),
-                );
+                out.push(finding(cx, entry, &arn, name, base));
             }
         }
     }
+}
+
+/// The finding for an entry `…:secret:NAME*` (`name` is what precedes the star, `base` the name
+/// without a trailing `-`), with the narrowing fix where every reference can follow it.
+fn finding(
+    cx: &Context<'_>,
+    entry: &crate::model::source::Spanned<String>,
+    arn: &Arn,
+    name: &str,
+    base: &str,
+) -> Finding {
+    let exact = Arn {
+        resource: crate::arn::secret_name_pattern(&format!("secret:{base}")),
+        ..arn.clone()
+    }
+    .to_string();
+    // Task definitions that name the secret by partial ARN are granted only by a
+    // wildcard like this one (IAM evaluates the ARN as requested): narrowing it
+    // alone would stop them, so the fix also names the full ARN there, where the
+    // listing tells it.
+    let partial: Vec<&crate::needs::Need> = cx
+        .needs
+        .needs
+        .iter()
+        .filter(|n| {
+            matches!(
+                n.subject,
+                crate::needs::Subject::Secret {
+                    by_partial: true,
+                    ..
+                }
+            ) && crate::iam::pattern::resource_matches(&entry.value, &n.request.resource)
+                && !crate::iam::pattern::resource_matches(&exact, &n.request.resource)
+        })
+        .collect();
+    let rewrites = super::full_reference_edits(cx, partial.iter().copied());
+    let help = match partial.first() {
+        Some(need) => format!(
+            "{} names the secret by partial ARN `{}`, which `{exact}` would not match: reference it by its full ARN there as well as writing `{exact}`",
+            need.origins
+                .first()
+                .map_or("the task definition", |o| o.what.as_str()),
+            need.request.resource
+        ),
+        None => format!(
+            "write `{exact}`: each `?` matches one character, exactly the random suffix of `{base}`"
+        ),
+    };
+    let fix = rewrites.map(|rewrites| Fix {
+        // Narrowing may remove access someone relies on.
+        applicability: Applicability::Unsafe,
+        message: if partial.is_empty() {
+            format!("replace with `{exact}`")
+        } else {
+            format!(
+                "replace with `{exact}`, and name the secret by its full ARN where a task definition names it without its suffix"
+            )
+        },
+        edits: std::iter::once(Edit::replace(
+            entry.loc,
+            crate::json::quote(&exact),
+        ))
+        .chain(rewrites)
+        .collect(),
+    });
+    Finding::new(
+            &META,
+            entry.loc,
+            format!(
+                "`{}` matches every secret whose name starts with `{}`, not only `{base}`",
+                entry.value,
+                if name.ends_with('-') { format!("{base}-") } else { base.to_string() }
+            ),
+        )
+        .label("broader than one secret")
+        .note(format!(
+            "`{base}-*` also matches `{base}-staging-AbCdEf`, a different secret; `{base}*` matches `{base}2`. A Deny written this way has the mirror problem."
+        ))
+        .help(help)
+        .fix(fix)
 }
 
 #[cfg(test)]
