@@ -164,27 +164,40 @@ fn fetching(line: &str) -> Option<&'static str> {
     }
 }
 
-fn understand(line: &str) -> Option<(Failure, Option<(usize, usize)>)> {
-    if let Some(c) = ACCESS_DENIED.captures(line) {
-        let resource = c.name("resource").map(|m| {
-            let t = trim_token(m.as_str());
-            (t.to_string(), (m.start(), m.start() + t.len()))
-        });
-        let rest = c.name("rest").map_or("", |m| m.as_str());
-        let (resource, at) = match resource {
-            Some((r, at)) => (r, Some(at)),
-            None => ("*".to_string(), None),
-        };
-        return Some((
-            Failure::AccessDenied {
-                principal: trim_token(&c["principal"]).to_string(),
-                action: c["action"].to_string(),
-                resource,
-                reason: reason(rest),
-            },
-            at,
-        ));
-    }
+/// What one line reports, and where the resource it names is: an AccessDenied, or a failure
+/// ECS or its agent reports.
+type Understood = (Failure, Option<(usize, usize)>);
+
+fn understand(line: &str) -> Option<Understood> {
+    access_denied(line).or_else(|| other_failure(line))
+}
+
+/// `User: PRINCIPAL is not authorized to perform: ACTION on resource: ARN …`.
+fn access_denied(line: &str) -> Option<Understood> {
+    let c = ACCESS_DENIED.captures(line)?;
+    let resource = c.name("resource").map(|m| {
+        let t = trim_token(m.as_str());
+        (t.to_string(), (m.start(), m.start() + t.len()))
+    });
+    let rest = c.name("rest").map_or("", |m| m.as_str());
+    let (resource, at) = match resource {
+        Some((r, at)) => (r, Some(at)),
+        None => ("*".to_string(), None),
+    };
+    Some((
+        Failure::AccessDenied {
+            principal: trim_token(&c["principal"]).to_string(),
+            action: c["action"].to_string(),
+            resource,
+            reason: reason(rest),
+        },
+        at,
+    ))
+}
+
+/// The failures that are not an AccessDenied: KMS, a secret or parameter not found, a missing
+/// JSON key, the network, a log group, an image, a role ECS cannot assume.
+fn other_failure(line: &str) -> Option<Understood> {
     let lower = line.to_ascii_lowercase();
     let secret = || {
         FETCH_SECRET.captures(line).map(|c| {
