@@ -1,6 +1,6 @@
 //! `check`: what the task definitions need, whether their roles grant it, and why not.
 
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, LiveRequest, Outcome, fetch, usage_error};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Outcome, usage_error};
 use crate::cli::{CheckArgs, OutputArgs, PolicyArgs};
 use crate::load::{Input, InputKind, LoadError};
 use crate::model::{inventory, source};
@@ -298,13 +298,13 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
             "--aws needs --task-definition FAMILY[:REVISION]|ARN or --service CLUSTER/SERVICE",
         );
     }
-    let request = LiveRequest {
-        task_definitions: args.task_definitions.clone(),
-        ..Default::default()
-    };
-    let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
+    let snapshot = match super::fetch_task_definitions(
+        &args.live,
+        &args.task_definitions,
+        args.region.as_deref(),
+    ) {
         Ok(s) => s,
-        Err(e) => return usage_error(&e),
+        Err(outcome) => return outcome,
     };
     let inputs = [args.account.inputs(Vec::new()), snapshot.inputs()].concat();
     let notes = snapshot.stderr_notes();

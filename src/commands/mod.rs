@@ -144,6 +144,19 @@ fn fetch(_: &LiveArgs, _: LiveRequest, _: Option<&str>) -> Result<Snapshot, Stri
     Err("this ecslint was built without the `aws` feature: live mode is not available".to_string())
 }
 
+/// Fetches what the task definitions named (and the services' current ones) lead to.
+fn fetch_task_definitions(
+    live: &LiveArgs,
+    task_definitions: &[String],
+    region: Option<&str>,
+) -> Result<Snapshot, Outcome> {
+    let request = LiveRequest {
+        task_definitions: task_definitions.to_vec(),
+        ..Default::default()
+    };
+    fetch(live, request, region).map_err(|e| usage_error(&e))
+}
+
 fn usage_error(message: &str) -> (u8, String, String) {
     // One line, whatever the cause chain looked like.
     let line = message.split_whitespace().collect::<Vec<_>>().join(" ");

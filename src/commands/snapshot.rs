@@ -1,6 +1,6 @@
 //! `snapshot`: what `check --aws` reads, written as AWS CLI output files.
 
-use super::{EXIT_CLEAN, LiveRequest, Outcome, fetch, usage_error};
+use super::{EXIT_CLEAN, Outcome, usage_error};
 use crate::cli::SnapshotArgs;
 use crate::load::snapshot::Snapshot;
 use crate::report;
@@ -10,13 +10,13 @@ pub fn run(args: SnapshotArgs) -> Outcome {
     if !args.live.aws {
         return usage_error("snapshot reads from AWS: add --aws");
     }
-    let request = LiveRequest {
-        task_definitions: args.task_definitions.clone(),
-        ..Default::default()
-    };
-    let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
+    let snapshot = match super::fetch_task_definitions(
+        &args.live,
+        &args.task_definitions,
+        args.region.as_deref(),
+    ) {
         Ok(s) => s,
-        Err(e) => return usage_error(&e),
+        Err(outcome) => return outcome,
     };
     let dir = std::path::Path::new(&args.output);
     if let Err(e) = std::fs::create_dir_all(dir) {

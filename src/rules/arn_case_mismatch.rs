@@ -32,54 +32,8 @@ mod tests {
     #[test]
     fn vectors() {
         let task = task_reading(SECRET);
-        Tester::new(&super::META)
-            .fail(&[
-                ("task-definition", &task),
-                (
-                    "policy",
-                    &allow(
-                        GET_SECRET,
-                        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:Prod/DB-AbCdEf",
-                    ),
-                ),
-            ])
-            .pass(&[
-                ("task-definition", &task),
-                (
-                    "policy",
-                    &allow(
-                        GET_SECRET,
-                        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",
-                    ),
-                ),
-            ])
-            // Without a task definition nothing says which resource the entry was meant for.
-            .pass(&[(
-                "policy",
-                &allow(
-                    GET_SECRET,
-                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:Prod/DB-AbCdEf",
-                ),
-            )])
-            .fix(
-                &[
-                    ("task-definition", &task),
-                    (
-                        "policy",
-                        &allow(
-                            GET_SECRET,
-                            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:Prod/DB-AbCdEf",
-                        ),
-                    ),
-                ],
-                &[(
-                    "policy",
-                    &allow(
-                        GET_SECRET,
-                        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",
-                    ),
-                )],
-            )
-            .test();
+        let wrong = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:Prod/DB-AbCdEf";
+        let right = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf";
+        entry_field_vectors(&super::META, &task, wrong, right).test();
     }
 }

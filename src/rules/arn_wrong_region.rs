@@ -35,54 +35,8 @@ mod tests {
     #[test]
     fn vectors() {
         let task = task_reading(SECRET);
-        Tester::new(&super::META)
-            .fail(&[
-                ("task-definition", &task),
-                (
-                    "policy",
-                    &allow(
-                        GET_SECRET,
-                        "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-??????",
-                    ),
-                ),
-            ])
-            .pass(&[
-                ("task-definition", &task),
-                (
-                    "policy",
-                    &allow(
-                        GET_SECRET,
-                        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-??????",
-                    ),
-                ),
-            ])
-            // Without a task definition nothing says which resource the entry was meant for.
-            .pass(&[(
-                "policy",
-                &allow(
-                    GET_SECRET,
-                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-??????",
-                ),
-            )])
-            .fix(
-                &[
-                    ("task-definition", &task),
-                    (
-                        "policy",
-                        &allow(
-                            GET_SECRET,
-                            "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-??????",
-                        ),
-                    ),
-                ],
-                &[(
-                    "policy",
-                    &allow(
-                        GET_SECRET,
-                        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-??????",
-                    ),
-                )],
-            )
-            .test();
+        let wrong = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-??????";
+        let right = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-??????";
+        entry_field_vectors(&super::META, &task, wrong, right).test();
     }
 }

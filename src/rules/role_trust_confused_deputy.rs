@@ -47,31 +47,20 @@ mod tests {
 
     #[test]
     fn vectors() {
-        let details = |trust: &str| {
-            format!(
-                r#"{{"RoleDetailList": [{{"RoleName": "ecsTaskExecutionRole", "Arn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
-                    "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{trust}]}},
-                    "RolePolicyList": [], "AttachedManagedPolicies": []}}], "Policies": []}}"#
-            )
-        };
         let task = task_with(r#""essential": true"#);
-        let ecs = r#"{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}"#;
-        let guarded = r#"{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}"#;
-        let ec2 = r#"{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}"#;
-
         Tester::new(&super::META)
             .fail(&[
                 ("task-definition", &task),
-                ("account-details", &details(ecs)),
+                ("account-details", &trusted_by(TRUST_ECS)),
             ])
             .pass(&[
                 ("task-definition", &task),
-                ("account-details", &details(guarded)),
+                ("account-details", &trusted_by(TRUST_ECS_GUARDED)),
             ])
             // Not trusted at all: role-trust's finding, not this one.
             .pass(&[
                 ("task-definition", &task),
-                ("account-details", &details(ec2)),
+                ("account-details", &trusted_by(TRUST_EC2)),
             ])
             .test();
     }

@@ -36,15 +36,9 @@ mod tests {
         let task = task_reading(
             "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::",
         );
-        Tester::new(&super::META)
-            .fail(&[("task-definition", &task), ("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::"))])
-            .pass(&[("task-definition", &task), ("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"))])
-            // Without a task definition nothing says which resource the entry was meant for.
-            .pass(&[("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::"))])
-            .fix(
-                &[("task-definition", &task), ("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::"))],
-                &[("policy", &allow(GET_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"))],
-            )
-            .test();
+        let wrong =
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::";
+        let right = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf";
+        entry_field_vectors(&super::META, &task, wrong, right).test();
     }
 }

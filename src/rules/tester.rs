@@ -261,6 +261,48 @@ pub fn task_with_role(task_role: &str, value_from: &str) -> String {
     )
 }
 
+/// Account details with the one role `ecsTaskExecutionRole`, trusting by this statement.
+pub fn trusted_by(statement: &str) -> String {
+    format!(
+        r#"{{"RoleDetailList": [{{"RoleName": "ecsTaskExecutionRole", "Arn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+                    "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{statement}]}},
+                    "RolePolicyList": [], "AttachedManagedPolicies": []}}], "Policies": []}}"#
+    )
+}
+
+/// Trust statements: ECS tasks without a condition, with `aws:SourceAccount`, and EC2.
+pub const TRUST_ECS: &str = r#"{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}"#;
+pub const TRUST_ECS_GUARDED: &str = r#"{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}"#;
+pub const TRUST_EC2: &str = r#"{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}"#;
+
+/// The vectors of a rule that corrects one field of an entry meant for what `task` reads: the
+/// `wrong` entry fires and is fixed to `right`, which does not; without a task definition
+/// nothing says what the entry was meant for.
+pub fn entry_field_vectors(
+    meta: &'static RuleMeta,
+    task: &str,
+    wrong: &str,
+    right: &str,
+) -> Tester {
+    Tester::new(meta)
+        .fail(&[
+            ("task-definition", task),
+            ("policy", &allow(GET_SECRET, wrong)),
+        ])
+        .pass(&[
+            ("task-definition", task),
+            ("policy", &allow(GET_SECRET, right)),
+        ])
+        .pass(&[("policy", &allow(GET_SECRET, wrong))])
+        .fix(
+            &[
+                ("task-definition", task),
+                ("policy", &allow(GET_SECRET, wrong)),
+            ],
+            &[("policy", &allow(GET_SECRET, right))],
+        )
+}
+
 /// A policy of one statement.
 pub fn policy(effect: &str, action: &str, resource: &str) -> String {
     format!(
