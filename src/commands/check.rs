@@ -80,6 +80,12 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         .iter()
         .filter(|a| a.evaluation.is_allowed())
         .count();
+    // Usually none: only a live run holds documents that are no files.
+    let fetched: foldhash::HashSet<&str> = inputs
+        .iter()
+        .filter(|i| !i.is_file())
+        .map(|i| i.name.as_str())
+        .collect();
     let mut writable: Vec<source::SourceId> = loaded
         .inventory
         .policies
@@ -88,10 +94,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         .map(|p| p.document.source)
         .chain(loaded.task_definitions.iter().map(|td| td.source))
         // Documents fetched live are not files to write.
-        .filter(|id| {
-            let name = &loaded.sources.get(*id).name;
-            !inputs.iter().any(|i| !i.is_file() && &i.name == name)
-        })
+        .filter(|id| !fetched.contains(loaded.sources.get(*id).name.as_str()))
         .collect();
     writable.sort();
     writable.dedup();
