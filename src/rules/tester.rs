@@ -36,7 +36,8 @@ struct Run {
 }
 
 fn check(files: &Files) -> Run {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    // ok: the tester runs only in tests, where a failure to set up is the test's failure.
+    let dir = tempfile::tempdir().expect("a temporary folder"); // ok: test setup
     let mut inputs = Vec::new();
     let mut paths = BTreeMap::new();
     let mut names = Vec::new();
@@ -44,7 +45,7 @@ fn check(files: &Files) -> Run {
         let path = dir
             .path()
             .join(format!("{i}-{}.json", role.replace(' ', "-")));
-        std::fs::write(&path, text).expect("a written file");
+        std::fs::write(&path, text).expect("a written file"); // ok: test setup
         let path = path.to_string_lossy().into_owned();
         let (kind, owner) = match role.split_once(' ') {
             Some((kind, owner)) => (kind, Some(owner)),
@@ -67,7 +68,7 @@ fn check(files: &Files) -> Run {
         paths.insert(path.clone(), i);
         names.push(path);
     }
-    let checked = crate::check(&inputs, &Default::default()).expect("files that can be read");
+    let checked = crate::check(&inputs, &Default::default()).expect("files that can be read"); // ok: test setup
     let style = crate::report::human::Style {
         color: false,
         width: 100,
