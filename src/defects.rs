@@ -106,14 +106,10 @@ impl Defects {
     /// What is wrong with one entry (nothing, for most).
     pub fn entry(&self, entry: EntryRef) -> Option<&EntryFacts> {
         self.entries
-            .binary_search_by(|(e, _)| order(e).cmp(&order(&entry)))
+            .binary_search_by(|(e, _)| e.cmp(&entry))
             .ok()
             .map(|i| &self.entries[i].1)
     }
-}
-
-fn order(e: &EntryRef) -> (usize, usize, usize) {
-    (e.policy, e.statement, e.entry)
 }
 
 /// The defects of one policy.

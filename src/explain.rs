@@ -28,8 +28,9 @@ use crate::model::policy::Effect;
 use crate::needs::{Need, Needs, RoleKind, Subject};
 
 /// One entry of a statement's `Resource` list: `policies[policy].statements[statement]
-/// .resource.values[entry]`, with `policy` an index into the inventory's policies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// .resource.values[entry]`, with `policy` an index into the inventory's policies. Ordered as in
+/// the documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EntryRef {
     pub policy: usize,
     pub statement: usize,
@@ -687,11 +688,7 @@ pub fn role_trust<'r>(
         if out.iter().any(|t| t.name == name) {
             continue;
         }
-        let Some(policy) = inventory
-            .policies
-            .iter()
-            .position(|p| matches!(&p.attachment, Attachment::Trust(r) if *r == name))
-        else {
+        let Some(policy) = inventory.trust_policy(&name) else {
             continue;
         };
         let trusting = trusting_statements(&inventory.policies[policy]);

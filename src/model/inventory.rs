@@ -190,11 +190,11 @@ impl Inventory {
         self.parameters.iter().position(|p| p.name == name)
     }
 
-    /// The trust policy of the role named `name`, when the inputs include it.
-    pub fn trust_policy(&self, name: &str) -> Option<&AttachedPolicy> {
+    /// The index of the trust policy of the role named `name`, when the inputs include it.
+    pub fn trust_policy(&self, name: &str) -> Option<usize> {
         self.policies
             .iter()
-            .find(|p| p.attachment == Attachment::Trust(name.to_string()))
+            .position(|p| matches!(&p.attachment, Attachment::Trust(r) if r == name))
     }
 
     pub fn role(&self, name: &str) -> Option<&RoleInfo> {

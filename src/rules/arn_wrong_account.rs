@@ -11,9 +11,7 @@ crate::declare_rule!(ArnWrongAccount {
 
 /// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
 pub(super) fn clause(resource: &str) -> String {
-    let account = crate::arn::Arn::parse(resource)
-        .map(|a| a.account)
-        .unwrap_or_default();
+    let account = super::arn_field(resource, |a| a.account);
     format!("names another account; the resource is in `{account}`")
 }
 

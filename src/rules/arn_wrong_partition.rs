@@ -11,9 +11,7 @@ crate::declare_rule!(ArnWrongPartition {
 
 /// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
 pub(super) fn clause(resource: &str) -> String {
-    let partition = crate::arn::Arn::parse(resource)
-        .map(|a| a.partition)
-        .unwrap_or_default();
+    let partition = super::arn_field(resource, |a| a.partition);
     format!("names another partition; the resource is in `{partition}`")
 }
 

@@ -11,9 +11,7 @@ crate::declare_rule!(ArnWrongRegion {
 
 /// What is wrong with an entry meant for `resource`, as a clause after "its `Resource`".
 pub(super) fn clause(resource: &str) -> String {
-    let region = crate::arn::Arn::parse(resource)
-        .map(|a| a.region)
-        .unwrap_or_default();
+    let region = super::arn_field(resource, |a| a.region);
     format!("names another region; the resource is in `{region}`")
 }
 

@@ -160,6 +160,13 @@ pub(super) fn reference_problems<'a>(
     cx.needs.problems.iter().filter(move |p| p.kind() == kind)
 }
 
+/// One field of the ARN `resource` (empty when it is no ARN), for a message that names it.
+pub(super) fn arn_field(resource: &str, field: fn(crate::arn::Arn) -> String) -> String {
+    crate::arn::Arn::parse(resource)
+        .map(field)
+        .unwrap_or_default()
+}
+
 /// How a need is described in messages: "secretsmanager:GetSecretValue on arn:…".
 pub fn describe_need(need: &Need) -> String {
     format!("`{}` on `{}`", need.request.action, need.request.resource)

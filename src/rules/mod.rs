@@ -43,7 +43,7 @@ pub(crate) mod tester;
 
 pub use common::describe_need;
 use common::{
-    entry_defect_findings, field_defect_findings, full_reference, full_reference_edits,
+    arn_field, entry_defect_findings, field_defect_findings, full_reference, full_reference_edits,
     problem_findings, reference_problems,
 };
 pub use rule::{Context, Decides, Finding, FixAvailability, Related, Rule, RuleMeta, Severity};
