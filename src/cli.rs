@@ -7,10 +7,20 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use crate::commands::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
+/// `ecslint --version`: the release, and the data the action catalog was generated from.
+static LONG_VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{}\n{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::catalog::describe_source()
+    )
+});
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ecslint",
     version,
+    long_version = LONG_VERSION.as_str(),
     about = "Find, explain and fix the IAM mistakes that stop Amazon ECS tasks from reading their secrets"
 )]
 pub struct Cli {

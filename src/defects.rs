@@ -83,7 +83,8 @@ impl DefectKind {
     ];
 }
 
-/// An action that takes no resource, granted by an Allow scoped to resources.
+/// An action whose request names no resource of its own (`*`, or a fixed ARN), granted by an
+/// Allow scoped to resources none of which matches what the request names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StarOnlyScoped {
     pub policy: usize,
@@ -92,6 +93,8 @@ pub struct StarOnlyScoped {
     pub action: usize,
     /// The action as the catalog spells it.
     pub known: &'static str,
+    /// The resource its request names (`*`, or an ARN template: `catalog::request_resource`).
+    pub request: &'static str,
 }
 
 /// Every defect of every policy in the inventory.
@@ -130,18 +133,36 @@ fn of_policy(index: usize, policy: &AttachedPolicy) -> Defects {
                 out.entries.push((at, facts));
             }
         }
-        if allow
-            && !statement.action.negated
-            && !statement.resource.negated
-            && !statement.resource.values.iter().any(|r| r.value == "*")
-        {
+        if allow && !statement.action.negated && !statement.resource.negated {
             for (a, action) in statement.action.values.iter().enumerate() {
-                if let Some(known) = crate::catalog::takes_no_resource(&action.value) {
+                let Some((known, request)) = crate::catalog::request_resource(&action.value) else {
+                    continue;
+                };
+                let grants = |st: &crate::model::policy::Statement| {
+                    st.resource
+                        .values
+                        .iter()
+                        .any(|r| crate::catalog::entry_matches_request(&r.value, request))
+                };
+                if grants(statement) {
+                    continue;
+                }
+                // Another statement of the policy that grants it where it is asked makes this
+                // one redundant, not broken.
+                let granted_elsewhere = policy.document.statements.iter().any(|other| {
+                    other.effect.value == Effect::Allow
+                        && !other.resource.negated
+                        && other.condition.is_none()
+                        && crate::iam::statement_covers_action(other, known)
+                        && grants(other)
+                });
+                if !granted_elsewhere {
                     out.star_only_scoped.push(StarOnlyScoped {
                         policy: index,
                         statement: s,
                         action: a,
                         known,
+                        request,
                     });
                 }
             }

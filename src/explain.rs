@@ -547,7 +547,7 @@ fn action_near_misses(need: &Need, inventory: &Inventory) -> Vec<(StatementRef, 
                     .is_some_and(|d| (1..=2).contains(&d));
                 let misspelled_service = matches!(
                     crate::catalog::check(&action.value),
-                    crate::catalog::ActionCheck::UnknownService { ref suggestion }
+                    crate::catalog::ActionCheck::UnknownService { suggestion: Some(ref suggestion) }
                         if suggestion.eq_ignore_ascii_case(&need.request.action)
                 );
                 if close || misspelled_service {

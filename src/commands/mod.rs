@@ -176,10 +176,15 @@ pub fn rule(name: Option<&str>) -> Outcome {
     match name {
         None => {
             let mut out = String::new();
+            let width = crate::rules::ALL
+                .iter()
+                .map(|r| r.meta().name.len())
+                .max()
+                .unwrap_or(0);
             for r in crate::rules::ALL {
                 let m = r.meta();
                 out.push_str(&format!(
-                    "{:<24} {:<8} fix: {:<9} {}\n",
+                    "{:<width$} {:<8} fix: {:<9} {}\n",
                     m.name,
                     m.severity.as_str(),
                     m.fix.as_str(),

@@ -47,6 +47,13 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 if base.is_empty() || base.ends_with('/') || base.contains(['*', '?']) {
                     continue;
                 }
+                // A family of secrets, not one: any region or account (`…:*:*:secret:greengrass-*`,
+                // as AWS's managed policies write), or a service's own prefix (`events!`,
+                // `datasync!`: names services create with `!`).
+                let any = |field: &str| field.is_empty() || field.contains(['*', '?']);
+                if any(&arn.region) || any(&arn.account) || base.contains('!') {
+                    continue;
+                }
                 out.push(finding(cx, entry, &arn, name, base));
             }
         }
@@ -149,6 +156,21 @@ mod tests {
                 &allow(
                     GET_SECRET,
                     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/*",
+                ),
+            )])
+            // Families AWS's managed policies grant: any account, or a service's `!` prefix.
+            .pass(&[(
+                "policy",
+                &allow(
+                    GET_SECRET,
+                    "arn:aws:secretsmanager:*:*:secret:AmazonSageMaker-*",
+                ),
+            )])
+            .pass(&[(
+                "policy",
+                &allow(
+                    GET_SECRET,
+                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:events!*",
                 ),
             )])
             .fix(

@@ -32,13 +32,24 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
                 let (message, suggestion, certain) = match catalog::check(&action.value) {
                     ActionCheck::Fine => continue,
-                    ActionCheck::UnknownService { suggestion } => (
+                    ActionCheck::UnknownService {
+                        suggestion: Some(suggestion),
+                    } => (
                         format!(
                             "`{}` names no AWS service; did you mean `{suggestion}`?",
                             action.value
                         ),
                         Some(suggestion),
                         true,
+                    ),
+                    ActionCheck::UnknownService { suggestion: None } => (
+                        format!(
+                            "`{}` names no AWS service in the catalog ({}): a retired service, or one newer than the catalog",
+                            action.value,
+                            catalog::catalog().date
+                        ),
+                        None,
+                        false,
                     ),
                     ActionCheck::Unknown {
                         suggestion: Some(s),
@@ -48,12 +59,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             action.value
                         ),
                         Some(s),
-                        crate::catalog::is_complete(&action.value),
-                    ),
-                    ActionCheck::Unknown { suggestion: None } => (
-                        format!("`{}` matches no action of its service", action.value),
-                        None,
                         true,
+                    ),
+                    // Nothing near it: a mistake, or an action AWS retired (or added) since.
+                    ActionCheck::Unknown { suggestion: None } => (
+                        format!(
+                            "`{}` matches no action of its service in the catalog ({})",
+                            action.value,
+                            catalog::catalog().date
+                        ),
+                        None,
+                        false,
                     ),
                 };
                 let effect = match statement.effect.value {
@@ -77,8 +93,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         edits: vec![Edit::replace(action.loc, crate::json::quote(&s))],
                     }));
                 if !certain {
-                    // The service's list is partial: likely a typo, possibly a new action.
+                    // Likely a mistake, possibly an action newer than the catalog or retired.
                     finding.severity = Severity::Warning;
+                    if matches!(
+                        catalog::check(&action.value),
+                        ActionCheck::UnknownService { .. }
+                    ) {
+                        // A whole service: retired (the entry grants nothing, harmlessly) or new.
+                        finding.severity = Severity::Info;
+                    }
                 }
                 out.push(finding);
             }
