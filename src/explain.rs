@@ -209,7 +209,7 @@ pub struct Assessment {
 /// The identity policies and boundary of the role that makes a need's request.
 pub fn role_policies(need: &Need, inventory: &Inventory) -> Vec<usize> {
     let name = need.role_arn.as_deref().map(crate::arn::role_name);
-    inventory.policies_of(name, need.role == RoleKind::Execution)
+    inventory.policies_of(name, need.uses_default_policies())
 }
 
 /// What is known offline about the ECS agent's request for a need: the principal's ARN and
@@ -274,7 +274,7 @@ pub fn assess(
             let set = crate::iam::PolicySet::for_request(
                 inventory,
                 need.role_arn.as_deref().map(crate::arn::role_name),
-                need.role == RoleKind::Execution,
+                need.uses_default_policies(),
                 &need.request.resource,
             );
             let secret = match &need.subject {
@@ -289,20 +289,25 @@ pub fn assess(
                 given,
             );
             let evaluation = evaluate(&need.request, &set, principal.as_ref(), &context);
-            // Would the task's other role have been allowed? Then the grant sits on the wrong one.
+            // Would the task's other role have been allowed? Then the grant sits on the wrong one
+            // (not when both jobs are one role's).
             let other_role = need.role.other();
-            let other = need.other_role_arn.as_deref().map(|arn| {
-                let set = crate::iam::PolicySet::for_request(
-                    inventory,
-                    Some(crate::arn::role_name(arn)),
-                    other_role == RoleKind::Execution,
-                    &need.request.resource,
-                );
-                (
-                    other_role,
-                    evaluate(&need.request, &set, principal.as_ref(), &context),
-                )
-            });
+            let other = need
+                .other_role_arn
+                .as_deref()
+                .filter(|_| !need.is_one_role_for_both())
+                .map(|arn| {
+                    let set = crate::iam::PolicySet::for_request(
+                        inventory,
+                        Some(crate::arn::role_name(arn)),
+                        other_role == RoleKind::Execution,
+                        &need.request.resource,
+                    );
+                    (
+                        other_role,
+                        evaluate(&need.request, &set, principal.as_ref(), &context),
+                    )
+                });
             let cause = partial_reference(need, &evaluation, inventory, principal.as_ref(), given)
                 .unwrap_or_else(|| cause(need, &evaluation, inventory, defects, other));
             Assessment {
@@ -505,7 +510,7 @@ fn partial_reference(
     for (candidate, from_listing) in candidates {
         let asked = Asked {
             role,
-            is_default_role: need.role == RoleKind::Execution,
+            is_default_role: need.uses_default_policies(),
             principal,
             secret: *secret,
         };

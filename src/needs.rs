@@ -71,6 +71,20 @@ pub struct Need {
     pub other_role_arn: Option<String>,
 }
 
+impl Need {
+    /// Whether policies given without a role (`--policy FILE`) are this need's role's: they are
+    /// the execution role's, and so the task role's too when the task definition names one role
+    /// for both jobs (about a quarter of real task definitions do).
+    pub fn uses_default_policies(&self) -> bool {
+        self.role == RoleKind::Execution || self.is_one_role_for_both()
+    }
+
+    /// Whether the task definition's execution and task roles are the same role.
+    pub fn is_one_role_for_both(&self) -> bool {
+        self.role_arn.is_some() && self.role_arn == self.other_role_arn
+    }
+}
+
 impl RoleKind {
     pub fn other(self) -> RoleKind {
         match self {

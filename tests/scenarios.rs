@@ -14,6 +14,11 @@ struct Run {
 }
 
 fn run(task: &str, policies: &[&str], secrets: &[&str]) -> Run {
+    run_in(None, task, policies, secrets)
+}
+
+/// [`run`] with `--region`.
+fn run_in(region: Option<&str>, task: &str, policies: &[&str], secrets: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let named =
         |prefix: &str, i: usize, kind, text| (format!("{prefix}{i}.json"), kind, None, text);
@@ -36,7 +41,11 @@ fn run(task: &str, policies: &[&str], secrets: &[&str]) -> Run {
             .map(|(i, s)| named("secrets", i, InputKind::Secrets, *s)),
     )
     .collect();
-    let checked = support::check_files(dir.path(), &files);
+    let options = ecslint::CheckOptions {
+        region: region.map(str::to_string),
+        ..Default::default()
+    };
+    let checked = support::check_files_with(dir.path(), &files, &options);
     Run {
         rules: checked.findings.iter().map(|f| f.rule).collect(),
         checked: checked.needs_checked,
@@ -618,4 +627,78 @@ fn list_aliases_resolves_a_key_named_by_alias_and_proves_the_alias_fix() {
     let fix = checked.findings[0].fix.as_ref().unwrap();
     assert_eq!(fix.applicability, ecslint::fix::Applicability::Unsafe);
     assert!(fix.message.contains(&key), "{}", fix.message);
+}
+
+/// A Fargate task mounting an EFS file system with IAM authorization, with `role` as its
+/// execution role and `task_role` as its task role.
+fn task_mounting_efs(role: &str, task_role: &str) -> String {
+    format!(
+        r#"{{"family": "app", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+            "executionRoleArn": "arn:aws:iam::123456789012:role/{role}",
+            "taskRoleArn": "arn:aws:iam::123456789012:role/{task_role}",
+            "volumes": [{{"name": "data", "efsVolumeConfiguration": {{"fileSystemId": "fs-12345678",
+                "transitEncryption": "ENABLED", "authorizationConfig": {{"iam": "ENABLED"}}}}}}],
+            "containerDefinitions": [{{"name": "app", "image": "nginx:1",
+                "mountPoints": [{{"sourceVolume": "data", "containerPath": "/data"}}]}}]}}"#
+    )
+}
+
+const CLIENT_MOUNT: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Resource": "*"}]}"#;
+
+#[test]
+fn one_role_for_both_jobs_holds_the_policies_given_without_a_role() {
+    // About a quarter of real task definitions name the same role twice; `--policy FILE` is that
+    // role's, so the task role's EFS mount is granted, not "granted to the execution role".
+    let region = Some("eu-west-1");
+    let same = run_in(
+        region,
+        &task_mounting_efs("app", "app"),
+        &[CLIENT_MOUNT],
+        &[],
+    );
+    assert_eq!(same.rules, Vec::<&str>::new());
+    assert!(same.checked >= 1 && same.checked == same.granted);
+    // Two roles: the policy given without a role is the execution role's, which is wrong here.
+    let two = run_in(
+        region,
+        &task_mounting_efs("exec", "app"),
+        &[CLIENT_MOUNT],
+        &[],
+    );
+    assert!(
+        two.rules.contains(&"grant-on-wrong-role"),
+        "{:?}",
+        two.rules
+    );
+}
+
+#[test]
+fn trust_and_resource_policies_given_as_policies_are_read_as_what_they_are() {
+    // The standard trust policy has no `Resource`: the role is its resource.
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#;
+    // A secret's resource policy, where `*` is that secret, not every secret.
+    let secret_policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:role/exec"},
+        "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
+    let task = task_with_credentials(&format!("{PREFIX}deploy-AbCdEf"));
+    let r = run(&task, &[trust, secret_policy], &[]);
+    assert!(
+        !r.rules
+            .iter()
+            .any(|r| ["invalid-policy", "resource-star-reads"].contains(r)),
+        "{:?}",
+        r.rules
+    );
+    // Neither grants the execution role anything: the secret is not read through them.
+    assert!(r.rules.contains(&"missing-permission"), "{:?}", r.rules);
+    // Without a principal the same statement is an identity policy's, and broken.
+    let no_principal = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "sts:AssumeRole"}]}"#;
+    assert!(
+        run(&task, &[no_principal], &[])
+            .rules
+            .contains(&"invalid-policy")
+    );
 }

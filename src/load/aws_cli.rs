@@ -538,11 +538,31 @@ impl Loader {
         problems: Vec<Problem>,
     ) -> Option<usize> {
         self.push_problems(ProblemKind::InvalidPolicy, problems);
+        let document = document?;
+        // A document given as an identity policy that names principals is a trust policy or a
+        // resource policy (a secret's, a repository's): read it as what it is, attached to no
+        // role's permissions.
+        let (attachment, kind) = if kind == PolicyType::Identity && document.names_principals() {
+            let role = match attachment {
+                Attachment::Role(name) => name,
+                _ => String::new(),
+            };
+            if document.is_trust_policy() {
+                (Attachment::Trust(role), PolicyType::ResourceBased)
+            } else {
+                (
+                    Attachment::Resource(String::new()),
+                    PolicyType::ResourceBased,
+                )
+            }
+        } else {
+            (attachment, kind)
+        };
         self.out.inventory.policies.push(AttachedPolicy {
             attachment,
             kind,
             name,
-            document: document?,
+            document,
             editable: false,
             managed_arn: None,
         });

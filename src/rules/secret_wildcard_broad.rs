@@ -14,6 +14,13 @@ crate::declare_rule!(SecretWildcardBroad {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for policy in &cx.inventory.policies {
+        // In a secret's own policy the resource is that secret.
+        if !matches!(
+            policy.kind,
+            crate::iam::PolicyType::Identity | crate::iam::PolicyType::PermissionsBoundary
+        ) {
+            continue;
+        }
         for statement in &policy.document.statements {
             // The cheap test first: most statements name no secret ending in `*`.
             let candidate = |v: &str| v.ends_with('*') && v.contains(":secret:");

@@ -65,6 +65,15 @@ pub fn check_files(
     dir: &Path,
     files: &[(String, InputKind, Option<&str>, &str)],
 ) -> ecslint::Checked {
+    check_files_with(dir, files, &Default::default())
+}
+
+/// [`check_files`] with options (`--region`, `--context`).
+pub fn check_files_with(
+    dir: &Path,
+    files: &[(String, InputKind, Option<&str>, &str)],
+    options: &ecslint::CheckOptions,
+) -> ecslint::Checked {
     let mut inputs = Vec::new();
     for (name, kind, owner, text) in files {
         let path = dir.join(name);
@@ -73,5 +82,5 @@ pub fn check_files(
         input.owner = owner.map(str::to_string);
         inputs.push(input);
     }
-    ecslint::check(&inputs, &Default::default()).unwrap()
+    ecslint::check(&inputs, options).unwrap()
 }

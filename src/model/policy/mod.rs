@@ -182,6 +182,37 @@ pub struct Problem {
     pub message: String,
 }
 
+impl PolicyDocument {
+    /// Whether the document is a resource-based policy by its own content: a statement names a
+    /// `Principal` or `NotPrincipal`, which identity policies cannot.
+    pub fn names_principals(&self) -> bool {
+        self.statements.iter().any(|s| s.principal.is_some())
+    }
+
+    /// Whether every action the document names is one of the `sts:` actions a trust policy
+    /// grants: who may assume the role, tag the session, set its source identity.
+    pub fn is_trust_policy(&self) -> bool {
+        const TRUST_ACTIONS: &[&str] = &[
+            "sts:AssumeRole",
+            "sts:AssumeRoleWithWebIdentity",
+            "sts:AssumeRoleWithSAML",
+            "sts:TagSession",
+            "sts:SetSourceIdentity",
+            "sts:SetContext",
+        ];
+        self.names_principals()
+            && self.statements.iter().all(|s| {
+                !s.action.negated
+                    && s.action.values.iter().all(|a| {
+                        TRUST_ACTIONS
+                            .iter()
+                            .any(|t| t.eq_ignore_ascii_case(&a.value))
+                            || a.value.eq_ignore_ascii_case("sts:*")
+                    })
+            })
+    }
+}
+
 /// Reads a policy document from its JSON tree. Returns the statements it could read and the
 /// problems it found; `None` when the value is not a policy document at all.
 pub fn parse(node: &Node, source: SourceId) -> (Option<PolicyDocument>, Vec<Problem>) {
@@ -329,6 +360,10 @@ fn parse_statement(
         },
     };
     let action = value_list(node, "Action", "NotAction", source, problems);
+    // A statement naming a `Principal` is a resource-based policy's: its resource is the one the
+    // policy is attached to, which trust policies and ECR repository policies leave unwritten.
+    let resource_required =
+        resource_required && node.get("Principal").is_none() && node.get("NotPrincipal").is_none();
     let resource = if !resource_required
         && node.get("Resource").is_none()
         && node.get("NotResource").is_none()
