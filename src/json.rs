@@ -133,6 +133,19 @@ fn parse_jsonc(text: &str, offset: usize) -> Result<Node, ParseError> {
     };
     match jsonc_parser::parse_to_ast(body, &collect, &options) {
         Ok(result) => match result.value {
+            // jsonc-parser lets a raw control character stand in a string; JSON (RFC 8259 §7)
+            // and IAM do not (the guide's snippet with a line break inside an action name).
+            Some(_) if let Some((at, byte)) = raw_control_in_string(body) => Err(ParseError {
+                span: Span::new(at + offset, at + offset + 1),
+                message: if byte == b'\n' || byte == b'\r' {
+                    "a line break inside a string: JSON strings cannot hold one (join the lines, or write \\n)".to_string()
+                } else {
+                    format!(
+                        "a raw control character (U+{byte:04X}) inside a string: JSON needs it escaped"
+                    )
+                },
+                unclosed: None,
+            }),
             Some(value) => Ok(convert(&value, offset)),
             None => Err(ParseError {
                 span: Span::new(text.len(), text.len()),
@@ -199,6 +212,26 @@ fn describe(
             message
         }
     }
+}
+
+/// The first control character (below U+0020) standing raw inside a string, and its byte.
+fn raw_control_in_string(text: &str) -> Option<(usize, u8)> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !in_string {
+            in_string = b == b'"';
+            continue;
+        }
+        match (escaped, b) {
+            (_, b) if b < 0x20 => return Some((i, b)),
+            (true, _) => escaped = false,
+            (false, b'\\') => escaped = true,
+            (false, b'"') => in_string = false,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The innermost bracket still open at byte `end`, skipping string contents. Linear in `end`.
@@ -384,6 +417,27 @@ pub(crate) mod tests {
         assert_eq!(&text[open.start..open.end], "{");
         assert_eq!(open.start, text.find(": {").unwrap() + 2);
         assert!(err.message.contains("wrong bracket"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_raw_control_character_in_a_string_is_refused_where_it_stands() {
+        // The Secrets Manager guide's key policy, wrapped inside "kms:DescribeKey".
+        let text = "{\"Action\": [\"kms:Describ\neKey\"], \"Sid\": \"a\\\"b\"}";
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.span.start, text.find('\n').unwrap());
+        assert!(
+            err.message.contains("line break inside a string"),
+            "{}",
+            err.message
+        );
+        assert!(
+            parse("{\"a\": \"x\ty\"}")
+                .unwrap_err()
+                .message
+                .contains("U+0009")
+        );
+        // Escaped, and outside strings, they are fine.
+        assert!(parse("{\n\t\"a\": \"x\\ny\"\r\n}").is_ok());
     }
 
     #[test]

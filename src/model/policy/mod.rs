@@ -267,9 +267,18 @@ fn parse_as(
     let mut statements = Vec::new();
     let statement_block = match node.get("Statement") {
         None => {
+            // Guides show a key policy's or trust policy's statements one at a time.
+            let one_statement = node.get("Effect").is_some()
+                && (node.get("Action").is_some() || node.get("NotAction").is_some());
             problems.push(Problem {
                 loc: loc(node.span),
-                message: "the policy has no `Statement`".to_string(),
+                message: if one_statement {
+                    "this is one statement, not a policy: IAM needs it inside \
+                     {\"Version\": \"2012-10-17\", \"Statement\": [ … ]}"
+                        .to_string()
+                } else {
+                    "the policy has no `Statement`".to_string()
+                },
             });
             None
         }
@@ -586,6 +595,39 @@ mod tests {
 
     fn parse_text(text: &str) -> (Option<PolicyDocument>, Vec<Problem>) {
         parse(&json::parse(text).unwrap(), SourceId(0))
+    }
+
+    #[test]
+    fn a_statement_on_its_own_is_named_as_such() {
+        let (_, problems) = parse_text(
+            r#"{"Sid": "Enable IAM policies", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}"#,
+        );
+        assert!(problems[0].message.contains("one statement, not a policy"));
+        let (_, problems) = parse_text(r#"{"Version": "2012-10-17"}"#);
+        assert_eq!(problems[0].message, "the policy has no `Statement`");
+    }
+
+    #[test]
+    fn statement_principals_make_a_resource_based_policy_and_trust_is_told_by_its_actions() {
+        let (doc, problems) = parse_text(
+            r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}"#,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let doc = doc.unwrap();
+        assert!(doc.names_principals() && doc.is_trust_policy());
+        let (doc, problems) = parse_text(
+            r#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "ecr:BatchGetImage"}]}"#,
+        );
+        assert!(
+            problems.is_empty(),
+            "an ECR repository policy has no Resource: {problems:?}"
+        );
+        let doc = doc.unwrap();
+        assert!(doc.names_principals() && !doc.is_trust_policy());
+        let (doc, problems) =
+            parse_text(r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}"#);
+        assert!(!problems.is_empty());
+        assert!(!doc.unwrap().names_principals());
     }
 
     #[test]
