@@ -166,6 +166,8 @@ pub enum ReferenceIssue {
     NotASecret,
     /// A `credentialsParameter` that is not a secret's ARN or name.
     CredentialsNotASecret,
+    /// An SSM parameter ARN with its slash doubled (`…:parameter//app/db`), and the ARN meant.
+    ParameterSlashDoubled(String),
     /// The resource's ARN needs the task's region or account, and the inputs give neither.
     PlaceUnknown { what: Placed, name: String },
     /// A secret referenced by ARN that is not in the listing given.
@@ -187,7 +189,8 @@ impl ReferenceIssue {
         match self {
             ReferenceIssue::SecretFieldCount(_)
             | ReferenceIssue::NotASecret
-            | ReferenceIssue::CredentialsNotASecret => ReferenceProblemKind::Malformed,
+            | ReferenceIssue::CredentialsNotASecret
+            | ReferenceIssue::ParameterSlashDoubled(_) => ReferenceProblemKind::Malformed,
             ReferenceIssue::PlaceUnknown { .. }
             | ReferenceIssue::SecretNotListed(_)
             | ReferenceIssue::KeyAliasUnresolved(_) => ReferenceProblemKind::Unresolved,
@@ -292,13 +295,13 @@ pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext)
         if let Some(param) = &container.credentials_parameter {
             credentials_parameter(param, &who, inventory, context, &mut out);
         }
-        if td.on_fargate()
+        if td.agent_uses_execution_role()
             && container.credentials_parameter.is_none()
             && let Some(image) = &container.image
         {
             ecr_image(image, &who, &mut out);
         }
-        if td.on_fargate()
+        if td.agent_uses_execution_role()
             && let Some(log) = &container.log_configuration
             && log.driver.value == "awslogs"
         {
@@ -341,7 +344,7 @@ fn ecr_image(image: &Spanned<String>, who: &str, out: &mut Needs) {
     .to_string();
     let origin = Origin {
         loc: image.loc,
-        what: format!("{who} image (ECR, pulled with the execution role on Fargate)"),
+        what: format!("{who} image (ECR, pulled with the execution role)"),
     };
     add_need(
         out,
@@ -374,7 +377,7 @@ fn request(action: &str, resource: &str) -> Request {
     }
 }
 
-/// The `awslogs` driver on Fargate: the execution role creates the stream and puts events.
+/// The `awslogs` driver, sent with the execution role: it creates the stream and puts events.
 fn awslogs(log: &LogConfiguration, who: &str, context: &TaskContext, out: &mut Needs) {
     let Some(group) = log.option("awslogs-group") else {
         return;
@@ -410,7 +413,7 @@ fn awslogs(log: &LogConfiguration, who: &str, context: &TaskContext, out: &mut N
     let origin = Origin {
         loc: log.driver.loc,
         what: format!(
-            "{who} awslogs to \"{}\" (sent with the execution role on Fargate)",
+            "{who} awslogs to \"{}\" (sent with the execution role)",
             group.value
         ),
     };
@@ -622,6 +625,18 @@ fn ssm_parameter(
 ) {
     let (arn, name) = match Arn::parse(&value.value) {
         Some(arn) => {
+            // `/app/db`'s ARN is `…:parameter/app/db`: the name's own slash is not added again.
+            if let Some(rest) = arn.resource.strip_prefix("parameter//") {
+                let meant = Arn {
+                    resource: format!("parameter/{}", rest.trim_start_matches('/')),
+                    ..arn.clone()
+                }
+                .to_string();
+                out.problems.push(ReferenceProblem {
+                    corrected: Some(meant.clone()),
+                    ..ReferenceProblem::new(value.loc, ReferenceIssue::ParameterSlashDoubled(meant))
+                });
+            }
             let name = arn
                 .resource
                 .strip_prefix("parameter")

@@ -145,7 +145,8 @@ fn terminal_escapes_in_inputs_never_reach_the_terminal() {
     let policy = dir.path().join("p.json");
     std::fs::write(
         &policy,
-        "{\"Statement\": [{\"Sid\": \"\u{1b}]0;pwned\u{7}\u{1b}[2J\", \"Effect\": \"Deny\u{1b}[31m\", \"Action\": \"*\", \"Resource\": \"arn:aws:s3:::\u{202e}x\"}]}",
+        // Escaped as JSON, so the strings hold the control characters themselves.
+        r#"{"Statement": [{"Sid": "\u001b]0;pwned\u0007\u001b[2J", "Effect": "Deny\u001b[31m", "Action": "*", "Resource": "arn:aws:s3:::\u202ex"}]}"#,
     )
     .unwrap();
     let out = support::ecslint()
@@ -166,6 +167,16 @@ fn terminal_escapes_in_inputs_never_reach_the_terminal() {
     assert!(!text.contains('\u{7}'));
     assert!(!text.contains('\u{202e}'));
     assert!(text.contains("invalid-policy"));
+    // Raw, they are not JSON at all: refused where they stand, and not echoed either.
+    std::fs::write(&policy, "{\"Sid\": \"\u{1b}]0;pwned\u{7}\"}").unwrap();
+    let out = support::ecslint()
+        .args(["lint", "--color", "never"])
+        .arg(&policy)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("raw control character"), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
 }
 
 #[test]

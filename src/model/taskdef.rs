@@ -82,18 +82,36 @@ pub struct TaskDefinition {
     pub containers: Vec<ContainerDefinition>,
     /// `requiresCompatibilities` (the launch types it must run on).
     pub requires_compatibilities: Vec<String>,
+    /// `compatibilities` of describe-task-definition output and console exports: the launch types
+    /// ECS found it can run on.
+    pub compatibilities: Vec<String>,
+    /// A bare array of container definitions (a Terraform `container_definitions` file): the
+    /// roles and launch type are set where it is used, not here.
+    pub containers_only: bool,
     pub efs_volumes: Vec<EfsVolume>,
     /// The task definition object, for findings about the whole of it.
     pub loc: Loc,
 }
 
 impl TaskDefinition {
-    /// Whether the task runs on Fargate, where the execution role also pulls ECR images and sends
-    /// awslogs.
+    /// Whether the task runs on Fargate: it requires it, or (saying nothing of what it requires)
+    /// Fargate is the only launch type ECS found it compatible with.
     pub fn on_fargate(&self) -> bool {
-        self.requires_compatibilities
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case("FARGATE"))
+        let fargate = |c: &String| c.eq_ignore_ascii_case("FARGATE");
+        self.requires_compatibilities.iter().any(fargate)
+            || (self.requires_compatibilities.is_empty()
+                && !self.compatibilities.is_empty()
+                && self.compatibilities.iter().all(fargate))
+    }
+
+    /// Whether the agent pulls ECR images and sends awslogs with the execution role: on Fargate,
+    /// and on every launch type when the task has one. The ECS backend then marks ECR pulls
+    /// `UseExecutionRole` and awslogs `LogsAuthStrategy: ExecutionRole`, and the agent acts on
+    /// both whatever the launch type (amazon-ecs-agent: `Container.ShouldPullWithExecutionRole`,
+    /// `Container.AWSLogAuthExecutionRole` → `Task.ApplyExecutionRoleLogsAuth`); without one, on
+    /// EC2 the container instance's role does.
+    pub fn agent_uses_execution_role(&self) -> bool {
+        self.on_fargate() || self.execution_role_arn.is_some()
     }
 }
 
@@ -150,6 +168,23 @@ fn rename(node: &Node, user_keys: bool) -> Node {
 pub fn parse(root: &Node, source: SourceId) -> (Option<TaskDefinition>, Vec<Problem>) {
     let loc = |span: Span| Loc::new(source, span);
     let mut problems = Vec::new();
+    // A bare array of container definitions, as Terraform's `templatefile` container
+    // definitions are kept: read as the task definition that holds them.
+    let wrapped;
+    let containers_only = matches!(root.kind, Kind::Array(_));
+    let root = if containers_only {
+        wrapped = Node {
+            span: root.span,
+            kind: Kind::Object(vec![crate::json::Member {
+                key: "containerDefinitions".to_string(),
+                key_span: root.span,
+                value: root.clone(),
+            }]),
+        };
+        &wrapped
+    } else {
+        root
+    };
     let node = match root.get("taskDefinition") {
         Some(inner) => inner,
         None => root,
@@ -222,8 +257,19 @@ pub fn parse(root: &Node, source: SourceId) -> (Option<TaskDefinition>, Vec<Prob
             })
         })
         .collect();
+    let compatibilities = node
+        .get("compatibilities")
+        .and_then(Node::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
     let td = TaskDefinition {
         requires_compatibilities,
+        compatibilities,
+        containers_only,
         efs_volumes,
         loc: Loc::new(source, node.span),
         source,
@@ -275,17 +321,31 @@ fn parse_container(
         Some(list) => secret_entries(list, "secrets", source, problems),
         None => Vec::new(),
     };
-    let log_secret_options = match node
-        .get("logConfiguration")
-        .and_then(|l| l.get("secretOptions"))
-    {
+    // ECS refuses `logConfiguration` as an array; read its object all the same, so what it
+    // holds is still checked once the brackets are fixed.
+    let log_node = match node.get("logConfiguration") {
+        Some(l) if matches!(l.kind, Kind::Array(_)) => {
+            let items = l.as_array().unwrap_or_default();
+            problems.push(Problem {
+                loc: Loc::new(source, l.span),
+                message: format!(
+                    "`logConfiguration` must be an object, found an array{}: ECS refuses the task \
+                     definition (write the object without the brackets)",
+                    if items.len() == 1 { " of one" } else { "" }
+                ),
+            });
+            items.first().filter(|i| matches!(i.kind, Kind::Object(_)))
+        }
+        other => other,
+    };
+    let log_secret_options = match log_node.and_then(|l| l.get("secretOptions")) {
         Some(list) => secret_entries(list, "secretOptions", source, problems),
         None => Vec::new(),
     };
     let credentials_parameter = node
         .get("repositoryCredentials")
         .and_then(|r| string_field(r, "credentialsParameter", source, problems));
-    let log_configuration = node.get("logConfiguration").and_then(|l| {
+    let log_configuration = log_node.and_then(|l| {
         let driver = string_field(l, "logDriver", source, problems)?;
         let options = l
             .get("options")
@@ -386,6 +446,81 @@ fn secret_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(text: &str) -> (Option<TaskDefinition>, Vec<Problem>) {
+        parse(&crate::json::parse(text).unwrap(), SourceId(0))
+    }
+
+    #[test]
+    fn a_log_configuration_written_as_an_array_is_refused_and_still_read() {
+        // The ECS guide's Splunk snippet writes it in brackets.
+        let text = r#"{"executionRoleArn": "arn:aws:iam::1:role/e", "containerDefinitions": [{"name": "app",
+            "logConfiguration": [{"logDriver": "splunk",
+                "secretOptions": [{"name": "splunk-token", "valueFrom": "arn:aws:ssm:eu-west-1:1:parameter//splunk"}]}]}]}"#;
+        let (td, problems) = read(text);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .message
+                .contains("must be an object, found an array of one")
+        );
+        assert_eq!(
+            problems[0].loc.span.start,
+            text.find("[{\"logDriver").unwrap()
+        );
+        let c = &td.unwrap().containers[0];
+        assert_eq!(c.log_configuration.as_ref().unwrap().driver.value, "splunk");
+        assert!(
+            c.log_secret_options[0]
+                .value_from
+                .value
+                .ends_with("parameter//splunk")
+        );
+    }
+
+    #[test]
+    fn a_bare_array_of_containers_is_their_task_definition() {
+        let (td, problems) = read(r#"[{"name": "app", "image": "nginx:1"}, {"name": "sidecar"}]"#);
+        assert!(problems.is_empty(), "{problems:?}");
+        let td = td.unwrap();
+        assert!(td.containers_only && td.execution_role_arn.is_none());
+        assert_eq!(td.containers.len(), 2);
+        let (td, _) = read(r#"{"containerDefinitions": []}"#);
+        assert!(!td.unwrap().containers_only);
+    }
+
+    #[test]
+    fn the_launch_type_comes_from_what_it_requires_else_what_ecs_found() {
+        let on = |text: &str| {
+            let td = read(text).0.unwrap();
+            (td.on_fargate(), td.agent_uses_execution_role())
+        };
+        let exec = r#""executionRoleArn": "arn:aws:iam::1:role/e""#;
+        assert_eq!(
+            on(r#"{"requiresCompatibilities": ["FARGATE"], "containerDefinitions": []}"#),
+            (true, true)
+        );
+        // A console export: only `compatibilities`.
+        assert_eq!(
+            on(r#"{"compatibilities": ["FARGATE"], "containerDefinitions": []}"#),
+            (true, true)
+        );
+        assert_eq!(
+            on(r#"{"compatibilities": ["EC2", "FARGATE"], "containerDefinitions": []}"#),
+            (false, false)
+        );
+        // On EC2 and EXTERNAL the agent pulls and logs with the execution role when there is one.
+        assert_eq!(
+            on(&format!(
+                r#"{{"requiresCompatibilities": ["EC2"], {exec}, "containerDefinitions": []}}"#
+            )),
+            (false, true)
+        );
+        assert_eq!(
+            on(r#"{"requiresCompatibilities": ["EXTERNAL"], "containerDefinitions": []}"#),
+            (false, false)
+        );
+    }
 
     #[test]
     fn a_cloudformation_task_definition_reads_like_the_api_one() {

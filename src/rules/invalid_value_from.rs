@@ -51,6 +51,17 @@ fn words(issue: &ReferenceIssue) -> Option<(String, Option<&'static str>)> {
                  by its full ARN.",
             ),
         ),
+        ReferenceIssue::ParameterSlashDoubled(meant) => (
+            format!(
+                "this SSM parameter ARN doubles the slash after `parameter`: the ARN of a \
+                 parameter named `/a/b` is `…:parameter/a/b`; write `{meant}`"
+            ),
+            Some(
+                "SSM reads the doubled slash as part of the name, finds no such parameter, and \
+                 ECS stops the task (\"invalid parameters\"); a policy granting the parameter's \
+                 real ARN does not match it either.",
+            ),
+        ),
         _ => return None,
     })
 }
@@ -66,6 +77,14 @@ mod tests {
             .fail(&[("task-definition", &task_with(r#""repositoryCredentials": {"credentialsParameter": "arn:aws:ssm:eu-west-1:123456789012:parameter/creds"}"#))])
             .pass(&[("task-definition", &task_reading(&format!("{SECRET}:password:AWSCURRENT:")))])
             .pass(&[("task-definition", &task_reading(SECRET))])
+            .fail(&[(
+                "task-definition",
+                &task_reading("arn:aws:ssm:eu-west-1:123456789012:parameter//app/db"),
+            )])
+            .pass(&[(
+                "task-definition",
+                &task_reading("arn:aws:ssm:eu-west-1:123456789012:parameter/app/db"),
+            )])
             .test();
     }
 }

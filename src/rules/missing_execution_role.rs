@@ -16,7 +16,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn check_one(td: &crate::model::taskdef::TaskDefinition, out: &mut Vec<Finding>) {
     {
-        if td.execution_role_arn.is_some() {
+        // A bare array of container definitions names its roles where it is used.
+        if td.execution_role_arn.is_some() || td.containers_only {
             return;
         }
         let secrets: Vec<_> = td
@@ -123,6 +124,13 @@ mod tests {
             )])
             .pass(&[("task-definition", &without(r#""essential": true"#))])
             .pass(&[("task-definition", &task_reading(SECRET))])
+            // Terraform's container definitions: the role is on the resource that uses them.
+            .pass(&[(
+                "task-definition",
+                &format!(
+                    r#"[{{"name": "app", "image": "nginx:1", "secrets": [{{"name": "S", "valueFrom": "{SECRET}"}}]}}]"#
+                ),
+            )])
             .test();
     }
 }
