@@ -268,6 +268,27 @@ pub fn placeholders(s: &str) -> Vec<Placeholder> {
             text: m.as_str().to_string(),
         });
     }
+    // `${Partition}`, `${Region}`, `${Account}`, `${SecretId}` (the Service Authorization
+    // Reference's ARN formats) and `${AWS::AccountId}` (CloudFormation's, outside a `Fn::Sub`):
+    // not policy variables, and never filled in where they stand.
+    if bracketed && s.contains("${") {
+        let mut from = 0;
+        while let Some(open) = s[from..].find("${").map(|i| i + from) {
+            let Some(close) = s[open..].find('}').map(|i| i + open + 1) else {
+                break;
+            };
+            let text = &s[open..close];
+            if crate::model::template::is_reference_placeholder(text) || text.starts_with("${AWS::")
+            {
+                found.push(Placeholder {
+                    start: open,
+                    end: close,
+                    text: text.to_string(),
+                });
+            }
+            from = close;
+        }
+    }
     // Most ARNs are real: their region and account are, and no part of the resource says "name"
     // or "id". Settle those with one pass instead of a look at every segment.
     if !bracketed {
@@ -462,6 +483,19 @@ mod tests {
         let braces = "arn:aws:s3:::{bucket}/${aws:username}/*";
         let found: Vec<_> = placeholders(braces).into_iter().map(|p| p.text).collect();
         assert_eq!(found, ["{bucket}"]);
+        // The Service Authorization Reference's format, copied unfilled (a field task
+        // definition), and CloudFormation's pseudo parameters outside a `Fn::Sub`.
+        let reference = "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}";
+        let found: Vec<_> = placeholders(reference)
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(
+            found,
+            ["${Partition}", "${Region}", "${Account}", "${SecretId}"]
+        );
+        let cfn = "arn:aws:iam::${AWS::AccountId}:role/app";
+        assert_eq!(placeholders(cfn)[0].text, "${AWS::AccountId}");
     }
 
     #[test]

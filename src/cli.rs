@@ -264,6 +264,12 @@ pub struct CheckArgs {
     /// give it. Defaults to AWS_REGION, then AWS_DEFAULT_REGION, as the AWS CLI does.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// Fill ecspresso's `{{ env `NAME` `default` }}` and `{{ must_env `NAME` }}` in task
+    /// definitions from the environment, as `ecspresso render` does, and check the result (an
+    /// unset `must_env` variable is an error at its place). Other template functions stay
+    /// unchecked.
+    #[arg(long)]
+    pub ecspresso_env: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

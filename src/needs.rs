@@ -93,13 +93,20 @@ impl RoleKind {
         }
     }
 
+    /// The role's ARN, when the task definition writes a real one (not a template, not a
+    /// documentation placeholder).
     fn arn_in(self, td: &TaskDefinition) -> Option<String> {
+        self.field_in(td)
+            .as_ref()
+            .filter(|a| is_literal(&a.value))
+            .map(|a| a.value.clone())
+    }
+
+    fn field_in(self, td: &TaskDefinition) -> &Option<Spanned<String>> {
         match self {
             RoleKind::Execution => &td.execution_role_arn,
             RoleKind::Task => &td.task_role_arn,
         }
-        .as_ref()
-        .map(|a| a.value.clone())
     }
 }
 
@@ -176,6 +183,13 @@ pub enum ReferenceIssue {
     KeyAliasUnresolved(String),
     /// A secret referenced by partial ARN whose name ends like a suffix.
     SuffixLikeName { id: String, full: String },
+    /// A value that is a template (`{{ must_env `X` }}`, `${VAR}`, `$$$ROLE$$$`): filled in
+    /// before deploy, so nothing is derived from it. `field` names it; `expr` is the first
+    /// expression, a byte range into the value.
+    Templated {
+        field: String,
+        expr: crate::model::template::Expr,
+    },
     /// A bare SSM name read in the task's region for a parameter that lives at `full`.
     ParameterInOtherRegion {
         name: String,
@@ -192,6 +206,7 @@ impl ReferenceIssue {
             | ReferenceIssue::CredentialsNotASecret
             | ReferenceIssue::ParameterSlashDoubled(_) => ReferenceProblemKind::Malformed,
             ReferenceIssue::PlaceUnknown { .. }
+            | ReferenceIssue::Templated { .. }
             | ReferenceIssue::SecretNotListed(_)
             | ReferenceIssue::KeyAliasUnresolved(_) => ReferenceProblemKind::Unresolved,
             ReferenceIssue::SuffixLikeName { .. } => ReferenceProblemKind::Ambiguous,
@@ -246,6 +261,7 @@ impl TaskContext {
         ]
         .into_iter()
         .flatten()
+        .filter(|s| is_literal(&s.value))
         .filter_map(|s| Arn::parse(&s.value))
         .collect();
         let first_nonempty = |f: fn(&Arn) -> &str| {
@@ -266,12 +282,51 @@ impl TaskContext {
 
 const AWS_MANAGED_SECRETS_KEY: &str = "alias/aws/secretsmanager";
 
+/// Whether a value is what AWS will see: no template expression, no documentation placeholder.
+fn is_literal(value: &str) -> bool {
+    crate::model::template::find(value, false).is_empty()
+        && crate::arn::placeholders(value).is_empty()
+}
+
+/// Whether a value can be used as it is. A template is reported here, once, and a value with a
+/// documentation placeholder is left to `arn-placeholder`: nothing is derived from either, so
+/// no need is built on text AWS will never see. `angle_brackets` counts `<…>` as a template
+/// (CodeDeploy's `<IMAGE1_NAME>` in an image, `<aws_region>` in a log option).
+fn usable(value: &Spanned<String>, field: &str, angle_brackets: bool, out: &mut Needs) -> bool {
+    if let Some(expr) = crate::model::template::find(&value.value, angle_brackets)
+        .into_iter()
+        .next()
+    {
+        out.problems.push(ReferenceProblem::new(
+            value.loc,
+            ReferenceIssue::Templated {
+                field: field.to_string(),
+                expr,
+            },
+        ));
+        return false;
+    }
+    crate::arn::placeholders(&value.value).is_empty()
+}
+
 /// Works out every request the task definition makes of its roles.
 pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext) -> Needs {
     let mut out = Needs::default();
+    let mut roles_templated = false;
+    for (role, field) in [
+        (RoleKind::Execution, "`executionRoleArn`"),
+        (RoleKind::Task, "`taskRoleArn`"),
+    ] {
+        if let Some(value) = role.field_in(td) {
+            roles_templated |= !usable(value, field, false, &mut out);
+        }
+    }
     for (i, container) in td.containers.iter().enumerate() {
         let who = container.display_name(i);
         for entry in &container.secrets {
+            if !usable(&entry.value_from, "`valueFrom`", false, &mut out) {
+                continue;
+            }
             secret_value_from(
                 &entry.value_from,
                 format!("{who} secrets[{}]", entry_name(&entry.name)),
@@ -281,6 +336,9 @@ pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext)
             );
         }
         for entry in &container.log_secret_options {
+            if !usable(&entry.value_from, "`valueFrom`", false, &mut out) {
+                continue;
+            }
             secret_value_from(
                 &entry.value_from,
                 format!(
@@ -292,31 +350,48 @@ pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext)
                 &mut out,
             );
         }
-        if let Some(param) = &container.credentials_parameter {
+        if let Some(param) = &container.credentials_parameter
+            && usable(param, "`credentialsParameter`", false, &mut out)
+        {
             credentials_parameter(param, &who, inventory, context, &mut out);
         }
         if td.agent_uses_execution_role()
             && container.credentials_parameter.is_none()
             && let Some(image) = &container.image
+            && usable(image, "`image`", true, &mut out)
         {
             ecr_image(image, &who, &mut out);
         }
         if td.agent_uses_execution_role()
             && let Some(log) = &container.log_configuration
             && log.driver.value == "awslogs"
+            && ["awslogs-group", "awslogs-region"].iter().all(|option| {
+                log.option(option)
+                    .is_none_or(|v| usable(v, &format!("`{option}`"), true, &mut out))
+            })
         {
             awslogs(log, &who, context, &mut out);
         }
         for file in &container.environment_files {
-            environment_file(file, &who, &mut out);
+            if usable(file, "`environmentFiles`", false, &mut out) {
+                environment_file(file, &who, &mut out);
+            }
         }
     }
     for volume in td.efs_volumes.iter().filter(|v| v.iam) {
-        efs_volume(td, volume, context, &mut out);
+        if usable(&volume.file_system_id, "`fileSystemId`", false, &mut out) {
+            efs_volume(td, volume, context, &mut out);
+        }
     }
     for need in &mut out.needs {
         need.role_arn = need.role.arn_in(td);
         need.other_role_arn = need.role.other().arn_in(td);
+    }
+    // The account comes from the role ARNs: when they are templates, that is the one cause of
+    // every "account unknown", already told where the template stands.
+    if roles_templated && context.account.is_none() {
+        out.problems
+            .retain(|p| !matches!(p.issue, ReferenceIssue::PlaceUnknown { .. }));
     }
     out
 }

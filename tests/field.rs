@@ -128,3 +128,136 @@ fn every_field_document_has_its_provenance() {
         }
     }
 }
+
+/// Whether text holds a template expression or a documentation placeholder: what no need may be
+/// built on.
+fn unfilled(text: &str) -> bool {
+    [
+        "{{",
+        "${",
+        "$$$",
+        "<",
+        "__",
+        "XXXX",
+        "xxxx",
+        "aws_account_id",
+        "$AWS",
+    ]
+    .iter()
+    .any(|t| text.contains(t))
+}
+
+#[test]
+fn real_task_definitions_are_read_and_templates_are_told_once_where_they_stand() {
+    let documents = corpus::task_definitions();
+    assert!(
+        documents.len() >= 40,
+        "{} task definitions",
+        documents.len()
+    );
+    let found = corpus::check_each(&documents);
+    for f in &found {
+        let m = &f.finding.message;
+        // Terraform's bare container arrays are task definitions too.
+        assert!(
+            !m.contains("must be a JSON object, found an array"),
+            "{}: {m}",
+            f.document
+        );
+        // Nothing is derived from a template or a placeholder: a need names a real ARN.
+        if f.finding.rule == "missing-permission" {
+            let arn = m.split('`').nth(3).unwrap_or_default();
+            assert!(!unfilled(arn), "{}: a need built on {arn}", f.document);
+        }
+        // A template is pointed at exactly: the bytes under the finding are the expression.
+        if let Some((expr, _)) = m
+            .split_once("is a template: `")
+            .and_then(|(_, rest)| rest.split_once("` is "))
+        {
+            assert_eq!(f.located, expr, "{}", f.document);
+        }
+    }
+    // Each template or placeholder is explained once: no two such findings on the same bytes.
+    let mut places = BTreeSet::new();
+    let explains = ["unresolved-reference", "arn-placeholder", "invalid-input"];
+    for f in found
+        .iter()
+        .filter(|f| f.finding.loc.is_some() && explains.contains(&f.finding.rule))
+    {
+        let at = (
+            f.document.clone(),
+            f.finding.loc.map(|l| (l.span.start, l.span.end)),
+        );
+        assert!(
+            places.insert(at),
+            "{} twice at {:?}: {}",
+            f.document,
+            f.finding.loc,
+            f.finding.message
+        );
+    }
+    let templated = found
+        .iter()
+        .filter(|f| f.finding.message.contains("is a template: `"))
+        .count();
+    assert!(templated >= 20, "{templated} templates told");
+}
+
+#[test]
+fn an_ecspresso_task_definition_is_checked_as_ecspresso_renders_it() {
+    let documents = corpus::task_definitions();
+    let ecspresso = documents
+        .iter()
+        .find(|d| d.name.contains("kayac-ecspresso-ecs-task-def-daemon"))
+        .expect("in the corpus");
+    // As written: templates, told where they stand, nothing derived.
+    let raw = corpus::check(&[ecspresso]);
+    assert!(raw.iter().all(|f| f.finding.rule == "unresolved-reference"));
+    assert!(
+        raw.iter()
+            .any(|f| f.located == "{{must_env `AWS_ACCOUNT_ID`}}")
+    );
+    // Rendered from the environment: the real needs, on real ARNs.
+    let options = |env: &[(&str, &str)]| ecslint::CheckOptions {
+        template_env: Some(
+            env.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    let rendered = corpus::check_with(
+        &[ecspresso],
+        &options(&[("AWS_ACCOUNT_ID", "123456789012")]),
+    );
+    assert!(
+        rendered.iter().any(|f| f.finding.rule == "missing-permission"
+            && f.finding.message.contains(
+                "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:ecspresso-test/baz-06XQOH"
+            )),
+        "{:?}",
+        rendered.iter().map(|f| &f.finding.message).collect::<Vec<_>>()
+    );
+    assert!(
+        !rendered
+            .iter()
+            .any(|f| f.finding.message.contains("is a template"))
+    );
+    // An unset `must_env` stops ecspresso: an error at the expression, said once.
+    let unset = corpus::check_with(&[ecspresso], &options(&[]));
+    let errors: Vec<_> = unset
+        .iter()
+        .filter(|f| f.finding.rule == "invalid-input")
+        .collect();
+    assert!(!errors.is_empty());
+    assert!(
+        errors
+            .iter()
+            .all(|f| f.located == "{{must_env `AWS_ACCOUNT_ID`}}")
+    );
+    assert!(
+        !unset
+            .iter()
+            .any(|f| f.finding.message.contains("is a template"))
+    );
+}

@@ -176,7 +176,10 @@ fn terminal_escapes_in_inputs_never_reach_the_terminal() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("raw control character"), "{text}");
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
 }
 
 #[test]

@@ -22,6 +22,47 @@ pub struct Checked {
     pub documents: Vec<(String, source::Loc, Option<String>)>,
 }
 
+/// `--ecspresso-env`: every value of the task definitions with ecspresso's `env` and `must_env`
+/// filled in; an unset `must_env` variable is an input problem at its expression. The value keeps
+/// its place (the string as written).
+fn render_ecspresso_env(
+    loaded: &mut crate::model::Loaded,
+    env: &std::collections::BTreeMap<String, String>,
+) {
+    let var = |name: &str| env.get(name).cloned();
+    for td in &mut loaded.task_definitions {
+        for value in td.strings_mut() {
+            match crate::model::template::render_env(&value.value, &var) {
+                Ok(rendered) => value.value = rendered,
+                Err(expr) => {
+                    let token = loaded.sources.slice(value.loc);
+                    let loc = if token.starts_with('"') && !token.contains('\\') {
+                        source::Loc::new(
+                            value.loc.source,
+                            source::Span::new(
+                                value.loc.span.start + 1 + expr.start,
+                                value.loc.span.start + 1 + expr.end,
+                            ),
+                        )
+                    } else {
+                        value.loc
+                    };
+                    loaded.problems.push(crate::model::InputProblem {
+                        kind: crate::model::ProblemKind::InvalidInput,
+                        loc,
+                        message: format!(
+                            "`{}`: the environment variable is not set, and ecspresso stops here \
+                             (`must_env` has no default)",
+                            expr.text
+                        ),
+                        related: None,
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// What a `check` run knows beyond its files.
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
@@ -31,6 +72,8 @@ pub struct CheckOptions {
     pub default_region: Option<String>,
     /// Request context the user knows (`--context KEY=VALUE`).
     pub context: iam::RequestContext,
+    /// With `--ecspresso-env`: the environment to fill ecspresso's `env` and `must_env` from.
+    pub template_env: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A finding inside a document that is not a file of its own (a role's policy in account
@@ -61,7 +104,10 @@ fn name_embedded_policies(findings: &mut [Finding], inventory: &inventory::Inven
 
 /// Loads the inputs, works out what the task definition needs, evaluates it and runs every rule.
 pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadError> {
-    let loaded = crate::load::load(inputs)?;
+    let mut loaded = crate::load::load(inputs)?;
+    if let Some(env) = &options.template_env {
+        render_ecspresso_env(&mut loaded, env);
+    }
     let mut needs = needs::Needs::default();
     for td in &loaded.task_definitions {
         let mut context = needs::TaskContext::of(td, options.region.as_deref());
@@ -164,6 +210,7 @@ pub fn run(args: CheckArgs) -> Outcome {
             .filter_map(|k| std::env::var(k).ok())
             .find(|r| !r.is_empty()),
         context: args.account.context(),
+        template_env: args.ecspresso_env.then(|| std::env::vars().collect()),
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,
@@ -315,6 +362,7 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
         region: args.region.take(),
         default_region: None,
         context: args.account.context(),
+        template_env: None,
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,

@@ -20,6 +20,7 @@ pub fn run(args: LintArgs) -> Outcome {
         account: args.account,
         policy: args.policy,
         region: None,
+        ecspresso_env: false,
         output: args.output,
         fixing: args.fixing,
         extra: files,

@@ -53,6 +53,16 @@ pub fn substitute(text: &str, context: &RequestContext, wildcards: bool) -> Subs
                     }
                     None => (spec, None),
                 };
+                // A condition key is `service:name`: `${Partition}` or `${SecretId}` (the
+                // Service Authorization Reference's ARN formats, copied unfilled) names none, so
+                // no request ever carries it.
+                if !key.contains(':') {
+                    match default {
+                        Some(d) => out.extend(d.chars().map(Tok::Char)),
+                        None => return Subst::NoMatch,
+                    }
+                    continue;
+                }
                 match (context.lookup(key), default) {
                     (Lookup::Present([one]), _) => out.extend(one.chars().map(Tok::Char)),
                     (Lookup::Present(_), _) | (Lookup::Unknown, _) => {
@@ -85,6 +95,19 @@ mod tests {
             Subst::Pattern(p) => Some(match_tokens(&p, text, false)),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_name_that_is_no_condition_key_is_never_in_the_request() {
+        let subst = |p: &str| substitute(p, &RequestContext::new(), true);
+        assert_eq!(
+            subst("arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}"),
+            Subst::NoMatch
+        );
+        assert!(matches!(
+            subst("arn:aws:s3:::${aws:username}/*"),
+            Subst::Unknown(_)
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod policy;
 pub mod problem;
 pub mod source;
 pub mod taskdef;
+pub mod template;
 
 pub use problem::{InputProblem, ProblemKind};
 

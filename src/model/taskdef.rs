@@ -104,6 +104,35 @@ impl TaskDefinition {
                 && self.compatibilities.iter().all(fargate))
     }
 
+    /// Every string value read, to fill templates in (`--ecspresso-env`).
+    pub fn strings_mut(&mut self) -> Vec<&mut Spanned<String>> {
+        let mut out: Vec<&mut Spanned<String>> = [
+            &mut self.family,
+            &mut self.task_definition_arn,
+            &mut self.execution_role_arn,
+            &mut self.task_role_arn,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for c in &mut self.containers {
+            out.extend(c.name.as_mut());
+            out.extend(c.image.as_mut());
+            out.extend(c.credentials_parameter.as_mut());
+            for e in c.secrets.iter_mut().chain(&mut c.log_secret_options) {
+                out.extend(e.name.as_mut());
+                out.push(&mut e.value_from);
+            }
+            if let Some(log) = &mut c.log_configuration {
+                out.push(&mut log.driver);
+                out.extend(log.options.iter_mut().map(|(_, v)| v));
+            }
+            out.extend(c.environment_files.iter_mut());
+        }
+        out.extend(self.efs_volumes.iter_mut().map(|v| &mut v.file_system_id));
+        out
+    }
+
     /// Whether the agent pulls ECR images and sends awslogs with the execution role: on Fargate,
     /// and on every launch type when the task has one. The ECS backend then marks ECR pulls
     /// `UseExecutionRole` and awslogs `LogsAuthStrategy: ExecutionRole`, and the agent acts on

@@ -59,6 +59,10 @@ fn references_of(
         }
     }
     for (value, field) in references {
+        // A template is reported once, by unresolved-reference.
+        if !crate::model::template::find(&value.value, false).is_empty() {
+            continue;
+        }
         if let Some(finding) = finding(cx, value, &placeholders(&value.value), field) {
             out.push(finding);
         }
@@ -176,6 +180,23 @@ mod tests {
                 ("task-definition", &task),
                 ("policy", &allow(GET_SECRET, SECRET_PATTERN)),
             ])
+            // The Service Authorization Reference's ARN format, copied unfilled: a placeholder,
+            // not a policy variable that a condition decides.
+            .fail(&[
+                ("task-definition", &task),
+                (
+                    "policy",
+                    &allow(
+                        GET_SECRET,
+                        "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}",
+                    ),
+                ),
+            ])
+            // A template is not a placeholder: unresolved-reference says it once.
+            .pass(&[(
+                "task-definition",
+                &task_reading("arn:aws:secretsmanager:${AWS_REGION}:123456789012:secret:db"),
+            )])
             // A policy variable is not a placeholder.
             .pass(&[(
                 "policy",

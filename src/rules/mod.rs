@@ -44,7 +44,7 @@ pub(crate) mod tester;
 pub use common::describe_need;
 use common::{
     arn_field, entry_defect_findings, field_defect_findings, full_reference, full_reference_edits,
-    problem_findings, reference_problems,
+    problem_findings, reference_problems, within_string,
 };
 pub use rule::{Context, Decides, Finding, FixAvailability, Related, Rule, RuleMeta, Severity};
 pub use run::{check, check_only};

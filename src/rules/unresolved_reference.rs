@@ -22,10 +22,54 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out,
     );
     for problem in super::reference_problems(cx, ReferenceProblemKind::Unresolved) {
-        if let Some((message, help)) = words(&problem.issue) {
+        if let ReferenceIssue::Templated { field, expr } = &problem.issue {
+            let finding = templated(cx, problem.loc, field, expr);
+            // `--ecspresso-env` already said why this one stays a template.
+            if !cx.problems.iter().any(|p| Some(p.loc) == finding.loc) {
+                out.push(finding);
+            }
+        } else if let Some((message, help)) = words(&problem.issue) {
             out.push(Finding::new(&META, problem.loc, message).help(help));
         }
     }
+}
+
+/// A value that is a template, located on its first expression.
+fn templated(
+    cx: &Context<'_>,
+    value: crate::model::source::Loc,
+    field: &str,
+    expr: &crate::model::template::Expr,
+) -> Finding {
+    use crate::model::template::Kind;
+    let at = super::within_string(cx, value, expr.start, expr.end);
+    let help = match expr.kind {
+        Kind::Ecspresso => {
+            "check what ecspresso deploys: pass --ecspresso-env to fill `env` and `must_env` from \
+             the environment as ecspresso does, or check the output of `ecspresso render`"
+        }
+        Kind::CloudFormation => {
+            "`${AWS::…}` is filled in only inside a CloudFormation template's `Fn::Sub`; in a \
+             task definition file, write the value"
+        }
+        Kind::GetAtt => {
+            "write the role's ARN (`arn:aws:iam::ACCOUNT:role/NAME`): `!GetAtt Role.Arn` gives it \
+             only inside a CloudFormation template"
+        }
+        _ => "check the task definition as it is rendered for the deploy",
+    };
+    Finding::new(
+        &META,
+        at,
+        format!(
+            "{field} is a template: `{}` is {}, filled in before the deploy, so what it names was \
+             not checked",
+            expr.text,
+            expr.kind.describe()
+        ),
+    )
+    .label("filled in before the deploy")
+    .help(help)
 }
 
 /// What could not be resolved, and what input resolves it.
@@ -93,6 +137,21 @@ mod tests {
                 ("task-definition", &by_name),
                 ("secrets", r#"{"SecretList": [{"ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry-creds-AbCdEf", "Name": "registry-creds"}]}"#),
             ])
+            // Templates, each told where it stands: ecspresso, envsubst, the ECS agent's tests.
+            .fail(&[(
+                "task-definition",
+                &task_reading("arn:aws:ssm:eu-west-1:{{ must_env `AWS_ACCOUNT_ID` }}:parameter/db"),
+            )])
+            .fail(&[(
+                "task-definition",
+                &task_reading("arn:aws:secretsmanager:${AWS_REGION}:123456789012:secret:db"),
+            )])
+            .fail(&[(
+                "task-definition",
+                r#"{"family": "app", "executionRoleArn": "$$$EXECUTION_ROLE$$$",
+                    "containerDefinitions": [{"name": "app", "image": "nginx:1"}]}"#,
+            )])
+            .pass(&[("task-definition", &task_reading(SECRET))])
             .test();
     }
 }

@@ -121,17 +121,28 @@ pub fn task_definitions() -> Vec<Document> {
 /// A finding on a corpus document: the document's name and the finding.
 pub struct Found {
     pub document: String,
+    /// The text the finding points at.
+    pub located: String,
     pub finding: Finding,
 }
 
 /// Checks documents together, as one `ecslint lint`/`check` run on them does.
 pub fn check(documents: &[&Document]) -> Vec<Found> {
+    check_with(documents, &Default::default())
+}
+
+/// [`check`] with options (`--ecspresso-env`, `--region`).
+pub fn check_with(documents: &[&Document], options: &ecslint::CheckOptions) -> Vec<Found> {
     let inputs: Vec<Input> = documents.iter().map(|d| d.input()).collect();
-    let checked = ecslint::check(&inputs, &Default::default()).expect("corpus documents load");
+    let checked = ecslint::check(&inputs, options).expect("corpus documents load");
     checked
         .findings
         .into_iter()
         .map(|finding| {
+            let located = finding
+                .loc
+                .map(|loc| checked.sources.slice(loc).to_string())
+                .unwrap_or_default();
             let document = match finding.loc {
                 Some(loc) => {
                     let mut source = checked.sources.get(loc.source);
@@ -143,7 +154,11 @@ pub fn check(documents: &[&Document]) -> Vec<Found> {
                 }
                 None => String::new(),
             };
-            Found { document, finding }
+            Found {
+                document,
+                located,
+                finding,
+            }
         })
         .collect()
 }
