@@ -61,7 +61,11 @@ fn unsuffixed_secret(entry: &str) -> Option<String> {
     }
     let arn = Arn::parse(entry)?;
     let id = arn.resource.strip_prefix("secret:")?;
-    (arn.service == "secretsmanager" && !id.is_empty() && !has_secret_suffix(id))
+    // `NAME-AbCdEf:json-key::` is a `valueFrom` tail copied in: secret-json-key-tail's.
+    let tail = id
+        .split_once(':')
+        .is_some_and(|(base, _)| has_secret_suffix(base));
+    (arn.service == "secretsmanager" && !id.is_empty() && !tail && !has_secret_suffix(id))
         .then(|| id.to_string())
 }
 
@@ -208,6 +212,9 @@ mod tests {
         );
         // In a Deny the bare ARN is what stops a request by partial ARN.
         assert!(EntryFacts::of(bare, false).is_empty());
+        // A `valueFrom` tail copied in is secret-json-key-tail's, not a name without suffix.
+        let tail = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::";
+        assert!(EntryFacts::of(tail, true).is_empty());
         for fine in [
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-??????",

@@ -1064,3 +1064,31 @@ fn the_display_name_fix_also_rewrites_a_reference_that_relied_on_it() {
             .contains("secret:gitlab-sample-registry-y54JnU")
     );
 }
+
+#[test]
+fn a_fix_shared_by_many_findings_is_shown_once() {
+    // Eleven missing grants, written by one edit into the policy file.
+    let out = ecslint()
+        .args([
+            "check",
+            "--task-definition",
+            "fixtures/fargate-app/task-definition.json",
+            "--policy",
+            "fixtures/fargate-app/bare-execution-role-policy.json",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let findings = text.matches("missing-permission\n").count();
+    assert!(findings > 5, "{text}");
+    let previews = text
+        .matches(r#"+             "Action": "ssm:GetParameters","#)
+        .count();
+    assert_eq!(previews, 1, "{text}");
+    // The others name it; those with an edit of their own still show theirs.
+    assert!(
+        text.matches("(the same edit as above, shown there)")
+            .count()
+            >= findings / 2
+    );
+}

@@ -29,10 +29,12 @@ fn the_seed_policy_alone_is_caught_without_any_inventory() {
     assert_eq!(code, 1);
     let found: Vec<String> = rules(&report).into_iter().map(|(r, _)| r).collect();
     assert_eq!(found, ["secret-arn-without-suffix", "kms-key-arn-colon"]);
+    // The full-ARN pattern is added; the bare ARN stays, for any request by that partial ARN.
     let fix = &report["findings"][0]["fix"]["edits"][0]["replacement"];
     assert_eq!(
         fix,
-        "\"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\""
+        "\"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry\",\n        \
+         \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\""
     );
 }
 
@@ -252,4 +254,43 @@ fn the_readme_shows_the_read_only_policy_as_it_is_in_examples() {
         readme.contains(&format!("```json\n{policy}```")),
         "README.md's read-only policy differs from examples/ecslint-read-only-policy.json"
     );
+}
+
+#[test]
+fn a_folder_fixed_reports_what_is_left_and_says_what_it_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("exec.json");
+    // Only a safe fix: once applied, nothing is left.
+    std::fs::write(
+        &policy,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": "secretsmanager:GetSecretValue",
+            "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.json"), "\n").unwrap();
+    std::fs::write(dir.path().join("package.json"), r#"{"name": "x"}"#).unwrap();
+    let folder = dir.path().to_string_lossy().into_owned();
+    let out = support::ecslint()
+        .args(["lint", &folder, "--fix", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rules(&report), Vec::new(), "the fixed finding is gone");
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed 1 finding in 1 file"), "{stderr}");
+    assert!(stderr.contains("empty.json: empty"), "{stderr}");
+    assert!(
+        stderr.contains("package.json (not a policy: no `Statement`)"),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::read_to_string(&policy)
+            .unwrap()
+            .contains("secret:db-??????")
+    );
+    // The file on its own is reported as what it is, as before.
+    let (code, report) = lint(&[&dir.path().join("empty.json").to_string_lossy()]);
+    assert_eq!((code, rules(&report).len()), (1, 1));
 }

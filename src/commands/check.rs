@@ -185,11 +185,18 @@ pub fn run(args: CheckArgs) -> Outcome {
     if args.live.aws {
         return check_live(args, config);
     }
+    let mut skipped = Vec::new();
     let task_definitions: Vec<Input> = args
         .task_definitions
         .iter()
-        .flat_map(|path| crate::load::discover::inputs_at(path, InputKind::TaskDefinition))
+        .flat_map(|path| {
+            let (inputs, left_out) =
+                crate::load::discover::inputs_and_skipped(path, InputKind::TaskDefinition);
+            skipped.extend(left_out);
+            inputs
+        })
         .collect();
+    let note = crate::load::discover::skipped_note(&skipped);
     if task_definitions.is_empty()
         && args.extra.is_empty()
         && args.account.policies.is_empty()
@@ -216,7 +223,7 @@ pub fn run(args: CheckArgs) -> Outcome {
         Ok(c) => c,
         Err(e) => return usage_error(&e.to_string()),
     };
-    finish_check(checked, &config, &args, &inputs, &options, String::new())
+    finish_check(checked, &config, &args, &inputs, &options, note)
 }
 
 /// `check`'s last step, offline or live: apply, diff or print the fixes the flags ask for, then
@@ -273,8 +280,19 @@ fn finish_check(
             if plan.files.len() == 1 { "" } else { "s" },
         ));
         stderr.push_str(&skipped_note(&findings, &plan));
-        // Report what is left, from the files as they are now.
-        checked = match check(inputs, options) {
+        // Report what is left, from the files as they are now (read again: a folder's files
+        // were read ahead, before the fixes).
+        let fresh: Vec<Input> = inputs
+            .iter()
+            .map(|i| match i.body {
+                crate::load::Body::Read(_) => Input {
+                    body: crate::load::Body::File,
+                    ..i.clone()
+                },
+                _ => i.clone(),
+            })
+            .collect();
+        checked = match check(&fresh, options) {
             Ok(c) => c,
             Err(e) => return usage_error(&e.to_string()),
         };

@@ -6,13 +6,20 @@ use crate::load::{Input, InputKind, discover};
 
 /// `ecslint lint`: `check` without task definitions, on the policy files and folders given.
 pub fn run(args: LintArgs) -> Outcome {
+    let mut skipped = Vec::new();
     let files: Vec<Input> = args
         .paths
         .iter()
-        .flat_map(|path| discover::inputs_at(path, InputKind::Policy))
+        .flat_map(|path| {
+            let (inputs, left_out) = discover::inputs_and_skipped(path, InputKind::Policy);
+            skipped.extend(left_out);
+            inputs
+        })
         .collect();
+    let note = crate::report::terminal_safe(&discover::skipped_note(&skipped));
     if files.is_empty() && args.account.policies.is_empty() {
-        return usage_error("no policy files found in the paths given");
+        let (code, out, err) = usage_error("no policy files found in the paths given");
+        return (code, out, format!("{note}{err}"));
     }
     let check_args = CheckArgs {
         live: LiveArgs::default(),
@@ -25,5 +32,6 @@ pub fn run(args: LintArgs) -> Outcome {
         fixing: args.fixing,
         extra: files,
     };
-    super::check::run(check_args)
+    let (code, out, err) = super::check::run(check_args);
+    (code, out, format!("{note}{err}"))
 }

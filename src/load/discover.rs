@@ -12,35 +12,104 @@ fn marks(kind: InputKind) -> &'static [&'static str] {
     }
 }
 
+/// A JSON file a folder held that was not read as a document of the kind asked for, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
 /// `path` as inputs of `kind`: the file itself, or for a folder every JSON file under it that holds
 /// such a document, in a stable order, with the bytes read to tell (not read again). Hidden
 /// folders, `target` and `node_modules` are skipped; account details are not policies; unreadable
-/// files are left out.
+/// files are left out. The files left out are not said: see [`inputs_and_skipped`].
 pub fn inputs_at(path: &str, kind: InputKind) -> Vec<Input> {
+    inputs_and_skipped(path, kind).0
+}
+
+/// [`inputs_at`], with the JSON files of a folder that were left out and why.
+pub fn inputs_and_skipped(path: &str, kind: InputKind) -> (Vec<Input>, Vec<Skipped>) {
     let dir = Path::new(path);
     if !dir.is_dir() {
-        return vec![Input::file(kind, path)];
+        return (vec![Input::file(kind, path)], Vec::new());
     }
     let mut candidates = Vec::new();
     json_paths_in(dir, &mut candidates);
     // Reading thousands of files is most of a folder's lint: read them on every core.
-    let read = crate::parallel::map(&candidates, |p| super::read_bytes(p).ok());
+    let read = crate::parallel::map(&candidates, |p| {
+        super::read_bytes(p).map_err(|e| e.to_string())
+    });
     let keys = marks(kind);
+    let what = match kind {
+        InputKind::TaskDefinition => "not a task definition: no `containerDefinitions`",
+        _ => "not a policy: no `Statement`",
+    };
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for (path, bytes) in candidates.into_iter().zip(read) {
-        let Some(bytes) = bytes else { continue };
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                skipped.push(Skipped {
+                    path,
+                    reason: format!("cannot be read: {e}"),
+                });
+                continue;
+            }
+        };
         // The start tells a policy from a task definition or a listing.
         let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
-        if keys.iter().any(|k| text.contains(k)) && !text.contains("\"RoleDetailList\"") {
-            out.push(Input {
+        let reason = if text.trim().is_empty() {
+            Some("empty".to_string())
+        } else if text.contains("\"RoleDetailList\"") {
+            Some("account details (give them with --account-details)".to_string())
+        } else if !keys.iter().any(|k| text.contains(k)) {
+            Some(what.to_string())
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => skipped.push(Skipped { path, reason }),
+            None => out.push(Input {
                 kind,
                 name: path,
                 owner: None,
                 body: Body::Read(bytes.into()),
-            });
+            }),
         }
     }
-    out
+    (out, skipped)
+}
+
+/// One note for stderr on the files a folder held that were not read, or nothing: every empty
+/// or unreadable file by name (most likely a mistake), the others counted with a few named.
+pub fn skipped_note(skipped: &[Skipped]) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let (broken, other): (Vec<&Skipped>, Vec<&Skipped>) = skipped
+        .iter()
+        .partition(|s| s.reason == "empty" || s.reason.starts_with("cannot be read"));
+    let mut note = String::new();
+    for s in broken {
+        note.push_str(&format!("ecslint: skipped {}: {}\n", s.path, s.reason));
+    }
+    if !other.is_empty() {
+        const NAMED: usize = 5;
+        let named: Vec<String> = other
+            .iter()
+            .take(NAMED)
+            .map(|s| format!("{} ({})", s.path, s.reason))
+            .collect();
+        note.push_str(&format!(
+            "ecslint: skipped {} other JSON file{}: {}{}\n",
+            other.len(),
+            if other.len() == 1 { "" } else { "s" },
+            named.join(", "),
+            if other.len() > NAMED { ", …" } else { "" }
+        ));
+    }
+    note
 }
 
 /// Every `*.json` file under `dir`, sorted per folder; hidden folders, `target`, `node_modules`

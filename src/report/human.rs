@@ -37,8 +37,19 @@ pub fn render_findings(sources: &SourceMap, findings: &[Finding], style: Style) 
     let mut out = String::new();
     // Each file is made terminal-safe once, however many findings show it.
     let mut safe = Sources::default();
+    // A fix shared by several findings (missing grants written into one new statement) is shown
+    // once, under the first of them.
+    let mut shown: std::collections::HashSet<Vec<(Loc, &str)>> = Default::default();
     for finding in findings {
-        let view = View::of(sources, &mut safe, finding);
+        let first_showing = finding.fix.as_ref().is_none_or(|fix| {
+            shown.insert(
+                fix.edits
+                    .iter()
+                    .map(|e| (e.loc, e.replacement.as_str()))
+                    .collect(),
+            )
+        });
+        let view = View::of(sources, &mut safe, finding, first_showing);
         if handler.render_report(&mut out, &view).is_err() {
             // A span miette cannot show: fall back to the one-line form rather than lose the finding.
             out.push_str(&one_line(sources, finding));
@@ -128,7 +139,7 @@ struct View {
 }
 
 impl View {
-    fn of(sources: &SourceMap, safe: &mut Sources, finding: &Finding) -> View {
+    fn of(sources: &SourceMap, safe: &mut Sources, finding: &Finding, preview: bool) -> View {
         let mut help = Vec::new();
         if let Some(note) = &finding.note {
             help.push(format!("why: {note}"));
@@ -138,7 +149,9 @@ impl View {
         }
         if let Some(fix) = &finding.fix {
             let mut text = format!("fix ({}): {}", fix.applicability.as_str(), fix.message);
-            if let Ok(preview) = fix::preview(sources, fix) {
+            if !preview {
+                text.push_str(" (the same edit as above, shown there)");
+            } else if let Ok(preview) = fix::preview(sources, fix) {
                 text.push('\n');
                 text.push_str(preview.trim_end());
             }

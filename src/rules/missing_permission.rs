@@ -103,7 +103,7 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
                 let together = match sharing {
                     0 => String::new(),
                     n => format!(
-                        " (in one new statement with the {n} other missing grant{} of this action)",
+                        " (one edit adds it with the {n} other missing grant{} of this role)",
                         if n == 1 { "" } else { "s" }
                     ),
                 };

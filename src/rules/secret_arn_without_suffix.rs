@@ -47,10 +47,37 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let entry = cx.entry(*at);
-        if known.contains(&entry.loc) || granted_as_requested(&entry.value) {
+        let statement = cx.statement(at.policy, at.statement);
+        let fixed = crate::arn::secret_name_pattern(&entry.value);
+        // Beside an entry that names the secret's full ARN, the bare one is deliberate: it
+        // grants requests by partial ARN, which the other does not.
+        let beside_full = statement.resource.values.iter().any(|r| {
+            crate::iam::pattern::resource_matches(&r.value, &format!("{}-AbCdEf", entry.value))
+        });
+        if known.contains(&entry.loc) || granted_as_requested(&entry.value) || beside_full {
             continue;
         }
-        let fixed = crate::arn::secret_name_pattern(&entry.value);
+        // The fix adds the full-ARN pattern and keeps the bare ARN: a task definition elsewhere
+        // may name the secret by that partial ARN, and only the bare ARN grants it.
+        // On a line of its own in an array, the new entry gets a line of its own too.
+        let source = cx.sources.get(entry.loc.source);
+        let before = &source.text[..entry.loc.span.start];
+        let indent = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+        let separator = if statement.resource.is_array && indent.trim().is_empty() {
+            format!(",\n{indent}")
+        } else {
+            ", ".to_string()
+        };
+        let quoted = format!(
+            "{}{separator}{}",
+            crate::json::quote(&entry.value),
+            crate::json::quote(&fixed)
+        );
+        let edit = if statement.resource.is_array {
+            Edit::replace(entry.loc, quoted)
+        } else {
+            Edit::replace(entry.loc, format!("[{quoted}]"))
+        };
         out.push(
             Finding::new(
                 &META,
@@ -62,11 +89,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             )
             .label("matches no secret's ARN")
             .note("Secrets Manager appends `-` and six random characters to the name to build the ARN, and IAM compares the whole ARN; this entry matches only a request that names the secret by partial ARN, which is not how a task definition should name it")
-            .help(format!("write `{fixed}` to name the secret `{id}`"))
+            .help(format!("add `{fixed}` to name the secret `{id}` by its ARN; keep the bare ARN only for a task definition that names the secret by partial ARN"))
             .fix(Some(Fix {
                 applicability: Applicability::Safe,
-                message: format!("replace with `{fixed}`"),
-                edits: vec![Edit::replace(entry.loc, crate::json::quote(&fixed))],
+                message: format!("add `{fixed}` beside it"),
+                edits: vec![edit],
             })),
         );
     }
@@ -88,10 +115,24 @@ mod tests {
                 ("task-definition", &task_reading(SECRET_BY_NAME)),
                 ("policy", &allow(GET_SECRET, SECRET_BY_NAME)),
             ])
+            // The fix adds the full-ARN pattern and keeps what the bare ARN grants.
             .fix(
                 &[("policy", &allow(GET_SECRET, SECRET_BY_NAME))],
-                &[("policy", &allow(GET_SECRET, SECRET_PATTERN))],
+                &[(
+                    "policy",
+                    &allow(GET_SECRET, SECRET_BY_NAME).replace(
+                        &format!("\"{SECRET_BY_NAME}\""),
+                        &format!("[\"{SECRET_BY_NAME}\", \"{SECRET_PATTERN}\"]"),
+                    ),
+                )],
             )
+            .pass(&[(
+                "policy",
+                &allow(GET_SECRET, SECRET_BY_NAME).replace(
+                    &format!("\"{SECRET_BY_NAME}\""),
+                    &format!("[\"{SECRET_BY_NAME}\", \"{SECRET_PATTERN}\"]"),
+                ),
+            )])
             .test();
     }
 }
