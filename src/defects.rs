@@ -76,6 +76,7 @@ pub enum DefectKind {
     Placeholder,
     UnsuffixedSecret,
     StarOnlyScoped,
+    ResourceTypeMismatch,
 }
 
 impl DefectKind {
@@ -84,6 +85,7 @@ impl DefectKind {
         DefectKind::Placeholder,
         DefectKind::UnsuffixedSecret,
         DefectKind::StarOnlyScoped,
+        DefectKind::ResourceTypeMismatch,
     ];
 }
 
@@ -107,6 +109,9 @@ pub struct Defects {
     /// Entries with something wrong on their face, in document order.
     pub entries: Vec<(EntryRef, EntryFacts)>,
     pub star_only_scoped: Vec<StarOnlyScoped>,
+    /// Allow statements whose resources are all of types none of their actions accepts:
+    /// `(policy, statement)`.
+    pub type_mismatches: Vec<(usize, usize)>,
 }
 
 impl Defects {
@@ -136,6 +141,17 @@ fn of_policy(index: usize, policy: &AttachedPolicy) -> Defects {
                 };
                 out.entries.push((at, facts));
             }
+        }
+        // An entry already wrong on its face (`key:`, a placeholder, no suffix) or a key's alias
+        // (kms-alias-resource's) is explained by its own rule, once.
+        let explained_elsewhere = out.entries.last().is_some_and(|(at, _)| at.statement == s)
+            || statement
+                .resource
+                .values
+                .iter()
+                .any(|r| r.value.contains(":kms:") && r.value.contains(":alias/"));
+        if allow && !explained_elsewhere && fits_no_action(statement) {
+            out.type_mismatches.push((index, s));
         }
         if allow && !statement.action.negated && !statement.resource.negated {
             for (a, action) in statement.action.values.iter().enumerate() {
@@ -175,6 +191,58 @@ fn of_policy(index: usize, policy: &AttachedPolicy) -> Defects {
     out
 }
 
+/// Whether every resource of a statement is of a type none of its actions accepts, from the
+/// catalog's resource types and their ARN formats: such a statement grants nothing. Judged only
+/// when every action is known and takes resources (an action with none names what its request
+/// names, `catalog::REQUEST_RESOURCES`), and every resource is an ARN; a statement with one
+/// action-resource pair that may fit is merely broad, not broken.
+fn fits_no_action(statement: &crate::model::policy::Statement) -> bool {
+    if statement.action.negated || statement.resource.negated {
+        return false;
+    }
+    let entries = &statement.resource.values;
+    if entries.is_empty() || entries.iter().any(|r| !r.value.starts_with("arn:")) {
+        return false;
+    }
+    let catalog = crate::catalog::catalog();
+    let mut judged = false;
+    for action in &statement.action.values {
+        let Some((prefix, name)) = action.value.split_once(':') else {
+            return false;
+        };
+        let Some(service) = catalog.service(prefix) else {
+            return false;
+        };
+        let actions: Vec<&crate::catalog::Action> = if name.contains(['*', '?']) {
+            service
+                .actions
+                .iter()
+                .filter(|a| {
+                    crate::iam::pattern::wildcard_match(name, &a.full[prefix.len() + 1..], true)
+                })
+                .collect()
+        } else {
+            service.action(name).into_iter().collect()
+        };
+        if actions.is_empty() {
+            return false;
+        }
+        for a in actions {
+            if a.takes_no_resource()
+                || service.resource_types_of(a).any(|(t, _)| {
+                    entries
+                        .iter()
+                        .any(|e| crate::catalog::entry_may_be_of_type(&e.value, t.arn))
+                })
+            {
+                return false;
+            }
+        }
+        judged = true;
+    }
+    judged
+}
+
 /// The one pass: every policy, on every core when there are many.
 pub fn find(inventory: &Inventory) -> Defects {
     const WORTH_THREADS: usize = 64;
@@ -188,6 +256,7 @@ pub fn find(inventory: &Inventory) -> Defects {
     for part in parts {
         all.entries.extend(part.entries);
         all.star_only_scoped.extend(part.star_only_scoped);
+        all.type_mismatches.extend(part.type_mismatches);
     }
     all
 }

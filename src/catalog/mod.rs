@@ -285,6 +285,40 @@ pub fn entry_matches_request(entry: &str, template: &str) -> bool {
     wildcard_match(entry, &request.join(":"), false)
 }
 
+/// Whether a `Resource` entry can name a resource of the type whose ARN format is `template`
+/// (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`): field by field, each `${…}` standing
+/// for any run of characters, even none (AWS-owned resources have no account:
+/// `arn:aws:ssm:REGION::parameter/aws/service/…`, `…::document/AWS-RunShellScript`). An entry with a wildcard or a policy variable in a field may be
+/// anything there, so only literal fields can rule a type out.
+pub fn entry_may_be_of_type(entry: &str, template: &str) -> bool {
+    let loose = |field: &str| field.contains(['*', '?']) || field.contains("${");
+    let entry_fields: Vec<&str> = entry.splitn(6, ':').collect();
+    let template_fields: Vec<&str> = template.splitn(6, ':').collect();
+    if entry_fields.len() < 6 || template_fields.len() < 6 {
+        // `*`, an ARN cut short by a wildcard (`arn:aws:s3:*`), or no ARN at all: not judged.
+        return true;
+    }
+    entry_fields
+        .iter()
+        .zip(&template_fields)
+        .all(|(e, t)| loose(e) || format_matches(t.as_bytes(), e.as_bytes()))
+}
+
+/// Whether `text` fits an ARN format field, `${…}` matching any run of characters.
+fn format_matches(format: &[u8], text: &[u8]) -> bool {
+    match format {
+        [] => text.is_empty(),
+        [b'$', b'{', rest @ ..] => {
+            let Some(close) = rest.iter().position(|&b| b == b'}') else {
+                return format == text;
+            };
+            let after = &rest[close + 1..];
+            (0..=text.len()).any(|n| format_matches(after, &text[n..]))
+        }
+        [first, rest @ ..] => text.first() == Some(first) && format_matches(rest, &text[1..]),
+    }
+}
+
 /// The action as the reference spells it, when it supports no resource-level permissions (the
 /// reference lists no resource type for it).
 pub fn takes_no_resource(action: &str) -> Option<&'static str> {
@@ -547,6 +581,30 @@ mod tests {
             let listed = catalog().action(action).expect("a real action");
             assert_eq!(&*listed.full, *action, "spelled as the reference spells it");
         }
+    }
+
+    #[test]
+    fn an_entry_is_told_from_the_resource_types_it_cannot_be() {
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        let bucket = "arn:${Partition}:s3:::${BucketName}";
+        assert!(!entry_may_be_of_type("arn:aws:s3:::my-bucket", object));
+        assert!(entry_may_be_of_type("arn:aws:s3:::my-bucket", bucket));
+        assert!(entry_may_be_of_type("arn:aws:s3:::my-bucket/*", object));
+        assert!(entry_may_be_of_type("arn:aws:s3:::my-bucket*", object));
+        let secret = "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}";
+        assert!(entry_may_be_of_type(
+            "arn:aws:secretsmanager:*:*:secret:app-*",
+            secret
+        ));
+        assert!(!entry_may_be_of_type(
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/app",
+            secret
+        ));
+        // An access point's object needs a region and an account; a bucket's ARN has neither.
+        let ap = "arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}/object/${ObjectName}";
+        assert!(!entry_may_be_of_type("arn:aws:s3:::my-bucket", ap));
+        assert!(entry_may_be_of_type("*", secret));
+        assert!(entry_may_be_of_type("arn:aws:s3:::${aws:username}", object));
     }
 
     #[test]

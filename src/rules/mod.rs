@@ -20,6 +20,7 @@ mod kms_key_arn_colon;
 mod missing_execution_role;
 mod missing_permission;
 mod resource_star_reads;
+mod resource_type_mismatch;
 mod role_trust;
 mod role_trust_confused_deputy;
 mod secret_arn_without_suffix;
@@ -70,6 +71,7 @@ pub static ALL: &[&dyn Rule] = &[
     &kms_key_arn_colon::KmsKeyArnColon,
     &kms_alias_resource::KmsAliasResource,
     &star_only_action_scoped::StarOnlyActionScoped,
+    &resource_type_mismatch::ResourceTypeMismatch,
     &grant_on_wrong_role::GrantOnWrongRole,
     &explicit_deny::ExplicitDeny,
     &condition_not_met::ConditionNotMet,
