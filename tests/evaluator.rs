@@ -111,7 +111,14 @@ fn key_policy(principal: &str) -> (PolicyType, String) {
 fn parse(text: &str) -> PolicyDocument {
     let node = json::parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
     let (doc, problems) = policy::parse(&node, SourceId(0));
-    assert!(problems.is_empty(), "{text}: {problems:?}");
+    // A case may hold a policy IAM refuses (an unknown operator): it still says what the
+    // evaluator does with what it could read.
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.message.contains("IAM refuses the policy")),
+        "{text}: {problems:?}"
+    );
     doc.unwrap()
 }
 

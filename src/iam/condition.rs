@@ -10,104 +10,9 @@ use super::context::{Lookup, RequestContext, Tri};
 use super::pattern::{Tok, arn_tokens_match, match_tokens};
 use super::variables::{Subst, substitute};
 use crate::model::policy::ConditionEntry;
+use crate::model::policy::operator::{Base, Operator, SetQualifier, parse_date};
 use std::net::IpAddr;
 use std::ops::Not;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Base {
-    StringEquals,
-    StringEqualsIgnoreCase,
-    StringLike,
-    NumericEquals,
-    NumericLessThan,
-    NumericLessThanEquals,
-    NumericGreaterThan,
-    NumericGreaterThanEquals,
-    DateEquals,
-    DateLessThan,
-    DateLessThanEquals,
-    DateGreaterThan,
-    DateGreaterThanEquals,
-    Bool,
-    BinaryEquals,
-    IpAddress,
-    ArnLike,
-    Null,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SetQualifier {
-    None,
-    ForAllValues,
-    ForAnyValue,
-}
-
-/// A parsed operator name such as `ForAnyValue:StringNotLikeIfExists`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Operator {
-    base: Base,
-    negated: bool,
-    if_exists: bool,
-    set: SetQualifier,
-}
-
-impl Operator {
-    /// Parses an operator name; `None` for a name IAM does not know.
-    pub fn parse(name: &str) -> Option<Operator> {
-        let (set, rest) = if let Some(r) = strip_prefix_ci(name, "ForAllValues:") {
-            (SetQualifier::ForAllValues, r)
-        } else if let Some(r) = strip_prefix_ci(name, "ForAnyValue:") {
-            (SetQualifier::ForAnyValue, r)
-        } else {
-            (SetQualifier::None, name)
-        };
-        let (if_exists, rest) = match rest.strip_suffix("IfExists") {
-            Some(r) => (true, r),
-            None => (false, rest),
-        };
-        use Base::*;
-        let (base, negated) = match rest {
-            "StringEquals" => (StringEquals, false),
-            "StringNotEquals" => (StringEquals, true),
-            "StringEqualsIgnoreCase" => (StringEqualsIgnoreCase, false),
-            "StringNotEqualsIgnoreCase" => (StringEqualsIgnoreCase, true),
-            "StringLike" => (StringLike, false),
-            "StringNotLike" => (StringLike, true),
-            "NumericEquals" => (NumericEquals, false),
-            "NumericNotEquals" => (NumericEquals, true),
-            "NumericLessThan" => (NumericLessThan, false),
-            "NumericLessThanEquals" => (NumericLessThanEquals, false),
-            "NumericGreaterThan" => (NumericGreaterThan, false),
-            "NumericGreaterThanEquals" => (NumericGreaterThanEquals, false),
-            "DateEquals" => (DateEquals, false),
-            "DateNotEquals" => (DateEquals, true),
-            "DateLessThan" => (DateLessThan, false),
-            "DateLessThanEquals" => (DateLessThanEquals, false),
-            "DateGreaterThan" => (DateGreaterThan, false),
-            "DateGreaterThanEquals" => (DateGreaterThanEquals, false),
-            "Bool" => (Bool, false),
-            "BinaryEquals" => (BinaryEquals, false),
-            "IpAddress" => (IpAddress, false),
-            "NotIpAddress" => (IpAddress, true),
-            "ArnEquals" | "ArnLike" => (ArnLike, false),
-            "ArnNotEquals" | "ArnNotLike" => (ArnLike, true),
-            "Null" if !if_exists && set == SetQualifier::None => (Null, false),
-            _ => return None,
-        };
-        Some(Operator {
-            base,
-            negated,
-            if_exists,
-            set,
-        })
-    }
-}
-
-fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
-}
 
 /// Evaluates one condition entry. `variables` is whether the policy's Version allows policy
 /// variables in the values.
@@ -230,26 +135,6 @@ fn compare(value: Option<f64>, policy: Option<f64>, base: Base) -> bool {
         Base::NumericGreaterThanEquals | Base::DateGreaterThanEquals => v >= p,
         _ => false,
     }
-}
-
-/// An ISO 8601 date or date-time, or epoch seconds, as seconds since the epoch.
-fn parse_date(s: &str) -> Option<f64> {
-    let s = s.trim();
-    if let Ok(epoch) = s.parse::<i64>() {
-        return Some(epoch as f64);
-    }
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some(t.timestamp() as f64 + f64::from(t.timestamp_subsec_nanos()) / 1e9);
-    }
-    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
-        return Some(t.and_utc().timestamp() as f64);
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return d
-            .and_hms_opt(0, 0, 0)
-            .map(|t| t.and_utc().timestamp() as f64);
-    }
-    None
 }
 
 /// Whether an address lies in a CIDR block (or equals a bare address).

@@ -32,6 +32,22 @@ mod tests {
                 r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*"}]}"#,
             )])
             .fail(&[("policy", &policy("Permit", GET_SECRET, SECRET_PATTERN))])
+            // IAM refuses an operator it does not know, and a value its operator cannot read.
+            .fail(&[(
+                "policy",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "*", "Condition": {"StringEqualz": {"aws:PrincipalAccount": "123456789012"}}}]}"#,
+            )])
+            .fail(&[(
+                "policy",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "yes"}}}]}"#,
+            )])
+            .pass(&[(
+                "policy",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}"#,
+            )])
             .pass(&[("policy", &allow(GET_SECRET, SECRET_PATTERN))])
             .test();
     }

@@ -276,6 +276,9 @@ impl<'a> Reader<'a> {
                 }
                 keys.push(k.value.clone());
                 let values = self.condition_values()?;
+                // An unknown operator or an unreadable value: the tree parser reports it.
+                let texts: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+                super::operator::entry_problem(&operator.value, &texts).ok()?;
                 out.push(ConditionEntry {
                     operator: operator.clone(),
                     key: k,

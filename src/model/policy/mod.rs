@@ -4,6 +4,7 @@
 //! `Problem` and skipped, the rest of the document is still read and checked.
 
 pub(crate) mod fast;
+pub mod operator;
 
 use crate::json::{Kind, Node};
 use crate::model::source::{Loc, SourceId, Span, Spanned};
@@ -459,6 +460,20 @@ fn parse_conditions(
                     }
                 };
                 values.push(Spanned::new(text, loc(item.span)));
+            }
+            let texts: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+            if let Err((at, message)) = operator::entry_problem(&op.key, &texts) {
+                let place = match at {
+                    Some(i) => values[i].loc,
+                    None => loc(op.key_span),
+                };
+                // Said once per operator, not once per key under it.
+                if !problems.iter().any(|p| p.loc == place) {
+                    problems.push(Problem {
+                        loc: place,
+                        message,
+                    });
+                }
             }
             out.push(ConditionEntry {
                 operator: Spanned::new(op.key.clone(), loc(op.key_span)),
