@@ -212,6 +212,42 @@ pub fn role_policies(need: &Need, inventory: &Inventory) -> Vec<usize> {
     inventory.policies_of(name, need.uses_default_policies())
 }
 
+/// What the ECS agent's request to KMS is known to carry when a service decrypts on its behalf:
+/// Secrets Manager asks with `kms:ViaService` `secretsmanager.REGION.amazonaws.com` and the
+/// encryption context `SecretARN` (Secrets Manager user guide, "Secret encryption and
+/// decryption"); SSM with `ssm.REGION.amazonaws.com` and `PARAMETER_ARN` (Systems Manager user
+/// guide, "How Parameter Store uses AWS KMS"); both with `kms:CallerAccount`, the role's account.
+/// Nothing else is assumed (no source VPC endpoint, no IP).
+pub fn agent_context(
+    subject: &Subject,
+    principal: Option<&Principal>,
+    inventory: &Inventory,
+    context: &mut RequestContext,
+) {
+    let (service, key, arn) = match subject {
+        Subject::SecretKey { secret } => (
+            "secretsmanager",
+            "kms:EncryptionContext:SecretARN",
+            Some(inventory.secrets[*secret].arn.value.clone()),
+        ),
+        Subject::ParameterKey { parameter } => (
+            "ssm",
+            "kms:EncryptionContext:PARAMETER_ARN",
+            inventory.parameters[*parameter].arn.clone(),
+        ),
+        _ => return,
+    };
+    let Some(arn) = arn else { return };
+    let Some(region) = Arn::parse(&arn).map(|a| a.region).filter(|r| !r.is_empty()) else {
+        return;
+    };
+    context.set("kms:ViaService", vec![format!("{service}.{region}.amazonaws.com")]);
+    context.set(key, vec![arn]);
+    if let Some(p) = principal {
+        context.set("kms:CallerAccount", vec![p.account.clone()]);
+    }
+}
+
 /// What is known offline about the ECS agent's request for a need: the principal's ARN and
 /// account, the region and account of the resource, the secret's tags when the listing has them,
 /// and whatever the user gave with `--context`.
@@ -281,13 +317,18 @@ pub fn assess(
                 Subject::Secret { secret, .. } => *secret,
                 _ => None,
             };
-            let context = request_context(
+            let mut context = request_context(
                 &need.request.resource,
                 secret,
                 principal.as_ref(),
                 inventory,
-                given,
+                &RequestContext::new(),
             );
+            agent_context(&need.subject, principal.as_ref(), inventory, &mut context);
+            // What the user gave wins over what is known of the agent's request.
+            for (key, values) in given.entries() {
+                context.set(key, values.to_vec());
+            }
             let evaluation = evaluate(&need.request, &set, principal.as_ref(), &context);
             // Would the task's other role have been allowed? Then the grant sits on the wrong one
             // (not when both jobs are one role's).

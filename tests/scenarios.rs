@@ -702,3 +702,49 @@ fn trust_and_resource_policies_given_as_policies_are_read_as_what_they_are() {
             .contains(&"invalid-policy")
     );
 }
+
+#[test]
+fn the_agents_kms_request_carries_what_secrets_manager_sends() {
+    // The key policy AWS's Secrets Manager guide shows for a secret's key: decrypt only through
+    // Secrets Manager, in the caller's account, for this secret (Secrets Manager user guide,
+    // "Secret encryption and decryption": kms:ViaService, kms:CallerAccount and the encryption
+    // context SecretARN).
+    let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let secret = format!("{PREFIX}db-AbCdEf");
+    let key_policy = |via: &str, secret_arn: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+            "Principal": {{"AWS": "arn:aws:iam::123456789012:role/exec"}}, "Action": "kms:Decrypt", "Resource": "*",
+            "Condition": {{"StringEquals": {{"kms:ViaService": "{via}", "kms:CallerAccount": "123456789012",
+                "kms:EncryptionContext:SecretARN": "{secret_arn}"}}}}}}]}}"#
+        )
+    };
+    let run = |key_policy: String| {
+        keyed_check(&secret, key, key, |inputs, write| {
+            inputs.push(
+                Input::file(InputKind::KeyPolicy, write("key-policy.json", &key_policy))
+                    .owned_by(key),
+            );
+        })
+    };
+    let granted = run(key_policy("secretsmanager.us-east-1.amazonaws.com", &secret));
+    assert!(granted.findings.is_empty(), "{:?}", granted.findings);
+    assert_eq!((granted.needs_checked, granted.needs_granted), (2, 2));
+    // Through another service, or for another secret, the same request is refused: known, not
+    // "depends on a condition".
+    for (via, arn) in [
+        ("ssm.us-east-1.amazonaws.com", secret.clone()),
+        (
+            "secretsmanager.us-east-1.amazonaws.com",
+            format!("{PREFIX}other-AbCdEf"),
+        ),
+    ] {
+        let denied = run(key_policy(via, &arn));
+        let rules: Vec<&str> = denied.findings.iter().map(|f| f.rule).collect();
+        assert!(
+            rules.contains(&"condition-not-met") || rules.contains(&"missing-permission"),
+            "{via} {arn}: {rules:?}"
+        );
+        assert!(!rules.contains(&"condition-dependent"), "{rules:?}");
+    }
+}
