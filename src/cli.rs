@@ -109,6 +109,11 @@ pub struct AccountArgs {
     /// repeat a key for several values). Keys not given are unknown, never guessed.
     #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_context)]
     pub context: Vec<(String, String)>,
+    /// A condition key the request does not carry (repeatable): `Null` is true for it,
+    /// `…IfExists` and negated operators hold, `ForAllValues` is true and `ForAnyValue` false,
+    /// and a policy variable naming it matches nothing. (`--context KEY=` is an empty value.)
+    #[arg(long = "absent", value_name = "KEY")]
+    pub absent: Vec<String>,
 }
 
 /// Which findings count and what fails the run.

@@ -241,7 +241,10 @@ pub fn agent_context(
     let Some(region) = Arn::parse(&arn).map(|a| a.region).filter(|r| !r.is_empty()) else {
         return;
     };
-    context.set("kms:ViaService", vec![format!("{service}.{region}.amazonaws.com")]);
+    context.set(
+        "kms:ViaService",
+        vec![format!("{service}.{region}.amazonaws.com")],
+    );
     context.set(key, vec![arn]);
     if let Some(p) = principal {
         context.set("kms:CallerAccount", vec![p.account.clone()]);
@@ -288,9 +291,7 @@ pub fn request_context(
             }
         }
     }
-    for (key, values) in given.entries() {
-        context.set(key, values.to_vec());
-    }
+    context.override_with(given);
     context
 }
 
@@ -326,9 +327,7 @@ pub fn assess(
             );
             agent_context(&need.subject, principal.as_ref(), inventory, &mut context);
             // What the user gave wins over what is known of the agent's request.
-            for (key, values) in given.entries() {
-                context.set(key, values.to_vec());
-            }
+            context.override_with(given);
             let evaluation = evaluate(&need.request, &set, principal.as_ref(), &context);
             // Would the task's other role have been allowed? Then the grant sits on the wrong one
             // (not when both jobs are one role's).

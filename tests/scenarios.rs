@@ -727,7 +727,10 @@ fn the_agents_kms_request_carries_what_secrets_manager_sends() {
             );
         })
     };
-    let granted = run(key_policy("secretsmanager.us-east-1.amazonaws.com", &secret));
+    let granted = run(key_policy(
+        "secretsmanager.us-east-1.amazonaws.com",
+        &secret,
+    ));
     assert!(granted.findings.is_empty(), "{:?}", granted.findings);
     assert_eq!((granted.needs_checked, granted.needs_granted), (2, 2));
     // Through another service, or for another secret, the same request is refused: known, not

@@ -309,3 +309,60 @@ fn human_output_shows_the_decision_and_the_statement_in_its_file() {
     let text = String::from_utf8(out.stdout).unwrap();
     insta::assert_snapshot!("simulate-seed", text);
 }
+
+#[test]
+fn a_key_declared_absent_decides_null_if_exists_and_negated_operators() {
+    // IAM user guide, "Condition operator to check existence of condition keys" (Null) and
+    // "...IfExists condition operators": a missing key makes Null true and IfExists hold.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+             "Condition": {"Null": {"aws:SourceVpce": "true"}}},
+            {"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+             "Condition": {"StringNotEqualsIfExists": {"aws:SourceVpc": "vpc-1"}}}]}"#,
+    )
+    .unwrap();
+    let policy = policy.to_string_lossy().into_owned();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--principal",
+            API_ROLE,
+            "--action",
+            GET,
+            "--resource",
+            SEED_SECRET,
+            "--policy",
+            &policy,
+        ];
+        args.extend_from_slice(extra);
+        simulate(&args).1["decision"].as_str().unwrap().to_string()
+    };
+    assert_eq!(run(&[]), "depends");
+    assert_eq!(
+        run(&[
+            "--absent",
+            "aws:SourceVpce",
+            "--context",
+            "aws:SourceVpc=vpc-1"
+        ]),
+        "allowed"
+    );
+    // Absent, the IfExists deny holds too: the deny wins.
+    assert_eq!(
+        run(&["--absent", "aws:SourceVpce", "--absent", "aws:SourceVpc"]),
+        "denied"
+    );
+    // A present key is not absent.
+    assert_eq!(
+        run(&[
+            "--context",
+            "aws:SourceVpce=vpce-1",
+            "--context",
+            "aws:SourceVpc=vpc-1"
+        ]),
+        "denied"
+    );
+}

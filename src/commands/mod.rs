@@ -51,6 +51,9 @@ impl AccountArgs {
         for (key, value) in &self.context {
             context.add(key, value.clone());
         }
+        for key in &self.absent {
+            context.set_absent(key);
+        }
         context
     }
 }

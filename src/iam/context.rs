@@ -166,6 +166,16 @@ impl RequestContext {
     }
 
     /// Every key with values, as first written.
+    /// Takes every key `other` knows, present or absent, over what this context says of it.
+    pub fn override_with(&mut self, other: &RequestContext) {
+        for (key, values) in other.entries() {
+            self.set(key, values.to_vec());
+        }
+        for key in &other.absent {
+            self.set_absent(key);
+        }
+    }
+
     pub fn entries(&self) -> impl Iterator<Item = (&str, &[String])> {
         self.values
             .values()

@@ -220,7 +220,12 @@ fn nearest(operator: &str) -> Option<String> {
     NAMES
         .iter()
         .flat_map(|n| [n.to_string(), format!("{n}IfExists")])
-        .map(|n| (strsim::damerau_levenshtein(&n.to_ascii_lowercase(), &lower), n))
+        .map(|n| {
+            (
+                strsim::damerau_levenshtein(&n.to_ascii_lowercase(), &lower),
+                n,
+            )
+        })
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| format!("{prefix}{n}"))
