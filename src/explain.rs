@@ -141,6 +141,13 @@ pub enum Cause {
     KeyPolicyDenies {
         key_policy: Option<usize>,
     },
+    /// The role's own policies allow it, but the resource is in another account, whose policy
+    /// (`kind`) must allow too and was not given.
+    OtherAccount {
+        account: String,
+        kind: crate::iam::PolicyType,
+        allowed_by: Vec<StatementRef>,
+    },
     /// No statement grants it and none was meant to.
     NotGranted,
 }
@@ -158,6 +165,7 @@ pub enum CauseKind {
     Conditional,
     PartialReference,
     KeyPolicyDenies,
+    OtherAccount,
     NotGranted,
 }
 
@@ -172,6 +180,7 @@ impl CauseKind {
         CauseKind::Conditional,
         CauseKind::PartialReference,
         CauseKind::KeyPolicyDenies,
+        CauseKind::OtherAccount,
         CauseKind::NotGranted,
     ];
 }
@@ -188,6 +197,7 @@ impl Cause {
             Cause::Conditional(..) => CauseKind::Conditional,
             Cause::PartialReference { .. } => CauseKind::PartialReference,
             Cause::KeyPolicyDenies { .. } => CauseKind::KeyPolicyDenies,
+            Cause::OtherAccount { .. } => CauseKind::OtherAccount,
             Cause::NotGranted => CauseKind::NotGranted,
         }
     }
@@ -371,6 +381,11 @@ fn cause(
     match &evaluation.decision {
         Decision::Allowed { .. } => Cause::Granted,
         Decision::Depends { on, keys } => Cause::Conditional(on.clone(), keys.clone()),
+        Decision::DependsOnOtherAccount { account, kind, by } => Cause::OtherAccount {
+            account: account.clone(),
+            kind: *kind,
+            allowed_by: by.clone(),
+        },
         Decision::Denied { explicit, .. } if !explicit.is_empty() => {
             Cause::ExplicitDeny(explicit.clone())
         }

@@ -15,6 +15,8 @@ enum Expect {
     /// Explicitly denied.
     Explicit,
     Depends,
+    /// Allowed by the caller's side, waiting for the other account's policy (not given).
+    OtherAccount,
 }
 use Expect::*;
 
@@ -22,6 +24,9 @@ const ROLE: &str = "arn:aws:iam::111111111111:role/ecsTaskExecutionRole";
 const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111111111111:secret:app-AbCdEf";
 const FOREIGN_SECRET: &str = "arn:aws:secretsmanager:us-east-1:222222222222:secret:shared-AbCdEf";
 const KEY: &str = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const FOREIGN_KEY: &str =
+    "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const OBJECT: &str = "arn:aws:s3:::shared-config/app.env";
 const GET: &str = "secretsmanager:GetSecretValue";
 
 struct Case {
@@ -150,6 +155,7 @@ fn outcome(d: &Decision) -> Expect {
         Decision::Denied { explicit, .. } if !explicit.is_empty() => Explicit,
         Decision::Denied { .. } => Denied,
         Decision::Depends { .. } => Depends,
+        Decision::DependsOnOtherAccount { .. } => OtherAccount,
     }
 }
 
@@ -227,6 +233,23 @@ fn structure_cases() -> Vec<Case> {
         case("cross account: resource policy trusts the account", vec![id(allow_all()), resource_policy("Allow", r#"{"AWS": "arn:aws:iam::111111111111:root"}"#)], Allowed).on(GET, FOREIGN_SECRET),
         case("cross account: identity only", vec![id(allow_all()), resource_policy("Allow", r#"{"AWS": "arn:aws:iam::333333333333:root"}"#)], Denied).on(GET, FOREIGN_SECRET),
         case("cross account: resource policy only", vec![resource_policy("Allow", &format!(r#"{{"AWS": "{ROLE}"}}"#))], Denied).on(GET, FOREIGN_SECRET),
+        // IAM user guide, "Cross-account policy evaluation logic": without the resource's own
+        // policy the identity side's allow is not the answer.
+        case("cross account: identity allows, resource policy not given", vec![id(allow_all())], OtherAccount).on(GET, FOREIGN_SECRET),
+        case("cross account: identity does not allow, resource policy not given", vec![id(doc(&[statement("Allow", "s3:*", "*")]))], Denied).on(GET, FOREIGN_SECRET),
+        case("cross account: an explicit deny still wins", vec![id(allow_all()), id(doc(&[statement("Deny", GET, "*")]))], Explicit).on(GET, FOREIGN_SECRET),
+        case("cross account: an SCP that does not allow still denies", vec![id(allow_all()), (PolicyType::ServiceControl, doc(&[statement("Allow", "s3:*", "*")]))], Denied).on(GET, FOREIGN_SECRET),
+        // An ARN without an account (S3) belongs to aws:ResourceAccount's account.
+        case("cross account by aws:ResourceAccount: S3 object of another account", vec![id(allow_all())], OtherAccount).on("s3:GetObject", OBJECT).with("aws:ResourceAccount", &["222222222222"]),
+        case("same account by aws:ResourceAccount: S3 object of the caller's account", vec![id(allow_all())], Allowed).on("s3:GetObject", OBJECT).with("aws:ResourceAccount", &["111111111111"]),
+        case("S3 object of an unknown account is decided as the caller's", vec![id(allow_all())], Allowed).on("s3:GetObject", OBJECT),
+        // KMS developer guide, "Allowing users in other accounts to use a KMS key": the key
+        // policy and the caller's IAM policy must both allow.
+        case("cross account key: key policy names the role, no IAM policy", vec![key_policy(&format!(r#"{{"AWS": "{ROLE}"}}"#))], Denied).on("kms:Decrypt", FOREIGN_KEY),
+        case("cross account key: key policy names the role and IAM allows", vec![id(doc(&[statement("Allow", "kms:Decrypt", FOREIGN_KEY)])), key_policy(&format!(r#"{{"AWS": "{ROLE}"}}"#))], Allowed).on("kms:Decrypt", FOREIGN_KEY),
+        case("cross account key: key policy names the caller's account and IAM allows", vec![id(doc(&[statement("Allow", "kms:Decrypt", FOREIGN_KEY)])), key_policy(r#"{"AWS": "arn:aws:iam::111111111111:root"}"#)], Allowed).on("kms:Decrypt", FOREIGN_KEY),
+        case("cross account key: key policy names another account", vec![id(doc(&[statement("Allow", "kms:Decrypt", FOREIGN_KEY)])), key_policy(r#"{"AWS": "arn:aws:iam::333333333333:root"}"#)], Denied).on("kms:Decrypt", FOREIGN_KEY),
+        case("cross account key: key policy not given", vec![id(doc(&[statement("Allow", "kms:Decrypt", FOREIGN_KEY)]))], OtherAccount).on("kms:Decrypt", FOREIGN_KEY),
         // KMS key policies gate their key.
         case("key policy delegates to the account and IAM allows", vec![id(doc(&[statement("Allow", "kms:Decrypt", KEY)])), key_policy(r#"{"AWS": "arn:aws:iam::111111111111:root"}"#)], Allowed).on("kms:Decrypt", KEY),
         case("key policy delegates but IAM does not allow", vec![key_policy(r#"{"AWS": "arn:aws:iam::111111111111:root"}"#)], Denied).on("kms:Decrypt", KEY),

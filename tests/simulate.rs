@@ -329,7 +329,7 @@ fn a_key_declared_absent_decides_null_if_exists_and_negated_operators() {
     let run = |extra: &[&str]| {
         let mut args = vec![
             "--principal",
-            API_ROLE,
+            "arn:aws:iam::123456789012:role/exec",
             "--action",
             GET,
             "--resource",
@@ -365,4 +365,30 @@ fn a_key_declared_absent_decides_null_if_exists_and_negated_operators() {
         ]),
         "denied"
     );
+}
+
+#[test]
+fn across_accounts_the_answer_waits_for_the_resources_own_policy() {
+    // IAM user guide, "Cross-account policy evaluation logic": both sides must allow. The role is
+    // in 111111111111, the secret in 123456789012, and only the role's side is given.
+    let (code, out) = simulate(&[
+        "--principal",
+        API_ROLE,
+        "--action",
+        GET,
+        "--resource",
+        SEED_SECRET,
+        "--policy",
+        "fixtures/fixed/execution-role-policy.json",
+    ]);
+    assert_eq!(out["decision"], "depends", "{out:#}");
+    assert_eq!(out["depends_on_account"]["account"], "123456789012");
+    assert_eq!(out["depends_on_account"]["policy"], "resource-based");
+    assert!(
+        out["reason"]
+            .as_str()
+            .unwrap()
+            .contains("account 123456789012")
+    );
+    assert_ne!(code, 0);
 }

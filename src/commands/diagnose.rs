@@ -222,7 +222,7 @@ pub fn diagnose(
     let evaluation = assessments.first().map(|a| &a.evaluation);
     let verdict = match evaluation.map(|e| &e.decision) {
         Some(Decision::Allowed { .. }) => Verdict::Allowed,
-        Some(Decision::Depends { .. }) => Verdict::Depends,
+        Some(Decision::Depends { .. } | Decision::DependsOnOtherAccount { .. }) => Verdict::Depends,
         _ => Verdict::Denied,
     };
     let explanation = explanation(

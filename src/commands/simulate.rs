@@ -263,7 +263,7 @@ impl Simulation {
         match self.evaluation.decision {
             Decision::Allowed { .. } => "allowed",
             Decision::Denied { .. } => "denied",
-            Decision::Depends { .. } => "depends",
+            Decision::Depends { .. } | Decision::DependsOnOtherAccount { .. } => "depends",
         }
     }
 
@@ -285,6 +285,7 @@ impl Simulation {
             Decision::Allowed { by } => by,
             Decision::Denied { explicit, .. } => explicit,
             Decision::Depends { on, .. } => on,
+            Decision::DependsOnOtherAccount { by, .. } => by,
         };
         self.evaluation
             .trace

@@ -163,6 +163,14 @@ pub enum Decision {
         on: Vec<StatementRef>,
         keys: Vec<String>,
     },
+    /// The caller's own policies allow (`by`), but the resource is in another account, whose
+    /// policy (`kind`: the resource's own policy, or a KMS key policy) must allow too and was not
+    /// given (IAM user guide, "Cross-account policy evaluation logic").
+    DependsOnOtherAccount {
+        account: String,
+        kind: PolicyType,
+        by: Vec<StatementRef>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,6 +230,10 @@ impl Evaluation {
             Decision::Depends { keys, .. } => format!(
                 "depends on condition keys not known offline: {}",
                 keys.join(", ")
+            ),
+            Decision::DependsOnOtherAccount { account, kind, .. } => format!(
+                "depends on the {} in account {account}, which was not given: across accounts it must allow too",
+                kind.describe()
             ),
         }
     }
@@ -390,7 +402,7 @@ pub fn evaluate(
             ));
         }
     }
-    let decision = decide(request, set, principal, &trace);
+    let decision = decide(request, set, principal, context, &trace);
     Evaluation { decision, trace }
 }
 
@@ -442,14 +454,25 @@ impl Sides {
 
     /// A KMS key policy gates its key: it allows the principal itself, or delegates to the
     /// account's IAM policies (KMS developer guide, "Key policies").
-    fn through_key_policy(self, trace: &[StatementTrace]) -> Gate {
+    /// Across accounts the key policy must allow the principal (or its account) and the
+    /// principal's own IAM policies must allow too (KMS developer guide, "Allowing users in
+    /// other accounts to use a KMS key").
+    fn through_key_policy(self, trace: &[StatementTrace], same_account: bool) -> Gate {
         let direct = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Direct));
         let delegated = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Account));
-        let result = direct
-            .0
-            .clone()
-            .and(self.boundary.clone())
-            .or(delegated.0.clone().and(self.identity_allow()));
+        let result = if same_account {
+            direct
+                .0
+                .clone()
+                .and(self.boundary.clone())
+                .or(delegated.0.clone().and(self.identity_allow()))
+        } else {
+            direct
+                .0
+                .clone()
+                .or(delegated.0.clone())
+                .and(self.identity_allow())
+        };
         if result.is_false() {
             return Err(if direct.0.is_false() && delegated.0.is_false() {
                 PolicyType::KeyPolicy
@@ -505,6 +528,7 @@ fn decide(
     request: &Request,
     set: &PolicySet<'_>,
     principal: Option<&Principal>,
+    context: &RequestContext,
     trace: &[StatementTrace],
 ) -> Decision {
     // 1. An explicit deny in any policy wins.
@@ -530,9 +554,17 @@ fn decide(
         missing: Some(missing),
     };
     let mut by = Vec::new();
-    let resource_account = Arn::parse(&request.resource).map(|a| a.account);
+    // The resource's account: its ARN's, or (S3 and other ARNs without one) `aws:ResourceAccount`.
+    let resource_account = Arn::parse(&request.resource)
+        .map(|a| a.account)
+        .filter(|a| !a.is_empty())
+        .or_else(|| match context.lookup("aws:ResourceAccount") {
+            context::Lookup::Present([one]) => Some(one.clone()),
+            _ => None,
+        });
+    // An account not known on either side is not another account.
     let same_account = match (principal, &resource_account) {
-        (Some(p), Some(acct)) if !acct.is_empty() => p.account == *acct,
+        (Some(p), Some(acct)) if !p.account.is_empty() => p.account == *acct,
         _ => true,
     };
     // 2. Service control policies must allow (when given).
@@ -560,10 +592,32 @@ fn decide(
         identity: (identity, identity_by),
         boundary,
     };
+    let is_key = Arn::parse(&request.resource).is_some_and(|a| a.service == "kms");
     let gate = if set.has(PolicyType::KeyPolicy) {
-        sides.through_key_policy(trace)
+        sides.through_key_policy(trace, same_account)
     } else if set.has(PolicyType::ResourceBased) {
         sides.with_resource_policy(trace, same_account)
+    } else if !same_account {
+        // Across accounts the resource's own policy must allow too; without it the identity
+        // side's allow is not the answer.
+        match sides.identity_alone() {
+            Ok((allow, refs)) if !allow.is_false() => {
+                if scp.is_false() || maybe_deny.is_true() {
+                    return denied(PolicyType::Identity);
+                }
+                by.extend(refs);
+                return Decision::DependsOnOtherAccount {
+                    account: resource_account.unwrap_or_default(),
+                    kind: if is_key {
+                        PolicyType::KeyPolicy
+                    } else {
+                        PolicyType::ResourceBased
+                    },
+                    by,
+                };
+            }
+            other => other,
+        }
     } else {
         sides.identity_alone()
     };

@@ -58,7 +58,16 @@ pub fn render_json(sim: &Simulation) -> String {
             Vec::new(),
         ),
         Decision::Depends { keys, .. } => (false, None, keys.clone()),
-        Decision::Allowed { .. } => (false, None, Vec::new()),
+        Decision::Allowed { .. } | Decision::DependsOnOtherAccount { .. } => {
+            (false, None, Vec::new())
+        }
+    };
+    // Whose policy the answer waits for, when it is another account's.
+    let other_account = match &sim.evaluation.decision {
+        Decision::DependsOnOtherAccount { account, kind, .. } => {
+            json!({"account": account, "policy": kind.as_str()})
+        }
+        _ => Value::Null,
     };
     let context: serde_json::Map<String, Value> = sim
         .context
@@ -72,6 +81,7 @@ pub fn render_json(sim: &Simulation) -> String {
         "explicit": explicit,
         "missing_allow_from": missing,
         "unknown_keys": keys,
+        "depends_on_account": other_account,
         "request": {
             "principal": sim.principal.role_arn,
             "principal_session": sim.principal.session_arn,
@@ -110,7 +120,7 @@ pub fn render_human(sim: &Simulation, style: Style) -> String {
     let severity = match sim.evaluation.decision {
         Decision::Allowed { .. } => Severity::Info,
         Decision::Denied { .. } => Severity::Error,
-        Decision::Depends { .. } => Severity::Warning,
+        Decision::Depends { .. } | Decision::DependsOnOtherAccount { .. } => Severity::Warning,
     };
     let deciding: Vec<human::Mark> = sim
         .deciding()

@@ -9,6 +9,7 @@ mod arn_wrong_partition;
 mod arn_wrong_region;
 mod condition_dependent;
 mod condition_not_met;
+mod cross_account_policy_missing;
 mod explicit_deny;
 mod grant_on_wrong_role;
 mod invalid_input;
@@ -80,6 +81,7 @@ pub static ALL: &[&dyn Rule] = &[
     &missing_permission::MissingPermission,
     &role_trust::RoleTrust,
     &condition_dependent::ConditionDependent,
+    &cross_account_policy_missing::CrossAccountPolicyMissing,
     &role_trust_confused_deputy::RoleTrustConfusedDeputy,
     &value_from_in_environment::ValueFromInEnvironment,
     &secret_wildcard_broad::SecretWildcardBroad,
