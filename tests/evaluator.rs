@@ -21,6 +21,8 @@ enum Expect {
 use Expect::*;
 
 const ROLE: &str = "arn:aws:iam::111111111111:role/ecsTaskExecutionRole";
+/// The ECS agent's session of the role.
+const SESSION: &str = "arn:aws:sts::111111111111:assumed-role/ecsTaskExecutionRole/8f2a6c";
 const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111111111111:secret:app-AbCdEf";
 const FOREIGN_SECRET: &str = "arn:aws:secretsmanager:us-east-1:222222222222:secret:shared-AbCdEf";
 const KEY: &str = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -141,7 +143,8 @@ fn run(c: &Case) -> Decision {
     for k in &c.absent {
         context.set_absent(k);
     }
-    let principal = Principal::from_role_arn(ROLE).unwrap();
+    let mut principal = Principal::from_role_arn(ROLE).unwrap();
+    principal.session_arn = Some(SESSION.to_string());
     let request = Request {
         action: c.action.into(),
         resource: c.resource.into(),
@@ -213,6 +216,15 @@ fn structure_cases() -> Vec<Case> {
         case("boundary allows but identity does not", vec![(PolicyType::PermissionsBoundary, allow_all())], Denied),
         case("deny in a boundary is explicit", vec![id(allow_all()), (PolicyType::PermissionsBoundary, doc(&[statement("Allow", "*", "*"), statement("Deny", GET, "*")]))], Explicit),
         case("boundary allow depends on unknown key", vec![id(allow_all()), (PolicyType::PermissionsBoundary, allow_if(r#"{"StringEquals": {"aws:SourceIp": "10.0.0.1"}}"#))], Depends),
+        // IAM user guide, "Permissions boundaries for IAM entities", resource-based policies: a
+        // grant to the role's session is not limited by the boundary, a grant to the role is.
+        case("boundary limits a resource policy that names the role", vec![(PolicyType::PermissionsBoundary, doc(&[statement("Allow", "s3:*", "*")])), resource_policy("Allow", &format!(r#"{{"AWS": "{ROLE}"}}"#))], Denied),
+        case("boundary does not limit a resource policy that names the session", vec![(PolicyType::PermissionsBoundary, doc(&[statement("Allow", "s3:*", "*")])), resource_policy("Allow", &format!(r#"{{"AWS": "{SESSION}"}}"#))], Allowed),
+        case("a session grant across accounts still needs the identity side", vec![(PolicyType::PermissionsBoundary, allow_all()), resource_policy("Allow", &format!(r#"{{"AWS": "{SESSION}"}}"#))], Denied).on(GET, FOREIGN_SECRET),
+        // IAM user guide, "NotPrincipal": a Deny with NotPrincipal denies every principal with a
+        // permissions boundary, whatever it lists.
+        case("Deny NotPrincipal naming the role still denies it under a boundary", vec![id(allow_all()), (PolicyType::PermissionsBoundary, allow_all()), (PolicyType::ResourceBased, format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "NotPrincipal": {{"AWS": "{ROLE}"}}, "Action": "*", "Resource": "*"}}]}}"#))], Explicit),
+        case("Deny NotPrincipal naming the role spares it without a boundary", vec![id(allow_all()), (PolicyType::ResourceBased, format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "NotPrincipal": {{"AWS": "{ROLE}"}}, "Action": "*", "Resource": "*"}}]}}"#))], Allowed),
         // Service control policies.
         case("SCP allows and identity allows", vec![id(allow_all()), (PolicyType::ServiceControl, allow_all())], Allowed),
         case("SCP does not allow the service", vec![id(allow_all()), (PolicyType::ServiceControl, doc(&[statement("Allow", "s3:*", "*")]))], Denied),

@@ -141,7 +141,10 @@ pub struct StatementTrace {
 /// How a resource policy's `Principal` relates to the requester.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PrincipalMatch {
-    /// Names the role, its session, or anyone.
+    /// Names the role's session (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`): within the
+    /// account, what it grants is not limited by the role's permissions boundary.
+    Session,
+    /// Names the role, or anyone.
     Direct,
     /// Names the requester's account (`arn:aws:iam::ACCOUNT:root`): it delegates to IAM policies.
     Account,
@@ -293,7 +296,10 @@ fn principal_entry(value: &str, principal: &Principal) -> PrincipalMatch {
     if account_root_other_partition {
         return PrincipalMatch::Account;
     }
-    if value == principal.role_arn || Some(value) == principal.session_arn.as_deref() {
+    if Some(value) == principal.session_arn.as_deref() {
+        return PrincipalMatch::Session;
+    }
+    if value == principal.role_arn {
         return PrincipalMatch::Direct;
     }
     // `arn:aws:sts::ACCOUNT:assumed-role/NAME/*`-style entries do not exist: principals take no
@@ -301,7 +307,17 @@ fn principal_entry(value: &str, principal: &Principal) -> PrincipalMatch {
     PrincipalMatch::None
 }
 
-fn principal_matches(block: &PrincipalBlock, principal: Option<&Principal>) -> PrincipalMatch {
+/// How a statement's `Principal`/`NotPrincipal` relates to the requester. A `Deny` with
+/// `NotPrincipal` denies every principal that has a permissions boundary, whatever it lists (IAM
+/// user guide, "AWS JSON policy elements: NotPrincipal"): `deny_despite_not_principal`.
+fn principal_matches(
+    block: &PrincipalBlock,
+    principal: Option<&Principal>,
+    deny_despite_not_principal: bool,
+) -> PrincipalMatch {
+    if block.negated && deny_despite_not_principal {
+        return PrincipalMatch::Direct;
+    }
     let matched = if block.anyone {
         PrincipalMatch::Direct
     } else {
@@ -314,6 +330,9 @@ fn principal_matches(block: &PrincipalBlock, principal: Option<&Principal>) -> P
             .filter(|(kind, _)| kind == "AWS")
             .map(|(_, v)| principal_entry(&v.value, principal))
             .fold(PrincipalMatch::None, |acc, m| match (acc, m) {
+                (PrincipalMatch::Session, _) | (_, PrincipalMatch::Session) => {
+                    PrincipalMatch::Session
+                }
                 (PrincipalMatch::Direct, _) | (_, PrincipalMatch::Direct) => PrincipalMatch::Direct,
                 (PrincipalMatch::Account, _) | (_, PrincipalMatch::Account) => {
                     PrincipalMatch::Account
@@ -332,20 +351,37 @@ fn principal_matches(block: &PrincipalBlock, principal: Option<&Principal>) -> P
     }
 }
 
+/// One request as every statement sees it: who asks, what, in which context, and whether the
+/// principal has a permissions boundary.
+struct Asking<'a> {
+    request: &'a Request,
+    principal: Option<&'a Principal>,
+    context: &'a RequestContext,
+    has_boundary: bool,
+}
+
 fn trace_statement(
     at: StatementRef,
-    kind: PolicyType,
-    document: &PolicyDocument,
+    policy: &PolicyRef<'_>,
     statement: &Statement,
-    request: &Request,
-    principal: Option<&Principal>,
-    context: &RequestContext,
+    asking: &Asking<'_>,
 ) -> StatementTrace {
+    let Asking {
+        request,
+        principal,
+        context,
+        has_boundary,
+    } = *asking;
+    let (kind, document) = (policy.kind, policy.document);
     let variables = document.supports_variables();
     let resource = resource_covers(&statement.resource, &request.resource, context, variables);
     let principal_match = match (kind, &statement.principal) {
         (PolicyType::ResourceBased | PolicyType::KeyPolicy, Some(block)) => {
-            Some(principal_matches(block, principal))
+            Some(principal_matches(
+                block,
+                principal,
+                has_boundary && statement.effect.value == Effect::Deny,
+            ))
         }
         (PolicyType::ResourceBased | PolicyType::KeyPolicy, None) => Some(PrincipalMatch::None),
         _ => None,
@@ -382,6 +418,12 @@ pub fn evaluate(
     context: &RequestContext,
 ) -> Evaluation {
     let mut trace = Vec::new();
+    let asking = Asking {
+        request,
+        principal,
+        context,
+        has_boundary: set.has(PolicyType::PermissionsBoundary),
+    };
     for policy in &set.policies {
         for (s, statement) in policy.document.statements.iter().enumerate() {
             if !statement_covers_action(statement, &request.action) {
@@ -391,15 +433,7 @@ pub fn evaluate(
                 policy: policy.id,
                 statement: s,
             };
-            trace.push(trace_statement(
-                at,
-                policy.kind,
-                policy.document,
-                statement,
-                request,
-                principal,
-                context,
-            ));
+            trace.push(trace_statement(at, policy, statement, &asking));
         }
     }
     let decision = decide(request, set, principal, context, &trace);
@@ -458,7 +492,12 @@ impl Sides {
     /// principal's own IAM policies must allow too (KMS developer guide, "Allowing users in
     /// other accounts to use a KMS key").
     fn through_key_policy(self, trace: &[StatementTrace], same_account: bool) -> Gate {
-        let direct = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Direct));
+        let named = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Direct));
+        let session = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Session));
+        let direct = (
+            named.0.or(session.0),
+            named.1.into_iter().chain(session.1).collect::<Vec<_>>(),
+        );
         let delegated = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Account));
         let result = if same_account {
             direct
@@ -501,12 +540,25 @@ impl Sides {
             PolicyType::ResourceBased,
             Some(PrincipalMatch::Account),
         );
+        // A grant to the role's session is not limited by its boundary; one to the role is
+        // (IAM user guide, "Permissions boundaries for IAM entities").
+        let session = allows(
+            trace,
+            PolicyType::ResourceBased,
+            Some(PrincipalMatch::Session),
+        );
         let result = if same_account {
             self.identity_allow()
                 .or(direct.0.clone().and(self.boundary.clone()))
+                .or(session.0.clone())
         } else {
-            self.identity_allow()
-                .and(direct.0.clone().or(delegated.0.clone()))
+            self.identity_allow().and(
+                direct
+                    .0
+                    .clone()
+                    .or(delegated.0.clone())
+                    .or(session.0.clone()),
+            )
         };
         if result.is_false() {
             return Err(if self.boundary.is_false() {
@@ -520,6 +572,7 @@ impl Sides {
         let mut by = self.identity.1;
         by.extend(direct.1);
         by.extend(delegated.1);
+        by.extend(session.1);
         Ok((result, by))
     }
 }
