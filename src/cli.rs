@@ -88,8 +88,10 @@ pub struct AccountArgs {
     /// get-account-authorization-details` output.
     #[arg(long = "account-details", value_name = "FILE")]
     pub account_details: Vec<String>,
-    /// A service control policy that applies to the account.
-    #[arg(long = "scp", value_name = "FILE")]
+    /// A service control policy that applies to the account, at a level of the organization
+    /// (`root=FILE`, `ou=FILE`, `account=FILE`; any name): an allow is needed at every level, from
+    /// any SCP of that level. Without LEVEL=, every such SCP is of one level.
+    #[arg(long = "scp", value_name = "[LEVEL=]FILE")]
     pub scps: Vec<String>,
     /// A secret's resource policy (`get-resource-policy` output names its secret; a plain
     /// document needs ARN=).

@@ -804,3 +804,55 @@ fn depends_names_the_unknown_keys() {
         other => panic!("{other:?}"),
     }
 }
+
+/// AWS Organizations user guide, "SCP evaluation": an action must be allowed at every level —
+/// the root, each OU on the path, the account — by at least one SCP attached there.
+#[test]
+fn service_control_policies_must_allow_at_every_level() {
+    let allow_secrets = parse(&doc(&[statement("Allow", "secretsmanager:*", "*")]));
+    let allow_all_doc = parse(&allow_all());
+    let allow_s3 = parse(&doc(&[statement("Allow", "s3:*", "*")]));
+    let identity = parse(&allow_all());
+    let principal = Principal::from_role_arn(ROLE).unwrap();
+    let request = Request {
+        action: GET.into(),
+        resource: SECRET.into(),
+    };
+    let decide = |scps: &[(&PolicyDocument, &'static str)]| {
+        let mut set = PolicySet::default();
+        set.add(0, PolicyType::Identity, &identity);
+        for (i, (d, level)) in scps.iter().enumerate() {
+            set.add_at(i + 1, PolicyType::ServiceControl, d, level);
+        }
+        outcome(&evaluate(&request, &set, Some(&principal), &RequestContext::new()).decision)
+    };
+    // Every level allows (one SCP of each suffices).
+    assert_eq!(
+        decide(&[
+            (&allow_all_doc, "root"),
+            (&allow_secrets, "ou"),
+            (&allow_all_doc, "account")
+        ]),
+        Allowed
+    );
+    // The OU allows only S3: denied, whatever the root and the account allow.
+    assert_eq!(
+        decide(&[
+            (&allow_all_doc, "root"),
+            (&allow_s3, "ou"),
+            (&allow_all_doc, "account")
+        ]),
+        Denied
+    );
+    // Two SCPs at one level: either may allow.
+    assert_eq!(
+        decide(&[
+            (&allow_all_doc, "root"),
+            (&allow_s3, "ou"),
+            (&allow_secrets, "ou")
+        ]),
+        Allowed
+    );
+    // Without levels they are one level, as before.
+    assert_eq!(decide(&[(&allow_s3, ""), (&allow_secrets, "")]), Allowed);
+}

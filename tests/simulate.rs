@@ -392,3 +392,47 @@ fn across_accounts_the_answer_waits_for_the_resources_own_policy() {
     );
     assert_ne!(code, 0);
 }
+
+#[test]
+fn scps_take_their_level_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let all = write(
+        "all.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+    );
+    let s3 = write(
+        "s3.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#,
+    );
+    let run = |scps: &[String]| {
+        let mut args = vec![
+            "--principal".to_string(),
+            "ecsTaskExecutionRole".into(),
+            "--action".into(),
+            GET.into(),
+            "--resource".into(),
+            SEED_SECRET.into(),
+            "--policy".into(),
+            "fixtures/fixed/execution-role-policy.json".into(),
+        ];
+        for scp in scps {
+            args.push("--scp".into());
+            args.push(scp.clone());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        simulate(&args).1["decision"].as_str().unwrap().to_string()
+    };
+    // One level (today's form): either SCP allows.
+    assert_eq!(run(&[all.clone(), s3.clone()]), "allowed");
+    // The OU's SCP allows only S3: denied, though the root's allows everything.
+    assert_eq!(run(&[format!("root={all}"), format!("ou={s3}")]), "denied");
+    assert_eq!(
+        run(&[format!("root={all}"), format!("ou={all}")]),
+        "allowed"
+    );
+}

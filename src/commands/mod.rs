@@ -37,7 +37,7 @@ impl AccountArgs {
             owned(InputKind::Policy, &self.policies),
             files(InputKind::Secrets, &self.secrets),
             files(InputKind::AccountDetails, &self.account_details),
-            files(InputKind::ServiceControlPolicy, &self.scps),
+            owned(InputKind::ServiceControlPolicy, &self.scps),
             owned(InputKind::ResourcePolicy, &self.resource_policies),
             owned(InputKind::KeyPolicy, &self.key_policies),
             files(InputKind::Parameters, &self.parameters),

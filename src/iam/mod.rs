@@ -57,6 +57,8 @@ pub struct PolicyRef<'a> {
     pub id: usize,
     pub kind: PolicyType,
     pub document: &'a PolicyDocument,
+    /// For a service control policy, its level in the organization (empty: the one level).
+    pub level: &'a str,
 }
 
 /// Every policy that bears on one request.
@@ -76,6 +78,7 @@ impl<'a> PolicySet<'a> {
                     id,
                     kind: PolicyType::Identity,
                     document,
+                    level: "",
                 })
                 .collect(),
         }
@@ -95,20 +98,33 @@ impl<'a> PolicySet<'a> {
             set.add(p, policies[p].kind, &policies[p].document);
         }
         for (i, p) in policies.iter().enumerate() {
-            let applies = match &p.attachment {
-                Attachment::Organization => true,
-                Attachment::Resource(arn) => arn == resource,
-                _ => false,
-            };
-            if applies {
-                set.add(i, p.kind, &p.document);
+            match &p.attachment {
+                Attachment::Organization(level) => set.add_at(i, p.kind, &p.document, level),
+                Attachment::Resource(arn) if arn == resource => set.add(i, p.kind, &p.document),
+                _ => {}
             }
         }
         set
     }
 
     pub fn add(&mut self, id: usize, kind: PolicyType, document: &'a PolicyDocument) {
-        self.policies.push(PolicyRef { id, kind, document });
+        self.add_at(id, kind, document, "");
+    }
+
+    /// A service control policy at a level of the organization.
+    pub fn add_at(
+        &mut self,
+        id: usize,
+        kind: PolicyType,
+        document: &'a PolicyDocument,
+        level: &'a str,
+    ) {
+        self.policies.push(PolicyRef {
+            id,
+            kind,
+            document,
+            level,
+        });
     }
 
     fn has(&self, kind: PolicyType) -> bool {
@@ -621,13 +637,38 @@ fn decide(
         _ => true,
     };
     // 2. Service control policies must allow (when given).
+    // Every level of the organization must allow, each from any of its SCPs (Organizations user
+    // guide, "SCP evaluation").
     let scp = if set.has(PolicyType::ServiceControl) {
-        let (result, refs) = allows(trace, PolicyType::ServiceControl, None);
-        if result.is_false() {
-            return denied(PolicyType::ServiceControl);
+        let mut levels: Vec<&str> = set
+            .policies
+            .iter()
+            .filter(|p| p.kind == PolicyType::ServiceControl)
+            .map(|p| p.level)
+            .collect();
+        levels.sort_unstable();
+        levels.dedup();
+        let mut all = Tri::True;
+        for level in levels {
+            let ids: Vec<usize> = set
+                .policies
+                .iter()
+                .filter(|p| p.kind == PolicyType::ServiceControl && p.level == level)
+                .map(|p| p.id)
+                .collect();
+            let at_level: Vec<StatementTrace> = trace
+                .iter()
+                .filter(|t| t.kind == PolicyType::ServiceControl && ids.contains(&t.at.policy))
+                .cloned()
+                .collect();
+            let (result, refs) = allows(&at_level, PolicyType::ServiceControl, None);
+            if result.is_false() {
+                return denied(PolicyType::ServiceControl);
+            }
+            by.extend(refs);
+            all = all.and(result);
         }
-        by.extend(refs);
-        result
+        all
     } else {
         Tri::True
     };

@@ -237,7 +237,7 @@ pub fn load(inputs: &[Input]) -> Result<Loaded, LoadError> {
             }
             InputKind::ServiceControlPolicy => loader.load_policy_file(
                 path,
-                Attachment::Organization,
+                Attachment::Organization(input.owner.clone().unwrap_or_default()),
                 PolicyType::ServiceControl,
             )?,
             InputKind::ResourcePolicy => loader.load_policy_file(

@@ -20,8 +20,9 @@ pub enum Attachment {
     Role(String),
     /// A resource by ARN: a secret's resource policy, a KMS key policy.
     Resource(String),
-    /// The organization: service control policies.
-    Organization,
+    /// The organization: service control policies, at a level of it (the root, an OU, the
+    /// account; empty when not said). An allow is needed at every level.
+    Organization(String),
     /// A role's trust policy (who may assume it), by role name.
     Trust(String),
 }
@@ -321,7 +322,12 @@ mod tests {
                 .starts_with("aws iam update-assume-role-policy --role-name exec ")
         );
         assert_eq!(
-            policy(Attachment::Organization, PolicyType::ServiceControl, None).update_command(),
+            policy(
+                Attachment::Organization(String::new()),
+                PolicyType::ServiceControl,
+                None
+            )
+            .update_command(),
             None
         );
     }
