@@ -93,6 +93,12 @@ pub struct AccountArgs {
     /// any SCP of that level. Without LEVEL=, every such SCP is of one level.
     #[arg(long = "scp", value_name = "[LEVEL=]FILE")]
     pub scps: Vec<String>,
+    /// A resource control policy of the organization, at a level as for --scp. It applies to
+    /// requests for resources of the services RCPs support (Secrets Manager, KMS, S3, STS, SQS,
+    /// ECR, CloudWatch Logs and more: the action catalog's list), where its explicit deny wins
+    /// and an allow is needed at every level.
+    #[arg(long = "rcp", value_name = "[LEVEL=]FILE")]
+    pub rcps: Vec<String>,
     /// A secret's resource policy (`get-resource-policy` output names its secret; a plain
     /// document needs ARN=).
     #[arg(long = "resource-policy", value_name = "[ARN=]FILE")]

@@ -856,3 +856,68 @@ fn service_control_policies_must_allow_at_every_level() {
     // Without levels they are one level, as before.
     assert_eq!(decide(&[(&allow_s3, ""), (&allow_secrets, "")]), Allowed);
 }
+
+/// AWS Organizations user guide, "Resource control policies (RCPs)": they apply to requests for
+/// the resources of the services that support them; an explicit deny in one wins, and like SCPs
+/// an allow is needed at every level. They do not apply to other services' resources.
+#[test]
+fn resource_control_policies_apply_to_their_services_resources() {
+    let identity = parse(&allow_all());
+    let rcp_allow_all = parse(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}"#,
+    );
+    let rcp_deny_outside = parse(
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Principal": "*", "Action": "secretsmanager:*", "Resource": "*",
+              "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}}}]}"#,
+    );
+    let rcp_s3_only = parse(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}"#,
+    );
+    let principal = Principal::from_role_arn(ROLE).unwrap();
+    let decide =
+        |action: &str, resource: &str, rcps: &[(&PolicyDocument, &'static str)], org: &str| {
+            let mut set = PolicySet::default();
+            set.add(0, PolicyType::Identity, &identity);
+            for (i, (d, level)) in rcps.iter().enumerate() {
+                set.add_at(i + 1, PolicyType::ResourceControl, d, level);
+            }
+            let mut context = RequestContext::new();
+            context.set("aws:PrincipalOrgID", vec![org.to_string()]);
+            let request = Request {
+                action: action.into(),
+                resource: resource.into(),
+            };
+            outcome(&evaluate(&request, &set, Some(&principal), &context).decision)
+        };
+    assert_eq!(
+        decide(GET, SECRET, &[(&rcp_allow_all, "root")], "o-abc"),
+        Allowed
+    );
+    // The deny of a principal outside the organization wins.
+    assert_eq!(
+        decide(GET, SECRET, &[(&rcp_deny_outside, "root")], "o-other"),
+        Explicit
+    );
+    assert_eq!(
+        decide(GET, SECRET, &[(&rcp_deny_outside, "root")], "o-abc"),
+        Allowed
+    );
+    // An allow is needed: an RCP that allows only S3 denies a secret's read.
+    assert_eq!(
+        decide(GET, SECRET, &[(&rcp_s3_only, "root")], "o-abc"),
+        Denied
+    );
+    // SSM parameters are not among the services RCPs apply to: the RCP is not consulted.
+    let parameter = "arn:aws:ssm:us-east-1:111111111111:parameter/app";
+    assert_eq!(
+        decide(
+            "ssm:GetParameters",
+            parameter,
+            &[(&rcp_s3_only, "root")],
+            "o-abc"
+        ),
+        Allowed
+    );
+}

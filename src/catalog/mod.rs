@@ -19,6 +19,8 @@ pub struct Service {
     pub prefix: &'static str,
     /// Its name in the reference (`AWS Secrets Manager`).
     pub name: &'static str,
+    /// Whether resource control policies apply to its resources.
+    pub rcp: bool,
     pub resource_types: Vec<ResourceType>,
     pub actions: Vec<Action>,
     /// Action names, lowercased, to their index in `actions`.
@@ -95,9 +97,11 @@ impl Catalog {
                     catalog
                         .by_prefix
                         .insert(first.to_ascii_lowercase(), catalog.services.len());
+                    let name = fields.next().unwrap_or(first);
                     catalog.services.push(Service {
                         prefix: first,
-                        name: fields.next().unwrap_or(first),
+                        name,
+                        rcp: fields.next() == Some("rcp"),
                         resource_types: Vec::new(),
                         actions: Vec::new(),
                         by_name: foldhash::HashMap::default(),

@@ -38,6 +38,7 @@ impl AccountArgs {
             files(InputKind::Secrets, &self.secrets),
             files(InputKind::AccountDetails, &self.account_details),
             owned(InputKind::ServiceControlPolicy, &self.scps),
+            owned(InputKind::ResourceControlPolicy, &self.rcps),
             owned(InputKind::ResourcePolicy, &self.resource_policies),
             owned(InputKind::KeyPolicy, &self.key_policies),
             files(InputKind::Parameters, &self.parameters),

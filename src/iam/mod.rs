@@ -440,7 +440,11 @@ pub fn evaluate(
         context,
         has_boundary: set.has(PolicyType::PermissionsBoundary),
     };
+    let rcps_apply = rcp_applies(&request.resource);
     for policy in &set.policies {
+        if policy.kind == PolicyType::ResourceControl && !rcps_apply {
+            continue;
+        }
         for (s, statement) in policy.document.statements.iter().enumerate() {
             if !statement_covers_action(statement, &request.action) {
                 continue;
@@ -593,6 +597,53 @@ impl Sides {
     }
 }
 
+/// Whether resource control policies apply to a request for `resource`: its service is one that
+/// supports them (the action catalog's list, from AWS's).
+fn rcp_applies(resource: &str) -> bool {
+    Arn::parse(resource)
+        .and_then(|a| crate::catalog::catalog().service(&a.service).map(|s| s.rcp))
+        .unwrap_or(false)
+}
+
+/// The allow of organization policies of `kind` (SCPs or RCPs): at every level given, from any
+/// policy of that level; `None` when a level does not allow.
+fn every_level_allows(
+    set: &PolicySet<'_>,
+    trace: &[StatementTrace],
+    kind: PolicyType,
+) -> Option<(Tri, Vec<StatementRef>)> {
+    let mut levels: Vec<&str> = set
+        .policies
+        .iter()
+        .filter(|p| p.kind == kind)
+        .map(|p| p.level)
+        .collect();
+    levels.sort_unstable();
+    levels.dedup();
+    let mut all = Tri::True;
+    let mut by = Vec::new();
+    for level in levels {
+        let ids: Vec<usize> = set
+            .policies
+            .iter()
+            .filter(|p| p.kind == kind && p.level == level)
+            .map(|p| p.id)
+            .collect();
+        let at_level: Vec<StatementTrace> = trace
+            .iter()
+            .filter(|t| t.kind == kind && ids.contains(&t.at.policy))
+            .cloned()
+            .collect();
+        let (result, refs) = allows(&at_level, kind, None);
+        if result.is_false() {
+            return None;
+        }
+        by.extend(refs);
+        all = all.and(result);
+    }
+    Some((all, by))
+}
+
 fn decide(
     request: &Request,
     set: &PolicySet<'_>,
@@ -638,40 +689,22 @@ fn decide(
     };
     // 2. Service control policies must allow (when given).
     // Every level of the organization must allow, each from any of its SCPs (Organizations user
-    // guide, "SCP evaluation").
-    let scp = if set.has(PolicyType::ServiceControl) {
-        let mut levels: Vec<&str> = set
-            .policies
-            .iter()
-            .filter(|p| p.kind == PolicyType::ServiceControl)
-            .map(|p| p.level)
-            .collect();
-        levels.sort_unstable();
-        levels.dedup();
-        let mut all = Tri::True;
-        for level in levels {
-            let ids: Vec<usize> = set
-                .policies
-                .iter()
-                .filter(|p| p.kind == PolicyType::ServiceControl && p.level == level)
-                .map(|p| p.id)
-                .collect();
-            let at_level: Vec<StatementTrace> = trace
-                .iter()
-                .filter(|t| t.kind == PolicyType::ServiceControl && ids.contains(&t.at.policy))
-                .cloned()
-                .collect();
-            let (result, refs) = allows(&at_level, PolicyType::ServiceControl, None);
-            if result.is_false() {
-                return denied(PolicyType::ServiceControl);
-            }
-            by.extend(refs);
-            all = all.and(result);
+    // guide, "SCP evaluation"); and RCPs the same, where they apply.
+    let mut scp = Tri::True;
+    for kind in [PolicyType::ServiceControl, PolicyType::ResourceControl] {
+        if !set.has(kind)
+            || (kind == PolicyType::ResourceControl && !rcp_applies(&request.resource))
+        {
+            continue;
         }
-        all
-    } else {
-        Tri::True
-    };
+        match every_level_allows(set, trace, kind) {
+            Some((result, refs)) => {
+                by.extend(refs);
+                scp = scp.and(result);
+            }
+            None => return denied(kind),
+        }
+    }
     // 3. A permissions boundary limits what identity policies (and resource policies naming the
     //    role rather than its session) can grant.
     let boundary = if set.has(PolicyType::PermissionsBoundary) {

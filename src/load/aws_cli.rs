@@ -240,6 +240,11 @@ pub fn load(inputs: &[Input]) -> Result<Loaded, LoadError> {
                 Attachment::Organization(input.owner.clone().unwrap_or_default()),
                 PolicyType::ServiceControl,
             )?,
+            InputKind::ResourceControlPolicy => loader.load_policy_file(
+                path,
+                Attachment::Organization(input.owner.clone().unwrap_or_default()),
+                PolicyType::ResourceControl,
+            )?,
             InputKind::ResourcePolicy => loader.load_policy_file(
                 path,
                 Attachment::Resource(owner()),

@@ -15,8 +15,10 @@ pub enum InputKind {
     /// An identity policy (a document, `get-role-policy` or `get-policy-version` output); its owner
     /// is the role it belongs to.
     Policy,
-    /// A service control policy.
+    /// A service control policy; its owner is its level in the organization.
     ServiceControlPolicy,
+    /// A resource control policy; its owner is its level in the organization.
+    ResourceControlPolicy,
     /// A secret's resource policy; its owner is the secret's ARN.
     ResourcePolicy,
     /// A KMS key policy; its owner is the key's ARN.
@@ -38,6 +40,7 @@ impl InputKind {
             InputKind::TaskDefinition => "--task-definition",
             InputKind::Policy => "--policy",
             InputKind::ServiceControlPolicy => "--scp",
+            InputKind::ResourceControlPolicy => "--rcp",
             InputKind::ResourcePolicy => "--resource-policy",
             InputKind::KeyPolicy => "--key-policy",
             InputKind::AccountDetails => "--account-details",

@@ -60,6 +60,7 @@ fn check(files: &Files) -> Run {
             "key-policy" => InputKind::KeyPolicy,
             "resource-policy" => InputKind::ResourcePolicy,
             "scp" => InputKind::ServiceControlPolicy,
+            "rcp" => InputKind::ResourceControlPolicy,
             other => panic!("unknown file role {other}"),
         };
         let mut input = Input::file(kind, path.clone());

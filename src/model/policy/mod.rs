@@ -17,6 +17,7 @@ pub enum PolicyType {
     ResourceBased,
     KeyPolicy,
     ServiceControl,
+    ResourceControl,
 }
 
 impl PolicyType {
@@ -28,6 +29,7 @@ impl PolicyType {
             PolicyType::ResourceBased => "resource-based policy",
             PolicyType::KeyPolicy => "key policy",
             PolicyType::ServiceControl => "service control policy",
+            PolicyType::ResourceControl => "resource control policy",
         }
     }
 
@@ -38,6 +40,7 @@ impl PolicyType {
             PolicyType::ResourceBased => "resource-based",
             PolicyType::KeyPolicy => "key-policy",
             PolicyType::ServiceControl => "service-control-policy",
+            PolicyType::ResourceControl => "resource-control-policy",
         }
     }
 }
