@@ -29,6 +29,8 @@ const KEY: &str = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56e
 const FOREIGN_KEY: &str =
     "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const OBJECT: &str = "arn:aws:s3:::shared-config/app.env";
+const TARGET_ROLE: &str = "arn:aws:iam::111111111111:role/deployer";
+const FOREIGN_ROLE: &str = "arn:aws:iam::222222222222:role/deployer";
 const GET: &str = "secretsmanager:GetSecretValue";
 
 struct Case {
@@ -102,6 +104,16 @@ fn resource_policy(effect: &str, principal: &str) -> (PolicyType, String) {
         PolicyType::ResourceBased,
         format!(
             r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "{effect}", "Principal": {principal}, "Action": "secretsmanager:GetSecretValue", "Resource": "*"}}]}}"#
+        ),
+    )
+}
+
+/// A role's trust policy: who may assume it (no `Resource`: the role is its resource).
+fn trust(principal: &str) -> (PolicyType, String) {
+    (
+        PolicyType::ResourceBased,
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {principal}, "Action": "sts:AssumeRole"}}]}}"#
         ),
     )
 }
@@ -225,6 +237,17 @@ fn structure_cases() -> Vec<Case> {
         // permissions boundary, whatever it lists.
         case("Deny NotPrincipal naming the role still denies it under a boundary", vec![id(allow_all()), (PolicyType::PermissionsBoundary, allow_all()), (PolicyType::ResourceBased, format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "NotPrincipal": {{"AWS": "{ROLE}"}}, "Action": "*", "Resource": "*"}}]}}"#))], Explicit),
         case("Deny NotPrincipal naming the role spares it without a boundary", vec![id(allow_all()), (PolicyType::ResourceBased, format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "NotPrincipal": {{"AWS": "{ROLE}"}}, "Action": "*", "Resource": "*"}}]}}"#))], Allowed),
+        // IAM user guide, "How IAM roles differ from resource-based policies" and "Cross-account
+        // policy evaluation logic": a role's trust policy must allow sts:AssumeRole explicitly;
+        // naming the caller suffices within the account, naming its account needs the caller's
+        // own policy too, and across accounts both must allow.
+        case("trust names the caller: assumed without an identity allow", vec![trust(&format!(r#"{{"AWS": "{ROLE}"}}"#))], Allowed).on("sts:AssumeRole", TARGET_ROLE),
+        case("trust names the caller's account: the identity policy must allow", vec![trust(r#"{"AWS": "arn:aws:iam::111111111111:root"}"#)], Denied).on("sts:AssumeRole", TARGET_ROLE),
+        case("trust names the caller's account and the identity policy allows", vec![id(allow_all()), trust(r#"{"AWS": "arn:aws:iam::111111111111:root"}"#)], Allowed).on("sts:AssumeRole", TARGET_ROLE),
+        case("trust names another account: an identity allow is not enough", vec![id(allow_all()), trust(r#"{"AWS": "arn:aws:iam::333333333333:root"}"#)], Denied).on("sts:AssumeRole", TARGET_ROLE),
+        case("trust names a service only", vec![id(allow_all()), trust(r#"{"Service": "ecs-tasks.amazonaws.com"}"#)], Denied).on("sts:AssumeRole", TARGET_ROLE),
+        case("cross account trust names the caller and its policy allows", vec![id(allow_all()), trust(&format!(r#"{{"AWS": "{ROLE}"}}"#))], Allowed).on("sts:AssumeRole", FOREIGN_ROLE),
+        case("cross account trust names the caller but its policy does not allow", vec![trust(&format!(r#"{{"AWS": "{ROLE}"}}"#))], Denied).on("sts:AssumeRole", FOREIGN_ROLE),
         // Service control policies.
         case("SCP allows and identity allows", vec![id(allow_all()), (PolicyType::ServiceControl, allow_all())], Allowed),
         case("SCP does not allow the service", vec![id(allow_all()), (PolicyType::ServiceControl, doc(&[statement("Allow", "s3:*", "*")]))], Denied),

@@ -436,3 +436,45 @@ fn scps_take_their_level_on_the_command_line() {
         "allowed"
     );
 }
+
+#[test]
+fn assuming_a_role_is_decided_by_its_trust_policy_from_account_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let details = dir.path().join("details.json");
+    let trusting = |principal: &str| {
+        format!(
+            r#"{{"RoleDetailList": [
+                {{"RoleName": "deployer", "Arn": "arn:aws:iam::111111111111:role/deployer",
+                  "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                    "Principal": {{"AWS": "{principal}"}}, "Action": "sts:AssumeRole"}}]}},
+                  "RolePolicyList": [], "AttachedManagedPolicies": []}},
+                {{"RoleName": "ci", "Arn": "arn:aws:iam::111111111111:role/ci",
+                  "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": []}},
+                  "RolePolicyList": [{{"PolicyName": "assume", "PolicyDocument": {{"Version": "2012-10-17",
+                    "Statement": [{{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}}]}}}}],
+                  "AttachedManagedPolicies": []}}], "Policies": []}}"#
+        )
+    };
+    let run = |principal: &str| {
+        std::fs::write(&details, trusting(principal)).unwrap();
+        let path = details.to_string_lossy().into_owned();
+        simulate(&[
+            "--principal",
+            "arn:aws:iam::111111111111:role/ci",
+            "--action",
+            "sts:AssumeRole",
+            "--resource",
+            "arn:aws:iam::111111111111:role/deployer",
+            "--account-details",
+            &path,
+        ])
+        .1["decision"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(run("arn:aws:iam::111111111111:role/ci"), "allowed");
+    assert_eq!(run("arn:aws:iam::111111111111:root"), "allowed");
+    // The trust names another account: the caller's own allow is not enough.
+    assert_eq!(run("arn:aws:iam::333333333333:root"), "denied");
+}

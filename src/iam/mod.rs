@@ -101,6 +101,15 @@ impl<'a> PolicySet<'a> {
             match &p.attachment {
                 Attachment::Organization(level) => set.add_at(i, p.kind, &p.document, level),
                 Attachment::Resource(arn) if arn == resource => set.add(i, p.kind, &p.document),
+                // Assuming a role is decided by its trust policy too.
+                Attachment::Trust(name)
+                    if !name.is_empty()
+                        && Arn::parse(resource).is_some_and(|a| {
+                            a.service == "iam" && crate::arn::role_name(resource) == name
+                        }) =>
+                {
+                    set.add(i, PolicyType::ResourceBased, &p.document)
+                }
                 _ => {}
             }
         }
@@ -512,13 +521,21 @@ impl Sides {
     /// principal's own IAM policies must allow too (KMS developer guide, "Allowing users in
     /// other accounts to use a KMS key").
     fn through_key_policy(self, trace: &[StatementTrace], same_account: bool) -> Gate {
-        let named = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Direct));
-        let session = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Session));
+        self.through_gate(trace, PolicyType::KeyPolicy, same_account)
+    }
+
+    /// A policy that must allow for anything to be allowed — a KMS key's key policy, a role's
+    /// trust policy: it allows the principal itself, or names its account and the principal's
+    /// IAM policies allow too; across accounts, both (IAM user guide, "How IAM roles differ
+    /// from resource-based policies"; KMS developer guide, "Key policies").
+    fn through_gate(self, trace: &[StatementTrace], kind: PolicyType, same_account: bool) -> Gate {
+        let named = allows(trace, kind, Some(PrincipalMatch::Direct));
+        let session = allows(trace, kind, Some(PrincipalMatch::Session));
         let direct = (
             named.0.or(session.0),
             named.1.into_iter().chain(session.1).collect::<Vec<_>>(),
         );
-        let delegated = allows(trace, PolicyType::KeyPolicy, Some(PrincipalMatch::Account));
+        let delegated = allows(trace, kind, Some(PrincipalMatch::Account));
         let result = if same_account {
             direct
                 .0
@@ -534,7 +551,7 @@ impl Sides {
         };
         if result.is_false() {
             return Err(if direct.0.is_false() && delegated.0.is_false() {
-                PolicyType::KeyPolicy
+                kind
             } else if self.boundary.is_false() {
                 PolicyType::PermissionsBoundary
             } else {
@@ -720,8 +737,16 @@ fn decide(
         boundary,
     };
     let is_key = Arn::parse(&request.resource).is_some_and(|a| a.service == "kms");
+    let assumes_role = request
+        .action
+        .to_ascii_lowercase()
+        .starts_with("sts:assumerole")
+        && Arn::parse(&request.resource).is_some_and(|a| a.service == "iam");
     let gate = if set.has(PolicyType::KeyPolicy) {
         sides.through_key_policy(trace, same_account)
+    } else if assumes_role && set.has(PolicyType::ResourceBased) {
+        // The role's trust policy must allow, even within the account.
+        sides.through_gate(trace, PolicyType::ResourceBased, same_account)
     } else if set.has(PolicyType::ResourceBased) {
         sides.with_resource_policy(trace, same_account)
     } else if !same_account {
