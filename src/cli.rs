@@ -122,6 +122,10 @@ pub struct AccountArgs {
     /// and a policy variable naming it matches nothing. (`--context KEY=` is an empty value.)
     #[arg(long = "absent", value_name = "KEY")]
     pub absent: Vec<String>,
+    /// The account that owns resources whose ARN names none (S3 buckets and objects): the same as
+    /// `--context aws:ResourceAccount=ACCOUNT`, which decides whether a request is cross-account.
+    #[arg(long = "resource-account", value_name = "ACCOUNT")]
+    pub resource_account: Option<String>,
 }
 
 /// Which findings count and what fails the run.

@@ -478,3 +478,37 @@ fn assuming_a_role_is_decided_by_its_trust_policy_from_account_details() {
     // The trust names another account: the caller's own allow is not enough.
     assert_eq!(run("arn:aws:iam::333333333333:root"), "denied");
 }
+
+#[test]
+fn an_s3_object_belongs_to_the_resource_account_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::config/*"}]}"#,
+    )
+    .unwrap();
+    let policy = policy.to_string_lossy().into_owned();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--principal",
+            API_ROLE,
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::config/app.env",
+            "--policy",
+            &policy,
+        ];
+        args.extend_from_slice(extra);
+        simulate(&args).1
+    };
+    assert_eq!(run(&[])["decision"], "allowed");
+    let other = run(&["--resource-account", "222222222222"]);
+    assert_eq!(other["decision"], "depends");
+    assert_eq!(other["depends_on_account"]["account"], "222222222222");
+    assert_eq!(
+        run(&["--resource-account", "111111111111"])["decision"],
+        "allowed"
+    );
+}

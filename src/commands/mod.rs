@@ -55,6 +55,9 @@ impl AccountArgs {
         for key in &self.absent {
             context.set_absent(key);
         }
+        if let Some(account) = &self.resource_account {
+            context.set("aws:ResourceAccount", vec![account.clone()]);
+        }
         context
     }
 }
