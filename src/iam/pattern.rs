@@ -199,6 +199,14 @@ pub fn resource_matches(pattern: &str, arn: &str) -> bool {
     if pattern == "*" {
         return true;
     }
+    // Up to its first wildcard a pattern is literal, separators included, so the ARN must begin
+    // with that text: one comparison settles most patterns that cannot match.
+    let literal = pattern
+        .find(['*', '?'])
+        .map_or(pattern, |first| &pattern[..first]);
+    if !arn.starts_with(literal) {
+        return false;
+    }
     if pattern.is_ascii() && arn.is_ascii() {
         return arn_match_ascii(pattern.as_bytes(), arn.as_bytes());
     }
