@@ -31,6 +31,50 @@ fn big_policy() -> policy::PolicyDocument {
     doc.unwrap()
 }
 
+/// A typical execution role: AmazonECSTaskExecutionRolePolicy and an inline policy of two
+/// statements naming ten resources.
+fn typical_role() -> (policy::PolicyDocument, policy::PolicyDocument) {
+    let managed = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+        "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}"#;
+    let secrets: Vec<String> = (0..8)
+        .map(|r| {
+            format!("\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/s{r}-??????\"")
+        })
+        .collect();
+    let inline = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+            {{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [{}]}},
+            {{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": [
+                "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "arn:aws:kms:eu-west-1:123456789012:key/5678abcd-12ab-34cd-56ef-1234567890ab"]}}]}}"#,
+        secrets.join(", ")
+    );
+    let parse = |t: &str| {
+        policy::parse(&json::parse(t).unwrap(), SourceId(0))
+            .0
+            .unwrap()
+    };
+    (parse(managed), parse(&inline))
+}
+
+fn typical(c: &mut Criterion) {
+    let (managed, inline) = typical_role();
+    let set = PolicySet::identity(&[&managed, &inline]);
+    let principal = Principal::from_role_arn("arn:aws:iam::123456789012:role/exec").unwrap();
+    let context = RequestContext::new();
+    let request = Request {
+        action: "secretsmanager:GetSecretValue".into(),
+        resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/s5-AbCdEf".into(),
+    };
+    let mut group = c.benchmark_group("evaluate");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("typical execution role", |b| {
+        b.iter(|| evaluate(black_box(&request), &set, Some(&principal), &context))
+    });
+    group.finish();
+}
+
 fn evaluations(c: &mut Criterion) {
     let doc = big_policy();
     let set = PolicySet::identity(&[&doc]);
@@ -56,5 +100,5 @@ fn pathological(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, evaluations, pathological);
+criterion_group!(benches, typical, evaluations, pathological);
 criterion_main!(benches);

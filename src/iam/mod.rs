@@ -293,16 +293,27 @@ pub fn statement_covers_action(statement: &Statement, action: &str) -> bool {
 /// Whether a `Resource`/`NotResource` list covers the ARN, with policy variables substituted when
 /// the policy's Version allows them.
 fn resource_covers(list: &ValueList, arn: &str, context: &RequestContext, variables: bool) -> Tri {
-    let any = Tri::any(list.values.iter().map(|v| {
-        if !variables || !v.value.contains("${") {
-            return Tri::from_bool(pattern::resource_matches(&v.value, arn));
+    // One entry that matches settles it; unknowns are gathered only while none does.
+    let mut any = Tri::False;
+    for v in &list.values {
+        let one = if !variables || !v.value.contains("${") {
+            Tri::from_bool(pattern::resource_matches(&v.value, arn))
+        } else {
+            match substitute(&v.value, context, true) {
+                Subst::Pattern(p) => Tri::from_bool(arn_tokens_match(&p, arn)),
+                Subst::NoMatch => Tri::False,
+                Subst::Unknown(key) => Tri::unknown(&key),
+            }
+        };
+        match one {
+            Tri::True => {
+                any = Tri::True;
+                break;
+            }
+            Tri::False => {}
+            unknown => any = any.or(unknown),
         }
-        match substitute(&v.value, context, true) {
-            Subst::Pattern(p) => Tri::from_bool(arn_tokens_match(&p, arn)),
-            Subst::NoMatch => Tri::False,
-            Subst::Unknown(key) => Tri::unknown(&key),
-        }
-    }));
+    }
     if list.negated { any.not() } else { any }
 }
 

@@ -201,10 +201,8 @@ pub fn resource_matches(pattern: &str, arn: &str) -> bool {
     }
     // Up to its first wildcard a pattern is literal, separators included, so the ARN must begin
     // with that text: one comparison settles most patterns that cannot match.
-    let literal = pattern
-        .find(['*', '?'])
-        .map_or(pattern, |first| &pattern[..first]);
-    if !arn.starts_with(literal) {
+    let literal = memchr::memchr2(b'*', b'?', pattern.as_bytes()).unwrap_or(pattern.len());
+    if !arn.as_bytes().starts_with(&pattern.as_bytes()[..literal]) {
         return false;
     }
     if pattern.is_ascii() && arn.is_ascii() {
