@@ -58,38 +58,34 @@ fn typical_role() -> (policy::PolicyDocument, policy::PolicyDocument) {
     (parse(managed), parse(&inline))
 }
 
-fn typical(c: &mut Criterion) {
-    let (managed, inline) = typical_role();
-    let set = PolicySet::identity(&[&managed, &inline]);
+/// One request for a secret against `set`, by the execution role, as criterion's `name`.
+fn bench_evaluation(c: &mut Criterion, name: &str, set: &PolicySet<'_>, secret: &str) {
     let principal = Principal::from_role_arn("arn:aws:iam::123456789012:role/exec").unwrap();
     let context = RequestContext::new();
     let request = Request {
         action: "secretsmanager:GetSecretValue".into(),
-        resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/s5-AbCdEf".into(),
+        resource: secret.into(),
     };
     let mut group = c.benchmark_group("evaluate");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("typical execution role", |b| {
-        b.iter(|| evaluate(black_box(&request), &set, Some(&principal), &context))
+    group.bench_function(name, |b| {
+        b.iter(|| evaluate(black_box(&request), set, Some(&principal), &context))
     });
     group.finish();
+}
+
+fn typical(c: &mut Criterion) {
+    let (managed, inline) = typical_role();
+    let set = PolicySet::identity(&[&managed, &inline]);
+    let secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/s5-AbCdEf";
+    bench_evaluation(c, "typical execution role", &set, secret);
 }
 
 fn evaluations(c: &mut Criterion) {
     let doc = big_policy();
     let set = PolicySet::identity(&[&doc]);
-    let principal = Principal::from_role_arn("arn:aws:iam::123456789012:role/exec").unwrap();
-    let context = RequestContext::new();
-    let request = Request {
-        action: "secretsmanager:GetSecretValue".into(),
-        resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:other/app-AbCdEf".into(),
-    };
-    let mut group = c.benchmark_group("evaluate");
-    group.throughput(Throughput::Elements(1));
-    group.bench_function("50 statements x 20 resources", |b| {
-        b.iter(|| evaluate(black_box(&request), &set, Some(&principal), &context))
-    });
-    group.finish();
+    let secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:other/app-AbCdEf";
+    bench_evaluation(c, "50 statements x 20 resources", &set, secret);
 }
 
 fn pathological(c: &mut Criterion) {

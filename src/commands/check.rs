@@ -35,18 +35,9 @@ fn render_ecspresso_env(
             match crate::model::template::render_env(&value.value, &var) {
                 Ok(rendered) => value.value = rendered,
                 Err(expr) => {
-                    let token = loaded.sources.slice(value.loc);
-                    let loc = if token.starts_with('"') && !token.contains('\\') {
-                        source::Loc::new(
-                            value.loc.source,
-                            source::Span::new(
-                                value.loc.span.start + 1 + expr.start,
-                                value.loc.span.start + 1 + expr.end,
-                            ),
-                        )
-                    } else {
-                        value.loc
-                    };
+                    let loc = loaded
+                        .sources
+                        .within_string(value.loc, expr.start, expr.end, &expr.text);
                     loaded.problems.push(crate::model::InputProblem {
                         kind: crate::model::ProblemKind::InvalidInput,
                         loc,

@@ -526,19 +526,11 @@ impl Sides {
         Ok((allow, self.identity.1))
     }
 
-    /// A KMS key policy gates its key: it allows the principal itself, or delegates to the
-    /// account's IAM policies (KMS developer guide, "Key policies").
-    /// Across accounts the key policy must allow the principal (or its account) and the
-    /// principal's own IAM policies must allow too (KMS developer guide, "Allowing users in
-    /// other accounts to use a KMS key").
-    fn through_key_policy(self, trace: &[StatementTrace], same_account: bool) -> Gate {
-        self.through_gate(trace, PolicyType::KeyPolicy, same_account)
-    }
-
     /// A policy that must allow for anything to be allowed — a KMS key's key policy, a role's
     /// trust policy: it allows the principal itself, or names its account and the principal's
     /// IAM policies allow too; across accounts, both (IAM user guide, "How IAM roles differ
-    /// from resource-based policies"; KMS developer guide, "Key policies").
+    /// from resource-based policies"; KMS developer guide, "Key policies" and "Allowing users
+    /// in other accounts to use a KMS key").
     fn through_gate(self, trace: &[StatementTrace], kind: PolicyType, same_account: bool) -> Gate {
         let named = allows(trace, kind, Some(PrincipalMatch::Direct));
         let session = allows(trace, kind, Some(PrincipalMatch::Session));
@@ -754,7 +746,7 @@ fn decide(
         .starts_with("sts:assumerole")
         && Arn::parse(&request.resource).is_some_and(|a| a.service == "iam");
     let gate = if set.has(PolicyType::KeyPolicy) {
-        sides.through_key_policy(trace, same_account)
+        sides.through_gate(trace, PolicyType::KeyPolicy, same_account)
     } else if assumes_role && set.has(PolicyType::ResourceBased) {
         // The role's trust policy must allow, even within the account.
         sides.through_gate(trace, PolicyType::ResourceBased, same_account)

@@ -147,6 +147,21 @@ impl SourceMap {
         self.get(loc.source).slice(loc.span)
     }
 
+    /// `text` at bytes `start..end` of the string value whose JSON token is at `string`: exactly
+    /// there when the token holds it there as written (no escape before it, the value not
+    /// rewritten since it was read), else the whole token.
+    pub fn within_string(&self, string: Loc, start: usize, end: usize, text: &str) -> Loc {
+        let token = self.slice(string);
+        if token.starts_with('"') && token.get(1 + start..1 + end) == Some(text) {
+            Loc::new(
+                string.source,
+                Span::new(string.span.start + 1 + start, string.span.start + 1 + end),
+            )
+        } else {
+            string
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (SourceId, &Source)> {
         self.sources
             .iter()

@@ -254,15 +254,7 @@ pub fn parse(root: &Node, source: SourceId) -> (Option<TaskDefinition>, Vec<Prob
             ),
         }),
     }
-    let requires_compatibilities = node
-        .get("requiresCompatibilities")
-        .and_then(Node::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let requires_compatibilities = strings(node, "requiresCompatibilities");
     let efs_volumes = node
         .get("volumes")
         .and_then(Node::as_array)
@@ -286,15 +278,7 @@ pub fn parse(root: &Node, source: SourceId) -> (Option<TaskDefinition>, Vec<Prob
             })
         })
         .collect();
-    let compatibilities = node
-        .get("compatibilities")
-        .and_then(Node::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let compatibilities = strings(node, "compatibilities");
     let td = TaskDefinition {
         requires_compatibilities,
         compatibilities,
@@ -309,6 +293,16 @@ pub fn parse(root: &Node, source: SourceId) -> (Option<TaskDefinition>, Vec<Prob
         containers,
     };
     (Some(td), problems)
+}
+
+/// The strings of an array field (`["FARGATE"]`); none when it is missing or not an array.
+fn strings(node: &Node, key: &str) -> Vec<String> {
+    node.get(key)
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect()
 }
 
 fn string_field(

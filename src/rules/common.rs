@@ -153,29 +153,6 @@ pub(super) fn full_reference_edits<'n>(
 }
 
 /// The task definition references of one kind of problem, as the needs stage found them.
-/// The bytes `start..end` of a JSON string value at `value` (offsets into the decoded value):
-/// exactly there when the string has no escapes (its offsets are the token's, after the opening
-/// quote), else the whole string.
-pub(super) fn within_string(
-    cx: &Context<'_>,
-    value: crate::model::source::Loc,
-    start: usize,
-    end: usize,
-) -> crate::model::source::Loc {
-    let token = cx.sources.slice(value);
-    let plain = token.starts_with('"')
-        && !token.contains('\\')
-        && end <= token.len().saturating_sub(2)
-        && start <= end;
-    if !plain {
-        return value;
-    }
-    crate::model::source::Loc::new(
-        value.source,
-        crate::model::source::Span::new(value.span.start + 1 + start, value.span.start + 1 + end),
-    )
-}
-
 pub(super) fn reference_problems<'a>(
     cx: &Context<'a>,
     kind: crate::needs::ReferenceProblemKind,

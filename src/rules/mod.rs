@@ -46,7 +46,7 @@ pub(crate) mod tester;
 pub use common::describe_need;
 use common::{
     arn_field, entry_defect_findings, field_defect_findings, full_reference, full_reference_edits,
-    problem_findings, reference_problems, within_string,
+    problem_findings, reference_problems,
 };
 pub use rule::{Context, Decides, Finding, FixAvailability, Related, Rule, RuleMeta, Severity};
 pub use run::{check, check_only};

@@ -30,7 +30,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 if explained.contains(&action.loc) {
                     continue;
                 }
-                let (message, suggestion, certain) = match catalog::check(&action.value) {
+                let checked = catalog::check(&action.value);
+                let whole_service = matches!(checked, ActionCheck::UnknownService { .. });
+                let (message, suggestion, certain) = match checked {
                     ActionCheck::Fine => continue,
                     ActionCheck::UnknownService {
                         suggestion: Some(suggestion),
@@ -95,10 +97,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 if !certain {
                     // Likely a mistake, possibly an action newer than the catalog or retired.
                     finding.severity = Severity::Warning;
-                    if matches!(
-                        catalog::check(&action.value),
-                        ActionCheck::UnknownService { .. }
-                    ) {
+                    if whole_service {
                         // A whole service: retired (the entry grants nothing, harmlessly) or new.
                         finding.severity = Severity::Info;
                     }

@@ -42,7 +42,9 @@ fn templated(
     expr: &crate::model::template::Expr,
 ) -> Finding {
     use crate::model::template::Kind;
-    let at = super::within_string(cx, value, expr.start, expr.end);
+    let at = cx
+        .sources
+        .within_string(value, expr.start, expr.end, &expr.text);
     let help = match expr.kind {
         Kind::Ecspresso => {
             "check what ecspresso deploys: pass --ecspresso-env to fill `env` and `must_env` from \
