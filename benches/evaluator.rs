@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ecslint::iam::pattern::resource_matches;
-use ecslint::iam::{PolicySet, Principal, Request, RequestContext, evaluate};
+use ecslint::iam::{PolicySet, Principal, Request, RequestContext, decision, evaluate};
 use ecslint::json;
 use ecslint::model::policy;
 use ecslint::model::source::SourceId;
@@ -58,7 +58,8 @@ fn typical_role() -> (policy::PolicyDocument, policy::PolicyDocument) {
     (parse(managed), parse(&inline))
 }
 
-/// One request for a secret against `set`, by the execution role, as criterion's `name`.
+/// One request for a secret against `set`, by the execution role, as criterion's `name`: the
+/// decision alone (what `check` and fix verification ask), and with the full trace.
 fn bench_evaluation(c: &mut Criterion, name: &str, set: &PolicySet<'_>, secret: &str) {
     let principal = Principal::from_role_arn("arn:aws:iam::123456789012:role/exec").unwrap();
     let context = RequestContext::new();
@@ -69,6 +70,9 @@ fn bench_evaluation(c: &mut Criterion, name: &str, set: &PolicySet<'_>, secret: 
     let mut group = c.benchmark_group("evaluate");
     group.throughput(Throughput::Elements(1));
     group.bench_function(name, |b| {
+        b.iter(|| decision(black_box(&request), set, Some(&principal), &context))
+    });
+    group.bench_function(format!("{name}, with trace"), |b| {
         b.iter(|| evaluate(black_box(&request), set, Some(&principal), &context))
     });
     group.finish();

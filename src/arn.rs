@@ -17,13 +17,7 @@ pub struct Arn {
 impl Arn {
     /// Parses the six-part form. Anything without the `arn:` prefix and five colons is not an ARN.
     pub fn parse(s: &str) -> Option<Arn> {
-        let rest = s.strip_prefix("arn:")?;
-        let mut parts = rest.splitn(5, ':');
-        let partition = parts.next()?;
-        let service = parts.next()?;
-        let region = parts.next()?;
-        let account = parts.next()?;
-        let resource = parts.next()?;
+        let [partition, service, region, account, resource] = fields(s)?;
         Some(Arn {
             partition: partition.to_string(),
             service: service.to_string(),
@@ -52,6 +46,20 @@ impl fmt::Display for Arn {
             self.partition, self.service, self.region, self.account, self.resource
         )
     }
+}
+
+/// An ARN's fields, borrowed, as [`Arn::parse`] reads them: `[partition, service, region,
+/// account, resource]`. For hot paths that only look.
+pub fn fields(s: &str) -> Option<[&str; 5]> {
+    let rest = s.strip_prefix("arn:")?;
+    let mut parts = rest.splitn(5, ':');
+    Some([
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    ])
 }
 
 /// Length of the random suffix Secrets Manager appends to a secret's name in its ARN: `-` and six

@@ -22,7 +22,9 @@ use crate::arn::{Arn, SECRET_SUFFIX_PATTERN, display_name_arn, secret_name_patte
 use crate::defects::{Defects, EntryFacts};
 use crate::iam::PolicyType;
 use crate::iam::pattern::resource_matches;
-use crate::iam::{Decision, Evaluation, Principal, RequestContext, StatementRef, evaluate};
+use crate::iam::{
+    Decision, Evaluation, Principal, RequestContext, StatementRef, decision, evaluate,
+};
 use crate::model::inventory::{Attachment, Inventory};
 use crate::model::policy::Effect;
 use crate::needs::{Need, Needs, RoleKind, Subject};
@@ -513,7 +515,7 @@ impl Asked<'_> {
             resource,
         );
         let context = request_context(resource, self.secret, self.principal, inventory, given);
-        match evaluate(&request, &set, self.principal, &context).decision {
+        match decision(&request, &set, self.principal, &context) {
             Decision::Allowed { by } => Some(by),
             _ => None,
         }

@@ -3,7 +3,9 @@
 //! allowed (IAM user guide, "Policy evaluation logic": deny wins, and only statements that apply
 //! decide).
 
-use ecslint::iam::{Decision, PolicySet, PolicyType, Principal, Request, RequestContext, evaluate};
+use ecslint::iam::{
+    Decision, PolicySet, PolicyType, Principal, Request, RequestContext, decision, evaluate,
+};
 use ecslint::json;
 use ecslint::model::policy::{self, PolicyDocument};
 use ecslint::model::source::SourceId;
@@ -65,7 +67,27 @@ fn decide(documents: &[(PolicyType, &PolicyDocument)], known_region: bool) -> De
         resource: SECRET.into(),
     };
     let principal = Principal::from_role_arn(ROLE).unwrap();
-    evaluate(&request, &set, Some(&principal), &context).decision
+    let full = evaluate(&request, &set, Some(&principal), &context).decision;
+    // The decision-only path must give exactly the same answer, statements included.
+    let brief = decision(&request, &set, Some(&principal), &context);
+    assert_eq!(
+        full, brief,
+        "decision() differs from evaluate() on {documents:?}"
+    );
+    full
+}
+
+/// A statement of a resource-based policy or key policy: principals as well.
+fn resource_statement() -> impl Strategy<Value = String> {
+    let principal = prop_oneof![
+        Just(r#""Principal": "*""#.to_string()),
+        Just(format!(r#""Principal": {{"AWS": "{ROLE}"}}"#)),
+        Just(r#""Principal": {"AWS": "arn:aws:iam::111111111111:root"}"#.to_string()),
+        Just(r#""Principal": {"AWS": "arn:aws:iam::222222222222:root"}"#.to_string()),
+        Just(r#""NotPrincipal": {"AWS": "arn:aws:iam::222222222222:root"}"#.to_string()),
+        Just(r#""Principal": {"Service": "ecs-tasks.amazonaws.com"}"#.to_string()),
+    ];
+    (statement(), principal).prop_map(|(s, p)| s.replacen('{', &format!("{{{p}, "), 1))
 }
 
 /// The decision without which statements decided it (their numbering shifts when one is added).
@@ -124,5 +146,29 @@ proptest! {
         )]);
         let denied = decide(&[(PolicyType::Identity, &doc), (PolicyType::Identity, &flat)], known_region);
         prop_assert_eq!(verdict(&denied), "explicit");
+    }
+
+    #[test]
+    fn the_decision_alone_is_the_decision_of_the_trace(
+        identity in prop::collection::vec(statement(), 0..4),
+        boundary in prop::collection::vec(statement(), 0..3),
+        scp in prop::collection::vec(statement(), 0..3),
+        resource in prop::collection::vec(resource_statement(), 0..4),
+        key in any::<bool>(),
+        known_region in any::<bool>(),
+    ) {
+        // Every policy type at once; `decide` asserts that both paths agree.
+        let docs: Vec<(PolicyType, PolicyDocument)> = [
+            (PolicyType::Identity, identity),
+            (PolicyType::PermissionsBoundary, boundary),
+            (PolicyType::ServiceControl, scp),
+            (if key { PolicyType::KeyPolicy } else { PolicyType::ResourceBased }, resource),
+        ]
+        .into_iter()
+        .filter(|(_, statements)| !statements.is_empty())
+        .map(|(kind, statements)| (kind, parse(&statements)))
+        .collect();
+        let refs: Vec<(PolicyType, &PolicyDocument)> = docs.iter().map(|(k, d)| (*k, d)).collect();
+        decide(&refs, known_region);
     }
 }

@@ -1,7 +1,7 @@
 //! Property tests: the linear wildcard matcher agrees with a plain backtracking reference on
 //! random patterns and texts, and ARN matching never lets a wildcard cross a field.
 
-use ecslint::iam::pattern::{resource_matches, wildcard_match};
+use ecslint::iam::pattern::{arn_tokens_match, resource_matches, tokens, wildcard_match};
 use proptest::prelude::*;
 
 /// The obvious exponential matcher, for comparison on small inputs.
@@ -39,6 +39,20 @@ proptest! {
         let fast = resource_matches(&pattern, &text);
         let general = resource_matches(&format!("{pattern}é"), &format!("{text}é"));
         prop_assert_eq!(fast, general);
+    }
+
+    #[test]
+    fn the_shape_shortcuts_agree_with_token_matching(
+        pattern in "arn:(aws|a\\*):[a*?:/]{0,24}",
+        text in "arn:aws:[a:/]{0,28}",
+    ) {
+        // Literal beginnings of eight bytes and more, five colons or fewer: every shortcut that
+        // `Shape` takes against the plain field-by-field matcher.
+        prop_assert_eq!(
+            resource_matches(&pattern, &text),
+            arn_tokens_match(&tokens(&pattern), &text),
+            "pattern {} text {}", pattern, text
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::arn::Arn;
 use crate::model::inventory::{Attachment, Inventory};
 use crate::model::policy::{Effect, PolicyDocument, PrincipalBlock, Statement, ValueList};
 pub use context::{Lookup, RequestContext, Tri};
-use pattern::{action_matches, arn_tokens_match};
+use pattern::{action_matches_shaped, arn_tokens_match};
 use std::ops::Not;
 use variables::{Subst, substitute};
 
@@ -282,12 +282,13 @@ impl Evaluation {
 
 /// Whether the statement's `Action`/`NotAction` covers the action.
 pub fn statement_covers_action(statement: &Statement, action: &str) -> bool {
-    let any = statement
-        .action
+    let list = &statement.action;
+    let any = list
         .values
         .iter()
-        .any(|v| action_matches(&v.value, action));
-    any != statement.action.negated
+        .enumerate()
+        .any(|(i, v)| action_matches_shaped(&v.value, list.shape(i), action));
+    any != list.negated
 }
 
 /// Whether a `Resource`/`NotResource` list covers the ARN, with policy variables substituted when
@@ -295,9 +296,13 @@ pub fn statement_covers_action(statement: &Statement, action: &str) -> bool {
 fn resource_covers(list: &ValueList, arn: &str, context: &RequestContext, variables: bool) -> Tri {
     // One entry that matches settles it; unknowns are gathered only while none does.
     let mut any = Tri::False;
-    for v in &list.values {
-        let one = if !variables || !v.value.contains("${") {
-            Tri::from_bool(pattern::resource_matches(&v.value, arn))
+    for (i, v) in list.values.iter().enumerate() {
+        let shape = list.shape(i);
+        if !(variables && shape.variable) && pattern::cannot_match(shape, arn) {
+            continue;
+        }
+        let one = if !variables || !shape.variable {
+            Tri::from_bool(pattern::resource_matches_shaped(&v.value, shape, arn))
         } else {
             match substitute(&v.value, context, true) {
                 Subst::Pattern(p) => Tri::from_bool(arn_tokens_match(&p, arn)),
@@ -396,12 +401,22 @@ struct Asking<'a> {
     has_boundary: bool,
 }
 
+/// How much of the evaluation to keep: the whole trace, or only what the decision needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    Trace,
+    Decision,
+}
+
+/// How one statement fares; with `Detail::Decision`, `None` as soon as it cannot apply (the
+/// decision only reads statements that apply or may apply).
 fn trace_statement(
     at: StatementRef,
     policy: &PolicyRef<'_>,
     statement: &Statement,
     asking: &Asking<'_>,
-) -> StatementTrace {
+    detail: Detail,
+) -> Option<StatementTrace> {
     let Asking {
         request,
         principal,
@@ -411,6 +426,10 @@ fn trace_statement(
     let (kind, document) = (policy.kind, policy.document);
     let variables = document.supports_variables();
     let resource = resource_covers(&statement.resource, &request.resource, context, variables);
+    let brief = detail == Detail::Decision;
+    if brief && resource.is_false() {
+        return None;
+    }
     let principal_match = match (kind, &statement.principal) {
         (PolicyType::ResourceBased | PolicyType::KeyPolicy, Some(block)) => {
             Some(principal_matches(
@@ -422,20 +441,31 @@ fn trace_statement(
         (PolicyType::ResourceBased | PolicyType::KeyPolicy, None) => Some(PrincipalMatch::None),
         _ => None,
     };
-    let conditions: Vec<Tri> = statement
-        .conditions
-        .iter()
-        .map(|c| condition::evaluate(c, context, variables))
-        .collect();
     let principal_ok = match principal_match {
         Some(PrincipalMatch::None) => Tri::False,
         _ => Tri::True,
     };
-    let applies = resource
-        .clone()
-        .and(principal_ok)
-        .and(Tri::all(conditions.iter().cloned()));
-    StatementTrace {
+    if brief && principal_ok.is_false() {
+        return None;
+    }
+    let mut conditions: Vec<Tri> = Vec::new();
+    let mut all = Tri::True;
+    for c in &statement.conditions {
+        let one = condition::evaluate(c, context, variables);
+        if brief {
+            all = all.and(one);
+            if all.is_false() {
+                return None;
+            }
+        } else {
+            conditions.push(one);
+        }
+    }
+    if !brief {
+        all = Tri::all(conditions.iter().cloned());
+    }
+    let applies = resource.clone().and(principal_ok).and(all);
+    Some(StatementTrace {
         at,
         kind,
         effect: statement.effect.value,
@@ -443,16 +473,68 @@ fn trace_statement(
         principal: principal_match,
         conditions,
         applies,
+    })
+}
+
+/// What the decision needs to know about the requested resource, read once from its ARN.
+struct Target<'r> {
+    service: &'r str,
+    /// The ARN's account field (empty for S3 and other ARNs without one).
+    account: &'r str,
+    /// Resource control policies are given and apply: the service is one that supports them
+    /// (the action catalog's list, from AWS's).
+    rcps_apply: bool,
+}
+
+impl<'r> Target<'r> {
+    fn of(resource: &'r str, set: &PolicySet<'_>) -> Target<'r> {
+        let (service, account) = match crate::arn::fields(resource) {
+            Some([_, service, _, account, _]) => (service, account),
+            None => ("", ""),
+        };
+        let rcps_apply = !service.is_empty()
+            && set.has(PolicyType::ResourceControl)
+            && crate::catalog::catalog()
+                .service(service)
+                .is_some_and(|s| s.rcp);
+        Target {
+            service,
+            account,
+            rcps_apply,
+        }
     }
 }
 
-/// Evaluates a request made by `principal` against every policy in `set`.
+/// Evaluates a request made by `principal` against every policy in `set`, with the trace of
+/// every statement whose action matched.
 pub fn evaluate(
     request: &Request,
     set: &PolicySet<'_>,
     principal: Option<&Principal>,
     context: &RequestContext,
 ) -> Evaluation {
+    let (decision, trace) = run(request, set, principal, context, Detail::Trace);
+    Evaluation { decision, trace }
+}
+
+/// The decision [`evaluate`] gives, without building its trace: for callers that need only the
+/// answer (fix verification, bulk checks).
+pub fn decision(
+    request: &Request,
+    set: &PolicySet<'_>,
+    principal: Option<&Principal>,
+    context: &RequestContext,
+) -> Decision {
+    run(request, set, principal, context, Detail::Decision).0
+}
+
+fn run(
+    request: &Request,
+    set: &PolicySet<'_>,
+    principal: Option<&Principal>,
+    context: &RequestContext,
+    detail: Detail,
+) -> (Decision, Vec<StatementTrace>) {
     let mut trace = Vec::new();
     let asking = Asking {
         request,
@@ -460,9 +542,9 @@ pub fn evaluate(
         context,
         has_boundary: set.has(PolicyType::PermissionsBoundary),
     };
-    let rcps_apply = rcp_applies(&request.resource);
+    let target = Target::of(&request.resource, set);
     for policy in &set.policies {
-        if policy.kind == PolicyType::ResourceControl && !rcps_apply {
+        if policy.kind == PolicyType::ResourceControl && !target.rcps_apply {
             continue;
         }
         for (s, statement) in policy.document.statements.iter().enumerate() {
@@ -473,11 +555,11 @@ pub fn evaluate(
                 policy: policy.id,
                 statement: s,
             };
-            trace.push(trace_statement(at, policy, statement, &asking));
+            trace.extend(trace_statement(at, policy, statement, &asking, detail));
         }
     }
-    let decision = decide(request, set, principal, context, &trace);
-    Evaluation { decision, trace }
+    let decision = decide(request, &target, set, principal, context, &trace);
+    (decision, trace)
 }
 
 /// OR of the allow statements of one policy type, optionally restricted by principal match.
@@ -486,17 +568,18 @@ fn allows(
     kind: PolicyType,
     want: Option<PrincipalMatch>,
 ) -> (Tri, Vec<StatementRef>) {
-    let relevant: Vec<&StatementTrace> = trace
+    let mut result = Tri::False;
+    let mut by = Vec::new();
+    for t in trace
         .iter()
         .filter(|t| t.kind == kind && t.effect == Effect::Allow)
         .filter(|t| want.is_none() || t.principal == want)
-        .collect();
-    let result = Tri::any(relevant.iter().map(|t| t.applies.clone()));
-    let by = relevant
-        .iter()
-        .filter(|t| t.applies.is_true())
-        .map(|t| t.at)
-        .collect();
+    {
+        if t.applies.is_true() {
+            by.push(t.at);
+        }
+        result = result.or(t.applies.clone());
+    }
     (result, by)
 }
 
@@ -617,14 +700,6 @@ impl Sides {
     }
 }
 
-/// Whether resource control policies apply to a request for `resource`: its service is one that
-/// supports them (the action catalog's list, from AWS's).
-fn rcp_applies(resource: &str) -> bool {
-    Arn::parse(resource)
-        .and_then(|a| crate::catalog::catalog().service(&a.service).map(|s| s.rcp))
-        .unwrap_or(false)
-}
-
 /// The allow of organization policies of `kind` (SCPs or RCPs): at every level given, from any
 /// policy of that level; `None` when a level does not allow.
 fn every_level_allows(
@@ -666,6 +741,7 @@ fn every_level_allows(
 
 fn decide(
     request: &Request,
+    target: &Target<'_>,
     set: &PolicySet<'_>,
     principal: Option<&Principal>,
     context: &RequestContext,
@@ -695,11 +771,10 @@ fn decide(
     };
     let mut by = Vec::new();
     // The resource's account: its ARN's, or (S3 and other ARNs without one) `aws:ResourceAccount`.
-    let resource_account = Arn::parse(&request.resource)
-        .map(|a| a.account)
+    let resource_account = Some(target.account)
         .filter(|a| !a.is_empty())
         .or_else(|| match context.lookup("aws:ResourceAccount") {
-            context::Lookup::Present([one]) => Some(one.clone()),
+            context::Lookup::Present([one]) => Some(one.as_str()),
             _ => None,
         });
     // An account not known on either side is not another account.
@@ -712,9 +787,7 @@ fn decide(
     // guide, "SCP evaluation"); and RCPs the same, where they apply.
     let mut scp = Tri::True;
     for kind in [PolicyType::ServiceControl, PolicyType::ResourceControl] {
-        if !set.has(kind)
-            || (kind == PolicyType::ResourceControl && !rcp_applies(&request.resource))
-        {
+        if !set.has(kind) || (kind == PolicyType::ResourceControl && !target.rcps_apply) {
             continue;
         }
         match every_level_allows(set, trace, kind) {
@@ -739,12 +812,12 @@ fn decide(
         identity: (identity, identity_by),
         boundary,
     };
-    let is_key = Arn::parse(&request.resource).is_some_and(|a| a.service == "kms");
+    let is_key = target.service == "kms";
     let assumes_role = request
         .action
-        .to_ascii_lowercase()
-        .starts_with("sts:assumerole")
-        && Arn::parse(&request.resource).is_some_and(|a| a.service == "iam");
+        .get(..14)
+        .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
+        && target.service == "iam";
     let gate = if set.has(PolicyType::KeyPolicy) {
         sides.through_gate(trace, PolicyType::KeyPolicy, same_account)
     } else if assumes_role && set.has(PolicyType::ResourceBased) {
@@ -762,7 +835,7 @@ fn decide(
                 }
                 by.extend(refs);
                 return Decision::DependsOnOtherAccount {
-                    account: resource_account.unwrap_or_default(),
+                    account: resource_account.unwrap_or_default().to_string(),
                     kind: if is_key {
                         PolicyType::KeyPolicy
                     } else {

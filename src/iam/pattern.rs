@@ -6,6 +6,8 @@
 //! patterns, close to linear. Consecutive stars collapse into one. Patterns compile to tokens so
 //! that a literal `*` produced by the policy variable `${*}` stays literal.
 
+pub use crate::model::policy::Shape;
+
 /// One element of a compiled pattern. `Char` is always literal: a `*` that came from a policy
 /// variable such as `${*}` matches only an asterisk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,22 +193,57 @@ fn match_folded(pattern: &[Tok], text: &[char]) -> bool {
 
 /// Whether an `Action` entry covers an action. Actions match case-insensitively.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
+    action_matches_shaped(pattern, Shape::of(pattern), action)
+}
+
+/// [`action_matches`] for an entry whose [`Shape`] is known.
+pub fn action_matches_shaped(pattern: &str, shape: Shape, action: &str) -> bool {
+    if !shape.wildcard && shape.ascii && action.is_ascii() {
+        return pattern.eq_ignore_ascii_case(action);
+    }
     wildcard_match(pattern, action, true)
 }
 
 /// Whether a `Resource` entry covers an ARN. ARNs match case-sensitively.
 pub fn resource_matches(pattern: &str, arn: &str) -> bool {
+    resource_matches_shaped(pattern, Shape::of(pattern), arn)
+}
+
+/// Whether the shape alone shows the entry cannot match the ARN. Up to its first wildcard an
+/// entry is literal, separators included, so the ARN must begin with that text; the last eight
+/// bytes of it, kept in the shape, settle most entries that cannot match without reading them.
+#[inline]
+pub fn cannot_match(shape: Shape, arn: &str) -> bool {
+    let literal = shape.literal as usize;
+    literal >= 8 && Shape::word_before(arn.as_bytes(), literal) != Some(shape.tail)
+}
+
+/// [`resource_matches`] for an entry whose [`Shape`] is known.
+pub fn resource_matches_shaped(pattern: &str, shape: Shape, arn: &str) -> bool {
+    if cannot_match(shape, arn) {
+        return false;
+    }
+    let text = arn.as_bytes();
+    let literal = shape.literal as usize;
     if pattern == "*" {
         return true;
     }
-    // Up to its first wildcard a pattern is literal, separators included, so the ARN must begin
-    // with that text: one comparison settles most patterns that cannot match.
-    let literal = memchr::memchr2(b'*', b'?', pattern.as_bytes()).unwrap_or(pattern.len());
-    if !arn.as_bytes().starts_with(&pattern.as_bytes()[..literal]) {
+    // Without wildcards every field must be equal, and so the whole text.
+    if !shape.wildcard {
+        return pattern == arn;
+    }
+    let Some(prefix) = text.get(..literal) else {
+        return false;
+    };
+    if prefix != &pattern.as_bytes()[..literal] {
         return false;
     }
-    if pattern.is_ascii() && arn.is_ascii() {
-        return arn_match_ascii(pattern.as_bytes(), arn.as_bytes());
+    if shape.ascii && arn.is_ascii() {
+        if shape.fields_literal {
+            // The first five fields are equal; the rest is the resource field's pattern.
+            return glob_ascii(&pattern.as_bytes()[literal..], &text[literal..], false);
+        }
+        return arn_match_ascii(pattern.as_bytes(), text);
     }
     arn_tokens_match(&tokens(pattern), arn)
 }

@@ -241,12 +241,12 @@ impl<'a> Reader<'a> {
             }
             _ => return None,
         };
-        Some(ValueList {
+        Some(ValueList::new(
             negated,
-            loc: self.loc(start, self.here()),
+            self.loc(start, self.here()),
             is_array,
             values,
-        })
+        ))
     }
 
     /// `{"Operator": {"key": value | [values]}}`; operators and keys are any text, so they are

@@ -60,6 +60,82 @@ pub struct ValueList {
     pub loc: Loc,
     pub is_array: bool,
     pub values: Vec<Spanned<String>>,
+    /// Each value's [`Shape`], worked out once when the policy is read.
+    pub shapes: Vec<Shape>,
+}
+
+impl ValueList {
+    pub fn new(negated: bool, loc: Loc, is_array: bool, values: Vec<Spanned<String>>) -> ValueList {
+        let shapes = values.iter().map(|v| Shape::of(&v.value)).collect();
+        ValueList {
+            negated,
+            loc,
+            is_array,
+            values,
+            shapes,
+        }
+    }
+
+    /// The shape of value `i`, recomputed if `values` was changed after the list was built.
+    #[inline]
+    pub fn shape(&self, i: usize) -> Shape {
+        match self.shapes.get(i) {
+            Some(shape) if self.shapes.len() == self.values.len() => *shape,
+            _ => Shape::of(&self.values[i].value),
+        }
+    }
+}
+
+/// What matching needs to know about one `Action` or `Resource` entry, so that evaluating a
+/// request does not rescan its text: most entries are settled by their literal beginning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// The last eight bytes of the literal text (when it has eight), as one word: entries of
+    /// one policy mostly share their beginning (`arn:aws:SERVICE:REGION:ACCOUNT:`) and differ
+    /// at its end, so most entries that cannot match are told by this word alone, without
+    /// reading the entry's text.
+    pub tail: u64,
+    /// Bytes before the first `*` or `?`: text any string the entry matches begins with.
+    pub literal: u32,
+    /// Has a `*` or `?`.
+    pub wildcard: bool,
+    /// Has `${`: a policy variable, where the document's Version allows them.
+    pub variable: bool,
+    pub ascii: bool,
+    /// The literal text holds an ARN's first five fields whole (five colons): what is left to
+    /// match is the resource field alone.
+    pub fields_literal: bool,
+}
+
+impl Shape {
+    pub fn of(text: &str) -> Shape {
+        let bytes = text.as_bytes();
+        let literal = bytes
+            .iter()
+            .position(|&b| b == b'*' || b == b'?')
+            .unwrap_or(bytes.len());
+        Shape {
+            tail: Shape::word_before(bytes, literal).unwrap_or(0),
+            // Entries longer than 4 GiB are refused by the readers long before.
+            literal: u32::try_from(literal).unwrap_or(u32::MAX),
+            wildcard: literal < bytes.len(),
+            variable: text.contains("${"),
+            ascii: text.is_ascii(),
+            fields_literal: bytes[..literal]
+                .iter()
+                .filter(|&&b| b == b':')
+                .nth(4)
+                .is_some(),
+        }
+    }
+
+    /// The eight bytes of `text` that end at `end`, as a word; `None` before the eighth byte
+    /// or past the end.
+    #[inline]
+    pub fn word_before(text: &[u8], end: usize) -> Option<u64> {
+        let bytes = text.get(end.checked_sub(8)?..end)?;
+        Some(u64::from_ne_bytes(bytes.try_into().ok()?))
+    }
 }
 
 /// One operator–key pair of a `Condition` block: `{"StringEquals": {"aws:SourceVpce": [...]}}`.
@@ -382,12 +458,12 @@ fn parse_statement(
         && node.get("NotResource").is_none()
     {
         // The resource of a trust policy is the role it is attached to.
-        Some(ValueList {
-            negated: false,
-            loc: loc(node.span),
-            is_array: false,
-            values: vec![Spanned::new("*".to_string(), loc(node.span))],
-        })
+        Some(ValueList::new(
+            false,
+            loc(node.span),
+            false,
+            vec![Spanned::new("*".to_string(), loc(node.span))],
+        ))
     } else {
         value_list(node, "Resource", "NotResource", source, problems)
     };
@@ -598,12 +674,7 @@ fn value_list(
             return None;
         }
     };
-    Some(ValueList {
-        negated,
-        loc: loc(node.span),
-        is_array,
-        values,
-    })
+    Some(ValueList::new(negated, loc(node.span), is_array, values))
 }
 
 #[cfg(test)]
