@@ -359,37 +359,46 @@ fn principal_matches(
     if block.negated && deny_despite_not_principal {
         return PrincipalMatch::Direct;
     }
-    let matched = if block.anyone {
-        PrincipalMatch::Direct
-    } else {
-        let Some(principal) = principal else {
-            return PrincipalMatch::None;
-        };
+    let entries = || {
         block
             .entries
             .iter()
             .filter(|(kind, _)| kind == "AWS")
-            .map(|(_, v)| principal_entry(&v.value, principal))
-            .fold(PrincipalMatch::None, |acc, m| match (acc, m) {
-                (PrincipalMatch::Session, _) | (_, PrincipalMatch::Session) => {
-                    PrincipalMatch::Session
-                }
-                (PrincipalMatch::Direct, _) | (_, PrincipalMatch::Direct) => PrincipalMatch::Direct,
-                (PrincipalMatch::Account, _) | (_, PrincipalMatch::Account) => {
-                    PrincipalMatch::Account
-                }
-                _ => PrincipalMatch::None,
+            .map(move |(_, v)| {
+                principal.map_or(PrincipalMatch::None, |p| principal_entry(&v.value, p))
             })
     };
     if block.negated {
-        // NotPrincipal: everyone except those named.
-        match matched {
-            PrincipalMatch::None => PrincipalMatch::Direct,
-            _ => PrincipalMatch::None,
-        }
-    } else {
-        matched
+        // NotPrincipal: everyone except those listed. A role's session is spared only when the
+        // list names its account as well as the role or the session: AWS checks the account
+        // too, and an account not listed is denied with everything in it (IAM user guide,
+        // "NotPrincipal with Deny": "you must also specify the account ARN").
+        let anyone = block.anyone
+            || block
+                .entries
+                .iter()
+                .any(|(kind, v)| kind == "AWS" && v.value == "*");
+        let account = entries().any(|m| m == PrincipalMatch::Account);
+        let itself =
+            entries().any(|m| matches!(m, PrincipalMatch::Session | PrincipalMatch::Direct));
+        return if anyone || (account && itself) {
+            PrincipalMatch::None
+        } else {
+            PrincipalMatch::Direct
+        };
     }
+    if block.anyone {
+        return PrincipalMatch::Direct;
+    }
+    if principal.is_none() {
+        return PrincipalMatch::None;
+    }
+    entries().fold(PrincipalMatch::None, |acc, m| match (acc, m) {
+        (PrincipalMatch::Session, _) | (_, PrincipalMatch::Session) => PrincipalMatch::Session,
+        (PrincipalMatch::Direct, _) | (_, PrincipalMatch::Direct) => PrincipalMatch::Direct,
+        (PrincipalMatch::Account, _) | (_, PrincipalMatch::Account) => PrincipalMatch::Account,
+        _ => PrincipalMatch::None,
+    })
 }
 
 /// One request as every statement sees it: who asks, what, in which context, and whether the
@@ -617,17 +626,22 @@ impl Sides {
     fn through_gate(self, trace: &[StatementTrace], kind: PolicyType, same_account: bool) -> Gate {
         let named = allows(trace, kind, Some(PrincipalMatch::Direct));
         let session = allows(trace, kind, Some(PrincipalMatch::Session));
+        let delegated = allows(trace, kind, Some(PrincipalMatch::Account));
+        // Within the account a grant to the role is limited by its boundary, one to its session
+        // is not (IAM user guide, "Permissions boundaries for IAM entities"): key policies and
+        // trust policies are resource-based policies.
+        let same_account_result = named
+            .0
+            .clone()
+            .and(self.boundary.clone())
+            .or(session.0.clone())
+            .or(delegated.0.clone().and(self.identity_allow()));
         let direct = (
             named.0.or(session.0),
             named.1.into_iter().chain(session.1).collect::<Vec<_>>(),
         );
-        let delegated = allows(trace, kind, Some(PrincipalMatch::Account));
         let result = if same_account {
-            direct
-                .0
-                .clone()
-                .and(self.boundary.clone())
-                .or(delegated.0.clone().and(self.identity_allow()))
+            same_account_result
         } else {
             direct
                 .0
