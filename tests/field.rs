@@ -107,12 +107,12 @@ fn documentation_and_project_policies_presented_as_working_raise_no_unverified_e
 
 #[test]
 fn every_field_document_has_its_provenance() {
-    for set in ["policies", "taskdefs", "errors"] {
+    for set in ["policies", "taskdefs", "messages"] {
         let rows = corpus::manifest(set);
         assert!(!rows.is_empty(), "{set}");
         for row in &rows {
             let file = &row["file"];
-            let folder = if set == "errors" { "" } else { "files" };
+            let folder = if set == "messages" { "" } else { "files" };
             assert!(
                 corpus::root().join(set).join(folder).join(file).is_file(),
                 "{set}/{file} listed but missing"
