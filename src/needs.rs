@@ -16,6 +16,9 @@ use std::sync::LazyLock;
 pub enum RoleKind {
     Execution,
     Task,
+    /// The principal a pasted message names when it is neither of a task's roles: a deploy
+    /// principal, an IAM user, an instance's role.
+    Caller,
 }
 
 impl RoleKind {
@@ -23,6 +26,7 @@ impl RoleKind {
         match self {
             RoleKind::Execution => "execution role",
             RoleKind::Task => "task role",
+            RoleKind::Caller => "principal",
         }
     }
 }
@@ -76,7 +80,7 @@ impl Need {
     /// the execution role's, and so the task role's too when the task definition names one role
     /// for both jobs (about a quarter of real task definitions do).
     pub fn uses_default_policies(&self) -> bool {
-        self.role == RoleKind::Execution || self.is_one_role_for_both()
+        matches!(self.role, RoleKind::Execution | RoleKind::Caller) || self.is_one_role_for_both()
     }
 
     /// Whether the task definition's execution and task roles are the same role.
@@ -90,6 +94,7 @@ impl RoleKind {
         match self {
             RoleKind::Execution => RoleKind::Task,
             RoleKind::Task => RoleKind::Execution,
+            RoleKind::Caller => RoleKind::Caller,
         }
     }
 
@@ -106,6 +111,7 @@ impl RoleKind {
         match self {
             RoleKind::Execution => &td.execution_role_arn,
             RoleKind::Task => &td.task_role_arn,
+            RoleKind::Caller => &None,
         }
     }
 }
@@ -944,11 +950,15 @@ fn secret_grant(requested: Option<&str>, listed: bool, stored: &str) -> String {
 /// The need behind a request made outside any task definition (a pasted AccessDenied): `stored`
 /// is the secret the listing knows for it, with its stored ARN. A secret named without its
 /// suffix is evaluated as requested, like a reference in a task definition.
+/// The need a pasted request makes. `caller` marks a principal that is neither of a task's
+/// roles (a deploy principal, a user); otherwise the request is the execution role's (or the task
+/// role's, for EFS).
 pub fn of_request(
     request: Request,
     stored: Option<(usize, Arn)>,
     role_arn: Option<String>,
     origin: Origin,
+    caller: Option<RoleKind>,
 ) -> Need {
     let resource = request.resource.clone();
     let subject = match Arn::parse(&resource) {
@@ -977,10 +987,10 @@ pub fn of_request(
         _ => resource.clone(),
     };
     Need {
-        role: if request.action.starts_with("elasticfilesystem:") {
-            RoleKind::Task
-        } else {
-            RoleKind::Execution
+        role: match caller {
+            Some(kind) => kind,
+            None if request.action.starts_with("elasticfilesystem:") => RoleKind::Task,
+            None => RoleKind::Execution,
         },
         request,
         subject,

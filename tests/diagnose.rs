@@ -311,3 +311,206 @@ fn a_denial_on_a_partial_arn_is_the_reverse_trap_when_the_full_arn_is_granted() 
     );
     // (With the same policy the full ARN is allowed: an_already_fixed_policy_is_allowed_with_exit_0.)
 }
+
+/// A policy file in `dir`.
+fn policy_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn no_fix_adds_an_allow(v: &Value) -> bool {
+    v["findings"].as_array().unwrap().iter().all(|f| {
+        f["rule"] != "missing-permission"
+            && !f["fix"]["edits"].as_array().is_some_and(|e| {
+                e.iter().any(|e| {
+                    e["replacement"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("\"Allow\"")
+                })
+            })
+    })
+}
+
+#[test]
+fn an_explicit_deny_is_evidence_and_never_gets_an_allow() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = policy_file(
+        &dir,
+        "exec.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"},
+            {"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+             "Condition": {"StringNotEquals": {"aws:ResourceTag/team": "orders"}}}]}"#,
+    );
+    let message = "User: arn:aws:sts::123456789012:assumed-role/exec/1a2b is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-Xy12Ab with an explicit deny in an identity-based policy";
+    let (code, v, _) = diagnose(message, &["--policy", &policy]);
+    assert_eq!(code, 1);
+    let said = text(&v);
+    assert!(
+        said.contains("AWS denied explicitly, so a Deny applied: statement 2 of"),
+        "{said}"
+    );
+    assert!(said.contains("`aws:ResourceTag/team`"), "{said}");
+    assert!(
+        said.contains("No Allow overrides an explicit deny"),
+        "{said}"
+    );
+    assert!(no_fix_adds_an_allow(&v), "{v}");
+
+    // Denied in an SCP that was not given: AWS's words, and no Allow proposed.
+    let scp = "AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/exec/1a2b is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-Xy12Ab with an explicit deny in a service control policy";
+    let (_, v, _) = diagnose(scp, &[]);
+    assert!(no_fix_adds_an_allow(&v), "{v}");
+    assert!(
+        v["decision_reason"]
+            .as_str()
+            .unwrap()
+            .contains("as AWS said"),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_resource_policy_denial_is_fixed_in_the_resource_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = policy_file(
+        &dir,
+        "exec.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shared-??????"}]}"#,
+    );
+    let message = "User: arn:aws:sts::111111111111:assumed-role/exec/1a2b is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:eu-west-1:222222222222:secret:shared-Xy12Ab because no resource-based policy allows the secretsmanager:GetSecretValue action";
+    let (_, v, _) = diagnose(message, &["--policy", &policy]);
+    assert!(text(&v).contains("resource's own policy"), "{v}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["fix"].is_null()),
+        "{v}"
+    );
+}
+
+#[test]
+fn redactions_are_opaque_and_never_reach_a_fix_or_a_command() {
+    let message = "AccessDeniedException: User: arn:aws:sts::<account id>:assumed-role/[redacted]-execution-role/abc is not authorized to perform: ssm:GetParameters on resource: arn:aws:ssm:eu-west-2:<account id>:parameter/x";
+    let (code, v, _) = diagnose(message, &[]);
+    assert_eq!(code, 1);
+    let q = &v["request"];
+    assert_eq!(
+        q["resource"],
+        "arn:aws:ssm:eu-west-2:ACCOUNT_ID:parameter/x"
+    );
+    assert_eq!(
+        q["resource_as_written"],
+        "arn:aws:ssm:eu-west-2:<account id>:parameter/x"
+    );
+    let redacted: Vec<&str> = q["redacted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        redacted.contains(&"<account id>") && redacted.contains(&"[redacted]"),
+        "{redacted:?}"
+    );
+    // Fixes and commands never carry a redaction (the sentences that quote the message may).
+    let findings = v["findings"].to_string();
+    assert!(
+        !findings.contains("<account") && !findings.contains("[redacted]"),
+        "{findings}"
+    );
+    let said = text(&v);
+    for command in said.lines().filter(|l| l.contains("`aws ")) {
+        assert!(
+            !command.contains("<account") && !command.contains("[redacted]"),
+            "{command}"
+        );
+    }
+    assert!(said.contains("--role-name ROLE_NAME"), "{said}");
+    // A space inside a redaction does not cut the ARN.
+    let spaced = "User: arn:aws:iam::358974 REMOVED:user/ci is not authorized to perform: iam:PassRole on resource: arn:aws:iam::358974 REMOVED:role/app";
+    let (_, v, _) = diagnose(spaced, &[]);
+    assert_eq!(
+        v["request"]["principal"],
+        "arn:aws:iam::358974 REMOVED:user/ci"
+    );
+    assert_eq!(
+        v["request"]["resource_as_written"],
+        "arn:aws:iam::358974 REMOVED:role/app"
+    );
+}
+
+#[test]
+fn wrapped_cut_and_missing_parts() {
+    // Broken at spaces, the resource on its own line.
+    let wrapped = "AccessDeniedException: \nUser: arn:aws:sts::123456789012:assumed-role/deployer/ci \nis not authorized to perform: iam:PassRole on resource:\narn:aws:iam::123456789012:role/app-task";
+    let (_, v, _) = diagnose(wrapped, &[]);
+    assert_eq!(
+        v["request"]["resource"],
+        "arn:aws:iam::123456789012:role/app-task"
+    );
+    assert_eq!(v["request"]["principal_kind"], "deploy");
+    // Cut off by a console: not used as if whole.
+    let cut = "User: arn:aws:sts::123456789012:assumed-role/exec/1 is not authorized to perform: ssm:GetParameters on resource: arn:aws:ssm:eu-west-1:123456789012:parameter/my-para...";
+    let (_, v, _) = diagnose(cut, &[]);
+    assert_eq!(v["request"]["truncated"], serde_json::json!(["resource"]));
+    assert!(v["request"]["resource"].is_null());
+    assert!(!format!("{}", v["findings"]).contains("my-para"), "{v}");
+    // No resource at all: missing, not `*`.
+    let none = "User: arn:aws:sts::123456789012:assumed-role/exec/1 is not authorized to perform: ssm:GetParameters";
+    let (_, v, _) = diagnose(none, &[]);
+    assert_eq!(v["request"]["missing"], serde_json::json!(["resource"]));
+    assert!(v["request"]["resource"].is_null());
+    // The ECS agent's reason cut after the principal: its words imply the action.
+    let logs = "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ecs-exec/123456a999ee4b919";
+    let (code, v, _) = diagnose(logs, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["request"]["action"], "logs:CreateLogStream");
+    assert_eq!(v["request"]["action_implied"], true);
+    assert_eq!(v["request"]["role"], "ecs-exec");
+}
+
+#[test]
+fn advice_fits_who_was_denied_and_what_was_asked() {
+    let user = "User: arn:aws:iam::123456789012:user/ci-bot is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:123456789012:secret:app-Xy12Ab";
+    let (_, v, _) = diagnose(user, &[]);
+    assert_eq!(v["request"]["principal_kind"], "user");
+    assert!(
+        text(&v).contains("put-user-policy --user-name ci-bot"),
+        "{v}"
+    );
+    assert!(!text(&v).contains("--role-name"), "{v}");
+    let ambiguous = "User: arn:aws:sts::123456789012:assumed-role/exec/1 is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:123456789012:secret:test-secret";
+    assert!(
+        text(&diagnose(ambiguous, &[]).1)
+            .contains("may be Secrets Manager's random suffix or part of the name")
+    );
+    let reference = "User: arn:aws:sts::123456789012:assumed-role/exec/1 is not authorized to perform: ssm:GetParameters on resource: arn:aws:ssm:us-east-1:123456789012:parameter/aws/reference/secretsmanager/prod/db";
+    let said = text(&diagnose(reference, &[]).1);
+    assert!(
+        said.contains("`secretsmanager:GetSecretValue` on the secret")
+            && said.contains("kms:Decrypt"),
+        "{said}"
+    );
+    let empty = "User: arn:aws:sts::123456789012:assumed-role/exec/1 is not authorized to perform: ssm:GetParameters on resource: arn:aws:ssm:us-east-1:123456789012:parameter/";
+    assert!(text(&diagnose(empty, &[]).1).contains("empty or malformed name"));
+    let infra = "ECS was unable to assume the configured ECS Infrastructure Role 'arn:aws:iam::123456789012:role/ecsInfrastructureRole'";
+    let (_, v, _) = diagnose(infra, &[]);
+    assert_eq!(v["failure"], "role-not-assumable");
+    assert_eq!(v["request"]["principal"], "ecs.amazonaws.com");
+    assert!(
+        text(&v).contains("`ecs.amazonaws.com` (not `ecs-tasks.amazonaws.com`)"),
+        "{v}"
+    );
+    let trail = r#"{"eventSource": "secretsmanager.amazonaws.com", "eventName": "GetSecretValue", "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::123456789012:assumed-role/exec/1"}, "errorCode": "AccessDenied"}"#;
+    let (_, v, _) = diagnose(trail, &[]);
+    assert_eq!(v["request"]["action"], "secretsmanager:GetSecretValue");
+    assert_eq!(
+        v["request"]["principal"],
+        "arn:aws:sts::123456789012:assumed-role/exec/1"
+    );
+}

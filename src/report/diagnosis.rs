@@ -19,6 +19,13 @@ fn failure_kind(f: &Failure) -> &'static str {
         Failure::ImageNotFound => "image-not-found",
         Failure::LogGroupNotFound => "log-group-not-found",
         Failure::RoleNotAssumable { .. } => "role-not-assumable",
+        Failure::SecretNotJson => "secret-not-json",
+        Failure::PullRefused { .. } => "pull-refused",
+        Failure::ServiceLinkedRole => "service-linked-role",
+        Failure::EfsMount { .. } => "efs-mount",
+        Failure::RoleNotValid => "role-not-valid",
+        Failure::ExecNotConnected => "exec-not-connected",
+        Failure::CutOff { .. } => "cut-off",
     }
 }
 
@@ -38,14 +45,20 @@ pub fn render_json(d: &Diagnosis) -> String {
 /// The JSON of one diagnosis (`render_json` prints it).
 pub fn json_value(d: &Diagnosis) -> Value {
     let r = report(d);
+    let n = &d.denial.noticed;
     let request = d.request.as_ref().map(|q| {
         json!({
             "principal": q.principal,
+            "principal_kind": d.denial.principal_kind.as_str(),
             "role": q.role,
             "action": q.action,
+            "action_implied": n.action_implied,
             "resource": q.resource,
             "resource_as_written": q.resource_as_written,
             "reason": q.reason.map(|r| r.describe()),
+            "redacted": n.redacted.iter().map(|(p, t)| json!({"part": p.as_str(), "text": t})).collect::<Vec<Value>>(),
+            "truncated": n.truncated.iter().map(|p| p.as_str()).collect::<Vec<&str>>(),
+            "missing": n.missing.iter().map(|p| p.as_str()).collect::<Vec<&str>>(),
         })
     });
     json!({
@@ -79,8 +92,25 @@ pub fn render_human(d: &Diagnosis, style: Style) -> String {
         if let Some(r) = &q.role {
             head.push_str(&format!("  role       {r}\n"));
         }
-        head.push_str(&format!("  action     {}\n", q.action));
-        head.push_str(&format!("  resource   {}\n", q.resource));
+        let unknown = |part: crate::denial::Part| {
+            if d.denial.noticed.truncated.contains(&part) {
+                "(cut off in the message)"
+            } else {
+                "(not in the message)"
+            }
+        };
+        head.push_str(&format!(
+            "  action     {}\n",
+            q.action
+                .as_deref()
+                .unwrap_or(unknown(crate::denial::Part::Action))
+        ));
+        head.push_str(&format!(
+            "  resource   {}\n",
+            q.resource
+                .as_deref()
+                .unwrap_or(unknown(crate::denial::Part::Resource))
+        ));
         if let Some(r) = q.reason {
             head.push_str(&format!("  AWS said   {}\n", r.describe()));
         }

@@ -142,11 +142,17 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
         }
         let mut finding = Finding::new(&META, origin.loc, message)
             .label(format!("{} needs this", origin.what))
-            .note(format!(
-                "the ECS agent calls `{}` with the {role} before the containers start; \
+            .note(match need.role {
+                crate::needs::RoleKind::Caller => format!(
+                    "the principal calls `{}` itself; without an allow the call is denied",
+                    need.request.action
+                ),
+                _ => format!(
+                    "the ECS agent calls `{}` with the {role} before the containers start; \
                      without an allow the call is denied and the task stops",
-                need.request.action
-            ))
+                    need.request.action
+                ),
+            })
             .help(help)
             .fix(fix);
         for other in &need.origins[1..] {

@@ -195,7 +195,7 @@ fn short_task(label: &str) -> String {
 fn same_failure(d: &super::Diagnosis) -> String {
     let kind = std::mem::discriminant(&d.denial.failure);
     match &d.request {
-        Some(q) => format!("{kind:?} {:?} {} {}", q.role, q.action, q.resource),
+        Some(q) => format!("{kind:?} {:?} {:?} {:?}", q.role, q.action, q.resource),
         None => format!("{kind:?} {}", d.denial.line),
     }
 }
