@@ -274,9 +274,11 @@ fn check(s: &Scenario, args: &[String], dir: &Path) -> String {
     }
 }
 
+/// The message in its older form, without AWS's reason clause: a stated reason is evidence that
+/// settles what the policies leave open, which is `diagnose`'s own business, not the evaluator's.
 fn diagnose(s: &Scenario, args: &[String]) -> String {
     let message = format!(
-        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret {} from secrets manager: AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/exec/5c1e0b2a is not authorized to perform: secretsmanager:GetSecretValue on resource: {} because no identity-based policy allows the secretsmanager:GetSecretValue action status code: 400",
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret {} from secrets manager: AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/exec/5c1e0b2a is not authorized to perform: secretsmanager:GetSecretValue on resource: {} status code: 400",
         s.secret, s.secret
     );
     let (_, out): (i32, Value) =

@@ -514,3 +514,36 @@ fn advice_fits_who_was_denied_and_what_was_asked() {
         "arn:aws:sts::123456789012:assumed-role/exec/1"
     );
 }
+
+#[test]
+fn the_message_settles_what_the_policies_leave_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = policy_file(
+        &dir,
+        "exec.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}]}"#,
+    );
+    let message = "User: arn:aws:sts::123456789012:assumed-role/exec/1a2b is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-Xy12Ab because no identity-based policy allows the secretsmanager:GetSecretValue action";
+    let (code, v, _) = diagnose(message, &["--policy", &policy]);
+    assert_eq!((code, v["decision"].as_str()), (1, Some("denied")));
+    assert!(text(&v).contains("did not hold: statement 1 of"), "{v}");
+    assert!(text(&v).contains("`aws:SourceVpce`"), "{v}");
+    // Without the reason clause the policies alone decide: it depends.
+    let old = message.split(" because").next().unwrap();
+    assert_eq!(
+        diagnose(old, &["--policy", &policy]).1["decision"],
+        "depends"
+    );
+
+    // Across accounts, the resource policy's statement is shown for that document.
+    let foreign = "User: arn:aws:sts::111111111111:assumed-role/exec/1a2b is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:eu-west-1:222222222222:secret:shared-Xy12Ab because no resource-based policy allows the secretsmanager:GetSecretValue action";
+    let said = text(&diagnose(foreign, &[]).1);
+    assert!(
+        said.contains(r#""Principal": {"AWS": "arn:aws:iam::111111111111:role/exec"}"#),
+        "{said}"
+    );
+
+    let health = "service web (port 80) is unhealthy in target-group web-tg due to (reason Health checks failed).";
+    let (code, v, _) = diagnose(health, &[]);
+    assert_eq!((code, v["failure"].as_str()), (1, Some("health-check")));
+}

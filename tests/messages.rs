@@ -157,13 +157,24 @@ fn diagnose_understands_the_messages_people_paste() {
             let e = secondary.entry("principal_kind").or_default();
             e.0 += usize::from(q["principal_kind"] == k.principal_kind.as_str());
             e.1 += 1;
-            // No redaction reaches a command or a fix as if it were real.
+            // No redaction reaches a command or a fix as if it were real: not the findings (their
+            // fixes and the policies they show), not a sentence that gives a command.
             if let Some(tokens) = q["redacted"].as_array() {
-                let said = format!("{}{}", j["explanation"], j["findings"]);
+                let findings = j["findings"].to_string();
+                let commands: Vec<&str> = j["explanation"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|s| s.as_str())
+                    .filter(|s| s.contains("`aws "))
+                    .collect();
                 for t in tokens {
                     let t = t["text"].as_str().unwrap_or_default();
-                    if t.len() >= 3 && said.contains(&format!("--role-name {t}")) {
-                        leaks.push(format!("{}: `{t}` in a command", k.file));
+                    if t.len() < 3 {
+                        continue;
+                    }
+                    if findings.contains(t) || commands.iter().any(|c| c.contains(t)) {
+                        leaks.push(format!("{}: `{t}` in a fix or a command", k.file));
                     }
                 }
             }

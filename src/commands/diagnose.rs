@@ -237,10 +237,15 @@ pub fn diagnose(
         rules::check(&cx)
     };
     let evaluation = assessments.first().map(|a| &a.evaluation);
-    let verdict = match evaluation.map(|e| &e.decision) {
+    let evaluated = match evaluation.map(|e| &e.decision) {
         Some(Decision::Allowed { .. }) => Verdict::Allowed,
         Some(Decision::Depends { .. } | Decision::DependsOnOtherAccount { .. }) => Verdict::Depends,
         _ => Verdict::Denied,
+    };
+    // What the policies leave open, the message settles: AWS denied the request.
+    let verdict = match (evaluated, reason) {
+        (Verdict::Depends, Some(_)) => Verdict::Denied,
+        (v, _) => v,
     };
     // AWS's stated reason is evidence: no Allow overrides an explicit deny, and a denial by the
     // resource's own policy is fixed there, not in the role's.
@@ -275,7 +280,7 @@ pub fn diagnose(
         (resource_written.as_deref(), action.as_deref(), reason),
         &target,
         &loaded,
-        (verdict, evaluation),
+        (evaluated, evaluation),
         policies_given,
         traced,
         &denial,
@@ -534,10 +539,15 @@ fn resolve(
 ) -> Resolved {
     let inventory = &loaded.inventory;
     let role = principal.and_then(role_of);
+    // Redacted when the name holds a redaction, or the principal's redacted account (CDK's
+    // role names carry the account: `cdk-hnb659fds-deploy-role-ACCOUNT-REGION`).
     let role_redacted = role.as_deref().is_some_and(|r| {
         let mut n = denial::Noticed::default();
+        denial::redactions(Part::Principal, principal.unwrap_or(r), &mut n);
         denial::redactions(Part::Principal, r, &mut n);
-        !n.redacted.is_empty()
+        n.redacted
+            .iter()
+            .any(|(_, t)| r.contains(t.as_str()) && (t.len() >= 3 || crate::arn::role_name(r) == t))
     });
     let principal_account = principal
         .and_then(Arn::parse)
@@ -690,6 +700,18 @@ fn explanation(
         };
         explanation.push(format!("AWS says: {}.", r.describe()));
         explanation.extend(evidence(r, evaluation, loaded, verdict));
+        if let (Some(action), Some(resource), AwsReason::NoAllow(PolicyType::ResourceBased)) =
+            (action, resource, r)
+        {
+            let principal = target
+                .role_arn
+                .clone()
+                .unwrap_or_else(|| "ROLE_ARN".to_string());
+            explanation.push(format!(
+                "A statement for that policy: {{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"{principal}\"}}, \"Action\": \"{action}\", \"Resource\": \"{}\"}}.",
+                if resource.contains(":secret:") || resource.contains(":key/") { "*" } else { resource }
+            ));
+        }
         if let Some(k) = missing_kind
             && k != PolicyType::Identity
         {
@@ -748,7 +770,7 @@ fn evidence(
                     .collect()
             })
             .unwrap_or_default();
-        if !denies.is_empty() && verdict != Verdict::Denied {
+        if !denies.is_empty() && verdict == Verdict::Depends {
             out.push(format!(
                 "AWS denied explicitly, so a Deny applied: {}.",
                 denies.join("; ")
@@ -757,7 +779,39 @@ fn evidence(
         out.push(
             "No Allow overrides an explicit deny: change the Deny (its Action, Resource or Condition) or the request; adding an Allow would change nothing.".to_string(),
         );
-    } else if matches!(reason, AwsReason::NoAllow(PolicyType::ResourceBased)) {
+    } else if verdict == Verdict::Depends
+        && let Some(e) = evaluation
+    {
+        let allows: Vec<String> = e
+            .trace
+            .iter()
+            .filter(|t| t.effect == crate::model::policy::Effect::Allow)
+            .filter_map(|t| match &t.applies {
+                crate::iam::Tri::Unknown(keys) => Some(format!(
+                    "statement {} of `{}` (its condition on {})",
+                    t.at.statement + 1,
+                    loaded
+                        .inventory
+                        .policies
+                        .get(t.at.policy)
+                        .map(|p| p.name.as_str())
+                        .unwrap_or_default(),
+                    keys.iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                _ => None,
+            })
+            .collect();
+        if !allows.is_empty() {
+            out.push(format!(
+                "AWS found no allow, so the conditions of the statements that could have allowed it did not hold: {}.",
+                allows.join("; ")
+            ));
+        }
+    }
+    if matches!(reason, AwsReason::NoAllow(PolicyType::ResourceBased)) {
         out.push(
             "The fix is in the resource's own policy (the secret's resource policy, the repository policy, the key policy — in the account that owns the resource): allow this principal the action there. Across accounts the role's own policy must allow it too.".to_string(),
         );
@@ -930,6 +984,13 @@ fn not_iam(failure: &Failure, denial: &Denial) -> Vec<String> {
     };
     let line = match failure {
         Failure::Network { service: None } if denial.line.to_ascii_lowercase().trim_end_matches(['.', ' ']).ends_with("unable to pull secrets or registry auth") => "The reason stops at \"unable to pull secrets or registry auth\": most often the task cannot reach the services (a private subnet without a NAT gateway or VPC endpoints, or a public one without assignPublicIp); less often the execution role lacks a permission. The task's full stopped reason (`aws ecs describe-tasks`) says which.".to_string(),
+        Failure::Network { .. }
+            if ["docker.io", "ghcr.io", "quay.io", "gcr.io", "registry.gitlab.com"]
+                .iter()
+                .any(|h| denial.line.contains(h)) =>
+        {
+            "Not an IAM problem: the task never reached the registry, which is outside AWS, so VPC endpoints cannot reach it: the task's subnets need a route to the internet (a NAT gateway, or a public subnet with assignPublicIp), and its security group must send HTTPS (443) out. Or copy the image into ECR (a pull-through cache rule does it).".to_string()
+        }
         Failure::Network { .. } => format!(
             "Not an IAM problem: the task never reached {service}. Give the task's subnets a route to it — a NAT gateway, or VPC interface endpoints (secretsmanager, ssm, ecr.api, ecr.dkr, logs, and the S3 gateway endpoint for ECR layers) — and let its security group send HTTPS (443) out. On Fargate with a public subnet, turn on assignPublicIp."
         ),
@@ -968,6 +1029,7 @@ fn not_iam(failure: &Failure, denial: &Denial) -> Vec<String> {
             _ => "EFS utils could not mount the volume: check the file system ID, its mount targets in the task's subnets, NFS (TCP 2049) in their security group, and with IAM authorization the task role's `elasticfilesystem:ClientMount`.".to_string(),
         },
         Failure::RoleNotValid => "ECS rejected a role in the task definition: the ARN is malformed or names a role that does not exist, or the role's trust policy does not let `ecs-tasks.amazonaws.com` assume it. Check `executionRoleArn` and `taskRoleArn` (a full `arn:aws:iam::ACCOUNT:role/NAME`).".to_string(),
+        Failure::HealthCheck => "Not an IAM problem: the load balancer found the task unhealthy. In order: the health check's path or port does not answer (with bridge networking and dynamic host ports, `hostPort` 0, the check must use the traffic port); the container instances' security group does not let the load balancer reach the ephemeral port range (32768–65535); the application starts slower than the health check grace period.".to_string(),
         Failure::ExecNotConnected => "ECS Exec could not reach the container's SSM agent: turn on `enableExecuteCommand` for the service or task (and start new tasks), give the task role `ssmmessages:CreateControlChannel`, `CreateDataChannel`, `OpenControlChannel` and `OpenDataChannel`, and give the task a route to the ssmmessages endpoint (NAT or VPC endpoint).".to_string(),
         Failure::CutOff { fetching, subject } => {
             let what = match fetching {

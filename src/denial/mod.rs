@@ -128,6 +128,8 @@ pub enum Failure {
     RoleNotValid,
     /// ECS Exec: the container's SSM agent is not connected (`TargetNotConnectedException`).
     ExecNotConnected,
+    /// The load balancer's health checks failed (often dynamic host ports on bridge networking).
+    HealthCheck,
     /// A stopped reason cut off before its cause: what the agent was fetching, and which secret
     /// or parameter, as far as the message goes.
     CutOff {
@@ -988,6 +990,14 @@ fn other_failure(t: &str, lower: &str) -> Option<Found> {
     }
     if lower.contains("targetnotconnectedexception") {
         return Some(Found::plain(Failure::ExecNotConnected, all));
+    }
+    if lower.contains("health check")
+        && (lower.contains("failed") || lower.contains("unhealthy"))
+        && (lower.contains("elb")
+            || lower.contains("target group")
+            || lower.contains("target-group"))
+    {
+        return Some(Found::plain(Failure::HealthCheck, all));
     }
     // The agent's reason, cut before it says why.
     let end = lower.trim_end();

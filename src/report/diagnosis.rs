@@ -25,6 +25,7 @@ fn failure_kind(f: &Failure) -> &'static str {
         Failure::EfsMount { .. } => "efs-mount",
         Failure::RoleNotValid => "role-not-valid",
         Failure::ExecNotConnected => "exec-not-connected",
+        Failure::HealthCheck => "health-check",
         Failure::CutOff { .. } => "cut-off",
     }
 }
