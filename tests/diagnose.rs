@@ -547,3 +547,26 @@ fn the_message_settles_what_the_policies_leave_open() {
     let (code, v, _) = diagnose(health, &[]);
     assert_eq!((code, v["failure"].as_str()), (1, Some("health-check")));
 }
+
+#[test]
+fn a_missing_key_message_is_decided_with_the_task_definition() {
+    let message = "Fetching secret data from SSM Parameter Store in ap-northeast-1: AccessDeniedException: The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.";
+    let (_, alone, _) = diagnose(message, &[]);
+    assert_eq!(alone["decision"], "depends");
+    assert!(text(&alone).contains("Most often it is the permission"));
+    let (code, v, _) = diagnose(
+        message,
+        &[
+            "--task-definition",
+            "fixtures/seed/task-definition.json",
+            "--policy",
+            "fixtures/seed/execution-role-policy.json",
+            "--secrets",
+            "fixtures/seed/secrets.json",
+        ],
+    );
+    assert_eq!((code, v["decision"].as_str()), (1, Some("denied")));
+    assert_eq!(v["request"]["action"], "kms:Decrypt");
+    assert!(v["request"]["resource"].as_str().unwrap().contains(":key/"));
+    assert!(rules(&v).contains(&"kms-key-arn-colon".to_string()), "{v}");
+}

@@ -285,12 +285,21 @@ pub fn diagnose(
         traced,
         &denial,
     );
+    if matches!(denial.failure, Failure::KmsKeyNotFound) {
+        explanation.extend(not_iam(&denial.failure, &denial));
+    }
     explanation.extend(noticed(&denial));
     let needs_granted = assessments
         .iter()
         .filter(|a| a.evaluation.is_allowed())
         .count();
-    let resource = target.resource.clone();
+    // Without a resource in the message, the one the task definition's need names.
+    let resource = target.resource.clone().or_else(|| {
+        assessments
+            .first()
+            .and_then(|a| needs.needs.get(a.need))
+            .map(|n| n.request.resource.clone())
+    });
     Ok(Diagnosis {
         reason: decision_reason,
         request: Some(DeniedRequest {
@@ -466,6 +475,17 @@ fn reported(denial: &Denial, loaded: &Loaded) -> Reported {
         Failure::RoleNotAssumable { role, service } => {
             Reported::RoleNotAssumable(role.clone(), service)
         }
+        // The key is most often there and the permission missing: with a task definition, its
+        // own `kms:Decrypt` needs (the keys of its secrets and parameters) are evaluated.
+        Failure::KmsKeyNotFound if task_decrypts(loaded) => Reported::Request {
+            principal: loaded
+                .task_definitions
+                .iter()
+                .find_map(|td| td.execution_role_arn.as_ref().map(|a| a.value.clone())),
+            action: Some("kms:Decrypt".to_string()),
+            resource: None,
+            reason: None,
+        },
         other => {
             let mut explanation = not_iam(other, denial);
             if let Failure::SecretNotFound { secret: Some(s) } = other
@@ -484,6 +504,17 @@ fn reported(denial: &Denial, loaded: &Loaded) -> Reported {
             Reported::Closed(verdict, explanation)
         }
     }
+}
+
+/// Whether the task definitions given need `kms:Decrypt` on a known key.
+fn task_decrypts(loaded: &Loaded) -> bool {
+    loaded.task_definitions.iter().any(|td| {
+        let context = needs::TaskContext::of(td, None);
+        needs::derive(td, &loaded.inventory, &context)
+            .needs
+            .iter()
+            .any(|n| n.request.action.eq_ignore_ascii_case("kms:Decrypt"))
+    })
 }
 
 /// The request's principal role and resource, with redactions filled in from what the inputs
