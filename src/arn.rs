@@ -141,6 +141,21 @@ pub fn display_name_arn(secret_arn: &str) -> Option<&str> {
     secret_arn.get(..secret_arn.len() - SECRET_SUFFIX_LEN)
 }
 
+/// The suffix a secret has before it exists: a CloudFormation template's secret is known by its
+/// name and six characters no one knows until it is created.
+pub const SYMBOLIC_SECRET_SUFFIX: &str = "-??????";
+
+/// [`display_name_arn`], also for a secret a template creates (its ARN ends in
+/// [`SYMBOLIC_SECRET_SUFFIX`]).
+pub fn display_name_of_secret(secret_arn: &str) -> Option<&str> {
+    display_name_arn(secret_arn).or_else(|| {
+        let base = secret_arn.strip_suffix(SYMBOLIC_SECRET_SUFFIX)?;
+        Arn::parse(base)
+            .is_some_and(|a| a.service == "secretsmanager" && a.resource.starts_with("secret:"))
+            .then_some(base)
+    })
+}
+
 /// The `Resource` entry AWS recommends for a secret: its name followed by `-??????`, which matches
 /// the secret's ARN and survives the secret being deleted and created again.
 pub fn recommended_secret_resource(secret_arn: &str) -> String {

@@ -271,6 +271,18 @@ pub struct CheckArgs {
     /// (repeatable; a folder means every *.json task definition in it).
     #[arg(long = "task-definition", value_name = "FILE|DIR")]
     pub task_definitions: Vec<String>,
+    /// A CloudFormation template (JSON or YAML): its task definitions, roles, policies, secrets
+    /// and keys, intrinsic functions resolved (repeatable). A CDK cloud assembly folder
+    /// (`cdk.out/`) means every stack template its manifest lists.
+    #[arg(long = "cloudformation", value_name = "FILE|DIR")]
+    pub cloudformation: Vec<String>,
+    /// A template parameter's value (repeatable); parameters not given take their `Default`.
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub stack_parameters: Vec<String>,
+    /// The account a template is deployed to, for `AWS::AccountId` (default: the account its
+    /// literal ARNs name, else a placeholder).
+    #[arg(long = "account-id", value_name = "ID")]
+    pub account_id: Option<String>,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]

@@ -634,7 +634,7 @@ pub fn entry_defect(
     facts: Option<&EntryFacts>,
     resource: &str,
 ) -> Option<EntryDefect> {
-    if display_name_arn(resource) == Some(entry) {
+    if crate::arn::display_name_of_secret(resource) == Some(entry) {
         return Some(EntryDefect::DisplayName);
     }
     if resource == "*" {

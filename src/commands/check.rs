@@ -65,6 +65,8 @@ pub struct CheckOptions {
     pub context: iam::RequestContext,
     /// With `--ecspresso-env`: the environment to fill ecspresso's `env` and `must_env` from.
     pub template_env: Option<std::collections::BTreeMap<String, String>>,
+    /// What the command line says about CloudFormation stacks (`--parameter`, `--account-id`).
+    pub stack: crate::load::cloudformation::Settings,
 }
 
 /// A finding inside a document that is not a file of its own (a role's policy in account
@@ -95,7 +97,11 @@ fn name_embedded_policies(findings: &mut [Finding], inventory: &inventory::Inven
 
 /// Loads the inputs, works out what the task definition needs, evaluates it and runs every rule.
 pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadError> {
-    let mut loaded = crate::load::load(inputs)?;
+    let mut stack = options.stack.clone();
+    if stack.region.is_none() {
+        stack.region.clone_from(&options.region);
+    }
+    let mut loaded = crate::load::load_with(inputs, &stack)?;
     if let Some(env) = &options.template_env {
         render_ecspresso_env(&mut loaded, env);
     }
@@ -130,8 +136,10 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         .filter(|p| p.editable)
         .map(|p| p.document.source)
         .chain(loaded.task_definitions.iter().map(|td| td.source))
-        // Documents fetched live are not files to write.
+        // Documents fetched live are not files to write, nor templates (their values come from
+        // expressions; a JSON edit would not fit them).
         .filter(|id| !fetched.contains(loaded.sources.get(*id).name.as_str()))
+        .filter(|id| !loaded.templates.contains(id))
         .collect();
     writable.sort();
     writable.dedup();
@@ -154,10 +162,86 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
     })
 }
 
+/// The templates `--cloudformation` names: a file, or a CDK cloud assembly folder whose
+/// `manifest.json` lists its stacks' templates.
+fn templates(paths: &[String]) -> Result<Vec<Input>, String> {
+    let mut out = Vec::new();
+    for path in paths {
+        let dir = std::path::Path::new(path);
+        if !dir.is_dir() {
+            out.push(Input::file(InputKind::CloudFormation, path.clone()));
+            continue;
+        }
+        let manifest = dir.join("manifest.json");
+        let text = std::fs::read_to_string(&manifest).map_err(|e| {
+            format!(
+                "{path} is a folder without a readable manifest.json ({}): give a template file or a CDK cloud assembly (cdk.out)",
+                e.to_string().to_lowercase()
+            )
+        })?;
+        let node = crate::json::parse(&text)
+            .map_err(|e| format!("{}: not valid JSON: {}", manifest.display(), e.message))?;
+        let stacks = node
+            .get("artifacts")
+            .and_then(|a| match &a.kind {
+                crate::json::Kind::Object(ms) => Some(ms),
+                _ => None,
+            })
+            .into_iter()
+            .flatten()
+            .filter(|m| {
+                m.value.get("type").and_then(crate::json::Node::as_str)
+                    == Some("aws:cloudformation:stack")
+            })
+            .filter_map(|m| {
+                m.value
+                    .get("properties")
+                    .and_then(|p| p.get("templateFile"))
+                    .and_then(crate::json::Node::as_str)
+            });
+        let before = out.len();
+        for file in stacks {
+            out.push(Input::file(
+                InputKind::CloudFormation,
+                dir.join(file).to_string_lossy().into_owned(),
+            ));
+        }
+        if out.len() == before {
+            return Err(format!(
+                "{}: the cloud assembly lists no stack",
+                manifest.display()
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// `--parameter KEY=VALUE`, `--region` and `--account-id`, for templates.
+fn stack_settings(args: &CheckArgs) -> Result<crate::load::cloudformation::Settings, String> {
+    let mut parameters = Vec::new();
+    for p in &args.stack_parameters {
+        let Some((k, v)) = p.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+            return Err(format!("--parameter {p}: expected KEY=VALUE"));
+        };
+        parameters.push((k.to_string(), v.to_string()));
+    }
+    if let Some(a) = &args.account_id
+        && !(a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!("--account-id {a}: an account ID is 12 digits"));
+    }
+    Ok(crate::load::cloudformation::Settings {
+        parameters,
+        region: args.region.clone(),
+        account: args.account_id.clone(),
+    })
+}
+
 /// `ecslint check`.
 pub fn run(args: CheckArgs) -> Outcome {
     if !args.live.aws
         && args.task_definitions.is_empty()
+        && args.cloudformation.is_empty()
         && args.extra.is_empty()
         && args.account.policies.is_empty()
         && args.account.account_details.is_empty()
@@ -188,7 +272,16 @@ pub fn run(args: CheckArgs) -> Outcome {
         })
         .collect();
     let note = crate::load::discover::skipped_note(&skipped);
+    let templates = match templates(&args.cloudformation) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e),
+    };
+    let stack = match stack_settings(&args) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
     if task_definitions.is_empty()
+        && templates.is_empty()
         && args.extra.is_empty()
         && args.account.policies.is_empty()
         && args.account.account_details.is_empty()
@@ -197,6 +290,7 @@ pub fn run(args: CheckArgs) -> Outcome {
     }
     let inputs = [
         task_definitions,
+        templates,
         args.extra.clone(),
         args.account.inputs(Vec::new()),
     ]
@@ -209,6 +303,7 @@ pub fn run(args: CheckArgs) -> Outcome {
             .find(|r| !r.is_empty()),
         context: args.account.context(),
         template_env: args.ecspresso_env.then(|| std::env::vars().collect()),
+        stack,
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,
@@ -372,6 +467,7 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
         default_region: None,
         context: args.account.context(),
         template_env: None,
+        stack: Default::default(),
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,

@@ -24,6 +24,9 @@ pub fn run(args: LintArgs) -> Outcome {
     let check_args = CheckArgs {
         live: LiveArgs::default(),
         task_definitions: Vec::new(),
+        cloudformation: Vec::new(),
+        stack_parameters: Vec::new(),
+        account_id: None,
         account: args.account,
         policy: args.policy,
         region: None,

@@ -189,7 +189,10 @@ fn locate(node: &Node) -> Located<'_> {
 
 /// Reads every input, in the order of their kinds (task definitions first), each kind in the order
 /// given.
-pub fn load(inputs: &[Input]) -> Result<Loaded, LoadError> {
+pub fn load(
+    inputs: &[Input],
+    stack: &super::cloudformation::Settings,
+) -> Result<Loaded, LoadError> {
     let mut order: Vec<&Input> = inputs.iter().collect();
     // Stable: inputs of one kind keep their order.
     order.sort_by_key(|i| i.kind);
@@ -259,6 +262,7 @@ pub fn load(inputs: &[Input]) -> Result<Loaded, LoadError> {
             InputKind::Secrets => loader.load_secrets(path)?,
             InputKind::Parameters => loader.load_parameters(path)?,
             InputKind::KmsAliases => loader.load_aliases(path)?,
+            InputKind::CloudFormation => loader.load_template(path, stack)?,
         }
     }
     Ok(loader.out)
@@ -381,6 +385,176 @@ impl Loader {
             message,
             related: None,
         });
+    }
+
+    /// A CloudFormation template: its task definitions, roles, policies, secrets and keys, with
+    /// the intrinsics resolved (`cloudformation.rs`). YAML is read into the same tree as JSON.
+    fn load_template(
+        &mut self,
+        path: &str,
+        stack: &super::cloudformation::Settings,
+    ) -> Result<(), LoadError> {
+        use super::cloudformation::expand;
+        let prepared = match (self.prepared.remove(path), self.memory.get(path)) {
+            (Some(p), _) => p?,
+            (None, Some(text)) => Prepared {
+                parsed: None,
+                text: text.clone(),
+                invalid_at: None,
+                document: None,
+            },
+            (None, None) => Prepared::read(path)?,
+        };
+        let id = self.out.sources.add(path, prepared.text.clone());
+        self.out.templates.push(id);
+        if let Some(at) = prepared.invalid_at {
+            self.problem(
+                ProblemKind::InvalidJson,
+                Loc::new(id, Span::new(at, at)),
+                format!("the file is not UTF-8 text: invalid byte at offset {at}"),
+            );
+            return Ok(());
+        }
+        let text = prepared.text;
+        let json = text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{');
+        let parsed = if json {
+            json::parse(&text)
+        } else {
+            super::yaml::parse(&text)
+        };
+        let node = match parsed {
+            Ok(node) => node,
+            Err(err) => {
+                self.problem(
+                    ProblemKind::InvalidJson,
+                    Loc::new(id, err.span),
+                    format!(
+                        "not a valid {} template: {}",
+                        if json { "JSON" } else { "YAML" },
+                        err.message
+                    ),
+                );
+                return Ok(());
+            }
+        };
+        if !super::cloudformation::is_template(&node) {
+            self.problem(
+                ProblemKind::InvalidInput,
+                Loc::new(id, node.span),
+                "not a CloudFormation template: expected `Resources` with typed resources"
+                    .to_string(),
+            );
+            return Ok(());
+        }
+        let expanded = expand(&node, stack);
+        // CloudFormation refuses such a template: an error where it stands.
+        for (span, message) in expanded.problems {
+            self.problem(ProblemKind::InvalidInput, Loc::new(id, span), message);
+        }
+        for td in &expanded.task_definitions {
+            let (td, problems) = taskdef::parse(td, id);
+            self.push_problems(ProblemKind::InvalidInput, problems);
+            self.out.task_definitions.extend(td);
+        }
+        for role in &expanded.roles {
+            self.out.inventory.roles.push(RoleInfo {
+                name: role.name.clone(),
+                arn: role.arn.clone(),
+                tags: Vec::new(),
+                loc: Loc::new(id, role.span),
+            });
+            if let Some(trust) = &role.trust {
+                let name = format!("{} trust policy", role.name);
+                self.add_document(
+                    id,
+                    path,
+                    "AssumeRolePolicyDocument",
+                    trust,
+                    Attachment::Trust(role.name.clone()),
+                    PolicyType::ResourceBased,
+                    name,
+                );
+            }
+            let attachment = Attachment::Role(role.name.clone());
+            for (arn, span) in &role.managed {
+                self.attach_managed(
+                    id,
+                    path,
+                    &[],
+                    arn,
+                    Loc::new(id, *span),
+                    &attachment,
+                    PolicyType::Identity,
+                );
+            }
+            if let Some((arn, span)) = &role.boundary {
+                self.attach_managed(
+                    id,
+                    path,
+                    &[],
+                    arn,
+                    Loc::new(id, *span),
+                    &attachment,
+                    PolicyType::PermissionsBoundary,
+                );
+            }
+        }
+        for p in &expanded.policies {
+            let kind = if p.boundary {
+                PolicyType::PermissionsBoundary
+            } else {
+                PolicyType::Identity
+            };
+            for role in &p.roles {
+                self.add_document(
+                    id,
+                    path,
+                    "PolicyDocument",
+                    &p.document,
+                    Attachment::Role(role.clone()),
+                    kind,
+                    p.name.clone(),
+                );
+            }
+        }
+        for (arn, key, doc) in &expanded.resource_policies {
+            let kind = if *key {
+                PolicyType::KeyPolicy
+            } else {
+                PolicyType::ResourceBased
+            };
+            self.add_document(
+                id,
+                path,
+                "Policy",
+                doc,
+                Attachment::Resource(arn.clone()),
+                kind,
+                format!("policy of {arn}"),
+            );
+        }
+        for secret in &expanded.secrets {
+            self.out.inventory.secrets.push(SecretMeta {
+                arn: Spanned::new(secret.arn.clone(), Loc::new(id, secret.span)),
+                name: Some(Spanned::new(secret.name.clone(), Loc::new(id, secret.span))),
+                kms_key_id: secret
+                    .kms_key_id
+                    .as_ref()
+                    .map(|(k, span)| Spanned::new(k.clone(), Loc::new(id, *span))),
+                tags: None,
+                loc: Loc::new(id, secret.span),
+            });
+        }
+        // What the template holds is not edited as a JSON file would be.
+        for p in &mut self.out.inventory.policies {
+            if p.document.source == id {
+                p.editable = false;
+            }
+        }
+        Ok(())
     }
 
     fn load_task_definition(&mut self, path: &str) -> Result<(), LoadError> {

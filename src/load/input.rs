@@ -31,6 +31,8 @@ pub enum InputKind {
     Parameters,
     /// `aws kms list-aliases` output.
     KmsAliases,
+    /// A CloudFormation template (JSON or YAML, or one stack of a CDK cloud assembly).
+    CloudFormation,
 }
 
 impl InputKind {
@@ -47,6 +49,7 @@ impl InputKind {
             InputKind::Secrets => "--secrets",
             InputKind::Parameters => "--parameters",
             InputKind::KmsAliases => "--kms-aliases",
+            InputKind::CloudFormation => "--cloudformation",
         }
     }
 }

@@ -5,11 +5,13 @@
 //! shows with its location; the other files are still checked.
 
 pub mod aws_cli;
+pub mod cloudformation;
 pub mod discover;
 pub mod input;
 #[cfg(feature = "aws")]
 pub mod live;
 pub mod snapshot;
+pub mod yaml;
 
 pub use input::{Body, Input, InputKind};
 
@@ -31,7 +33,13 @@ pub enum LoadError {
 /// Reads every input into one model, in the order of their kinds (task definitions first), each
 /// kind in the order given.
 pub fn load(inputs: &[Input]) -> Result<Loaded, LoadError> {
-    aws_cli::load(inputs)
+    aws_cli::load(inputs, &cloudformation::Settings::default())
+}
+
+/// [`load`], with what the command line says about CloudFormation stacks (`--parameter`,
+/// `--region`, `--account-id`).
+pub fn load_with(inputs: &[Input], stack: &cloudformation::Settings) -> Result<Loaded, LoadError> {
+    aws_cli::load(inputs, stack)
 }
 
 /// A file's bytes, refusing folders and files over [`MAX_FILE_BYTES`].

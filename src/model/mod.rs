@@ -19,4 +19,7 @@ pub struct Loaded {
     pub problems: Vec<InputProblem>,
     /// Where each policy that could not be read failed: its grants are unknown.
     pub unreadable_policies: Vec<source::Loc>,
+    /// CloudFormation templates read: what they hold is resolved from expressions, so fixes
+    /// are not written to them as edits of a JSON document.
+    pub templates: Vec<source::SourceId>,
 }

@@ -32,6 +32,9 @@ pub enum Kind {
     CloudFormation,
     /// `Role.Arn`: the text of a `!GetAtt`, not its value.
     GetAtt,
+    /// What a CloudFormation template's intrinsic gives only when the stack is deployed
+    /// (`Fn::ImportValue`, `Fn::If` on a condition): ecslint writes it `${Fn::ImportValue NAME}`.
+    Intrinsic,
 }
 
 impl Kind {
@@ -46,6 +49,9 @@ impl Kind {
             Kind::Shell => "a shell, envsubst or Terraform template variable",
             Kind::CloudFormation => "a CloudFormation `Fn::Sub` reference",
             Kind::GetAtt => "the text of a CloudFormation `!GetAtt`",
+            Kind::Intrinsic => {
+                "a CloudFormation function whose value is known only once the stack is deployed"
+            }
         }
     }
 }
@@ -68,6 +74,7 @@ pub fn find(value: &str, angle_brackets: bool) -> Vec<Expr> {
               (?P<braces>\{\{-?.*?-?\}\})
             | (?P<agent>\${3,}[A-Za-z0-9_]+\${3,})
             | (?P<cfn>\$\{AWS::[A-Za-z]+\})
+            | (?P<intrinsic>\$\{Fn::[A-Za-z]+[^}]*\})
             | (?P<shell>\$\{[A-Za-z_][A-Za-z0-9_.\-]*\}|\$[A-Z_][A-Z0-9_]*)
             | (?P<under>__[A-Za-z][A-Za-z0-9_]*?__)
             | (?P<angle><[A-Za-z][A-Za-z0-9_ .\-]*>)",
@@ -94,10 +101,18 @@ pub fn find(value: &str, angle_brackets: bool) -> Vec<Expr> {
     }
     let mut out = Vec::new();
     for caps in PATTERN.captures_iter(value) {
-        let (name, m) = ["braces", "agent", "cfn", "shell", "under", "angle"]
-            .iter()
-            .find_map(|n| caps.name(n).map(|m| (*n, m)))
-            .expect("one alternative matched"); // ok: the pattern is one alternation of these
+        let (name, m) = [
+            "braces",
+            "agent",
+            "cfn",
+            "intrinsic",
+            "shell",
+            "under",
+            "angle",
+        ]
+        .iter()
+        .find_map(|n| caps.name(n).map(|m| (*n, m)))
+        .expect("one alternative matched"); // ok: the pattern is one alternation of these
         let kind = match name {
             "braces" => {
                 let inner = m.as_str();
@@ -119,6 +134,7 @@ pub fn find(value: &str, angle_brackets: bool) -> Vec<Expr> {
             }
             "agent" => Kind::EcsAgent,
             "cfn" => Kind::CloudFormation,
+            "intrinsic" => Kind::Intrinsic,
             // `${Partition}`, `${Region}`, `${Account}`, `${SecretId}`: the Service Authorization
             // Reference's ARN formats, copied unfilled — documentation placeholders.
             "shell" if is_reference_placeholder(m.as_str()) => continue,

@@ -58,6 +58,11 @@ fn templated(
             "write the role's ARN (`arn:aws:iam::ACCOUNT:role/NAME`): `!GetAtt Role.Arn` gives it \
              only inside a CloudFormation template"
         }
+        Kind::Intrinsic => {
+            "ecslint reads the template before it is deployed: what this gives depends on another \
+             stack's export or a condition; give the value as a template parameter \
+             (--parameter) or check the stack once it is deployed"
+        }
         _ => "check the task definition as it is rendered for the deploy",
     };
     Finding::new(

@@ -1,0 +1,691 @@
+//! CloudFormation templates (JSON or YAML, and what `cdk synth` writes) as input: the stack's task
+//! definitions, roles, policies, secrets and keys, read with the intrinsic functions resolved as
+//! CloudFormation resolves them, spans kept on the template's own lines.
+//!
+//! What cannot be known before the stack exists stays symbolic, never guessed: a secret the
+//! template creates has the ARN `…:secret:NAME-??????` (its suffix is six characters no one knows
+//! yet, so `NAME-??????`, `NAME-*` and `Ref` on both sides match it and the display name does
+//! not); `Fn::ImportValue`, a condition ecslint cannot decide, a parameter with no value become a
+//! `${Fn::… …}` expression the template check reports as unresolved.
+
+use crate::json::{Kind, Member, Node};
+use crate::model::source::Span;
+use std::collections::BTreeMap;
+
+/// What the command line says about the stack: parameter values, its region and account.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub parameters: Vec<(String, String)>,
+    pub region: Option<String>,
+    pub account: Option<String>,
+}
+
+/// A resource of the template.
+struct Resource<'n> {
+    kind: &'n str,
+    properties: Option<&'n Node>,
+}
+
+/// What the template holds, API-shaped where ecslint reads it.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// Task definitions, their properties renamed to the ECS API's (and resolved).
+    pub task_definitions: Vec<Node>,
+    /// Roles: logical id, name, ARN, the resolved trust policy.
+    pub roles: Vec<RoleSpec>,
+    /// Identity policies: the role names they attach to, a name, the resolved document.
+    pub policies: Vec<PolicySpec>,
+    /// Secrets the template creates or names: ARN (symbolic for created ones), name, key.
+    pub secrets: Vec<SecretSpec>,
+    /// Resource and key policies: the resource's ARN, whether a key policy, the document.
+    pub resource_policies: Vec<(String, bool, Node)>,
+    /// What CloudFormation itself would refuse (a `Ref` to a missing logical id, a circular
+    /// reference): where, and why. Each once.
+    pub problems: Vec<(Span, String)>,
+}
+
+#[derive(Debug)]
+pub struct RoleSpec {
+    pub name: String,
+    pub arn: String,
+    pub span: Span,
+    pub trust: Option<Node>,
+    pub boundary: Option<(String, Span)>,
+    pub managed: Vec<(String, Span)>,
+}
+
+#[derive(Debug)]
+pub struct PolicySpec {
+    pub roles: Vec<String>,
+    pub name: String,
+    pub document: Node,
+    pub boundary: bool,
+}
+
+#[derive(Debug)]
+pub struct SecretSpec {
+    pub arn: String,
+    pub name: String,
+    pub span: Span,
+    pub kms_key_id: Option<(String, Span)>,
+}
+
+/// Whether a parsed file is a CloudFormation template.
+pub fn is_template(node: &Node) -> bool {
+    node.get("Resources")
+        .is_some_and(|r| matches!(r.kind, Kind::Object(_)))
+        && (node.get("AWSTemplateFormatVersion").is_some()
+            || node
+                .get("Resources")
+                .and_then(|r| match &r.kind {
+                    Kind::Object(ms) => ms.first(),
+                    _ => None,
+                })
+                .and_then(|m| m.value.get("Type"))
+                .and_then(Node::as_str)
+                .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::")))
+}
+
+struct Resolver<'n> {
+    resources: BTreeMap<&'n str, Resource<'n>>,
+    parameters: BTreeMap<String, Option<String>>,
+    region: String,
+    account: String,
+    partition: String,
+    /// Logical ids being resolved, against circular references.
+    visiting: Vec<String>,
+    problems: Vec<(Span, String)>,
+}
+
+/// The expression that stands for what cannot be resolved offline: the template check reports it
+/// where it stands.
+fn unresolved(what: &str, span: Span) -> Node {
+    Node {
+        span,
+        kind: Kind::String(format!("${{Fn::{what}}}")),
+    }
+}
+
+fn text(span: Span, s: String) -> Node {
+    Node {
+        span,
+        kind: Kind::String(s),
+    }
+}
+
+/// `AWS::NoValue`: the property is dropped.
+const NO_VALUE: &str = "\u{0}AWS::NoValue";
+
+impl<'n> Resolver<'n> {
+    /// The secret's name as the template sets it, or the one CloudFormation would generate.
+    fn secret_name(&mut self, logical: &str) -> String {
+        let props = self.resources.get(logical).and_then(|r| r.properties);
+        match props.and_then(|p| p.get("Name")) {
+            Some(n) => {
+                let n = n.clone();
+                match self.resolve(&n).kind {
+                    Kind::String(s) if !s.contains("${") => s,
+                    _ => logical.to_string(),
+                }
+            }
+            None => logical.to_string(),
+        }
+    }
+
+    fn named(&mut self, logical: &str, key: &str) -> Option<String> {
+        let node = self.resources.get(logical)?.properties?.get(key)?.clone();
+        match self.resolve(&node).kind {
+            Kind::String(s) if !s.contains("${") => Some(s),
+            _ => None,
+        }
+    }
+
+    fn arn(&self, service: &str, resource: &str, regional: bool) -> String {
+        let region = if regional { self.region.as_str() } else { "" };
+        let account = self.account.as_str();
+        format!(
+            "arn:{}:{service}:{region}:{account}:{resource}",
+            self.partition
+        )
+    }
+
+    /// What `Ref` returns for a logical id: a parameter's value, or the resource's documented
+    /// return value (a role's name, a secret's ARN, a managed policy's ARN, a key's id).
+    fn reference(&mut self, name: &str, span: Span) -> Node {
+        match name {
+            "AWS::Region" => return text(span, self.region.clone()),
+            "AWS::AccountId" => return text(span, self.account.clone()),
+            "AWS::Partition" => return text(span, self.partition.clone()),
+            "AWS::URLSuffix" => return text(span, "amazonaws.com".to_string()),
+            "AWS::StackName" => return text(span, "STACK".to_string()),
+            "AWS::NoValue" => return text(span, NO_VALUE.to_string()),
+            _ => {}
+        }
+        if let Some(value) = self.parameters.get(name) {
+            return match value {
+                Some(v) => text(span, v.clone()),
+                None => unresolved(&format!("Ref {name}"), span),
+            };
+        }
+        if self.visiting.iter().any(|v| v == name) {
+            self.problems.push((
+                span,
+                format!("`Ref {name}` refers to itself, through the resources it names"),
+            ));
+            return unresolved(&format!("Ref {name}"), span);
+        }
+        let Some(kind) = self.resources.get(name).map(|r| r.kind) else {
+            self.problems.push((
+                span,
+                format!("`Ref {name}`: the template has no resource or parameter `{name}`"),
+            ));
+            return unresolved(&format!("Ref {name}"), span);
+        };
+        self.visiting.push(name.to_string());
+        let out = match kind {
+            "AWS::SecretsManager::Secret" => {
+                let n = self.secret_name(name);
+                Some(self.arn("secretsmanager", &format!("secret:{n}-??????"), true))
+            }
+            "AWS::IAM::Role" => Some(
+                self.named(name, "RoleName")
+                    .unwrap_or_else(|| name.to_string()),
+            ),
+            "AWS::IAM::ManagedPolicy" => {
+                let n = self
+                    .named(name, "ManagedPolicyName")
+                    .unwrap_or_else(|| name.to_string());
+                Some(self.arn("iam", &format!("policy/{n}"), false))
+            }
+            "AWS::KMS::Key" => Some(format!("{name}-key-id")),
+            "AWS::KMS::Alias" => self.named(name, "AliasName"),
+            "AWS::SSM::Parameter" => {
+                Some(self.named(name, "Name").unwrap_or_else(|| name.to_string()))
+            }
+            "AWS::Logs::LogGroup" => Some(
+                self.named(name, "LogGroupName")
+                    .unwrap_or_else(|| name.to_string()),
+            ),
+            "AWS::ECS::TaskDefinition" => {
+                Some(self.arn("ecs", &format!("task-definition/{name}:1"), true))
+            }
+            _ => None,
+        };
+        self.visiting.pop();
+        match out {
+            Some(v) => text(span, v),
+            None => unresolved(&format!("Ref {name}"), span),
+        }
+    }
+
+    /// `Fn::GetAtt`: the attributes ecslint reads (`Role.Arn`, `Key.Arn`, `LogGroup.Arn`, …).
+    fn attribute(&mut self, logical: &str, attr: &str, span: Span) -> Node {
+        let Some(kind) = self.resources.get(logical).map(|r| r.kind) else {
+            self.problems.push((
+                span,
+                format!("`Fn::GetAtt {logical}.{attr}`: the template has no resource `{logical}`"),
+            ));
+            return unresolved(&format!("GetAtt {logical}.{attr}"), span);
+        };
+        let value = match (kind, attr) {
+            ("AWS::IAM::Role", "Arn") => {
+                let n = self
+                    .named(logical, "RoleName")
+                    .unwrap_or_else(|| logical.to_string());
+                let path = self
+                    .named(logical, "Path")
+                    .unwrap_or_else(|| "/".to_string());
+                Some(self.arn("iam", &format!("role{path}{n}"), false))
+            }
+            ("AWS::IAM::Role", "RoleId") => Some(format!("{logical}-role-id")),
+            ("AWS::KMS::Key", "Arn") => {
+                Some(self.arn("kms", &format!("key/{logical}-key-id"), true))
+            }
+            ("AWS::KMS::Key", "KeyId") => Some(format!("{logical}-key-id")),
+            ("AWS::SecretsManager::Secret", "Id") => {
+                let n = self.secret_name(logical);
+                Some(self.arn("secretsmanager", &format!("secret:{n}-??????"), true))
+            }
+            ("AWS::Logs::LogGroup", "Arn") => {
+                let n = self
+                    .named(logical, "LogGroupName")
+                    .unwrap_or_else(|| logical.to_string());
+                Some(self.arn("logs", &format!("log-group:{n}:*"), true))
+            }
+            ("AWS::SSM::Parameter", "Value") => None,
+            _ => None,
+        };
+        match value {
+            Some(v) => text(span, v),
+            None => unresolved(&format!("GetAtt {logical}.{attr}"), span),
+        }
+    }
+
+    /// `Fn::Sub`: `${Name}`, `${Name.Attr}`, `${!Literal}`, the pseudo parameters, and the
+    /// variables of its two-argument form.
+    fn sub(&mut self, template: &str, vars: &BTreeMap<String, Node>, span: Span) -> Node {
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                rest = "";
+                break;
+            };
+            let inner = &after[..end];
+            rest = &after[end + 1..];
+            if let Some(literal) = inner.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+                continue;
+            }
+            let value = if let Some(v) = vars.get(inner) {
+                self.resolve(v)
+            } else if let Some((logical, attr)) = inner.split_once('.') {
+                self.attribute(logical, attr, span)
+            } else {
+                self.reference(inner, span)
+            };
+            match value.kind {
+                Kind::String(s) => out.push_str(&s),
+                Kind::Number(n) => out.push_str(&n),
+                _ => out.push_str(&format!("${{Fn::Sub {inner}}}")),
+            }
+        }
+        out.push_str(rest);
+        text(span, out)
+    }
+
+    /// The node with every intrinsic it holds resolved.
+    fn resolve(&mut self, node: &Node) -> Node {
+        match &node.kind {
+            Kind::Object(members) if members.len() == 1 && is_intrinsic(&members[0].key) => {
+                self.intrinsic(&members[0].key, &members[0].value, node.span)
+            }
+            Kind::Object(members) => Node {
+                span: node.span,
+                kind: Kind::Object(
+                    members
+                        .iter()
+                        .map(|m| Member {
+                            key: m.key.clone(),
+                            key_span: m.key_span,
+                            value: self.resolve(&m.value),
+                        })
+                        .filter(|m| m.value.as_str() != Some(NO_VALUE))
+                        .collect(),
+                ),
+            },
+            Kind::Array(items) => Node {
+                span: node.span,
+                kind: Kind::Array(
+                    items
+                        .iter()
+                        .map(|i| self.resolve(i))
+                        .filter(|i| i.as_str() != Some(NO_VALUE))
+                        .collect(),
+                ),
+            },
+            _ => node.clone(),
+        }
+    }
+
+    fn intrinsic(&mut self, function: &str, arg: &Node, span: Span) -> Node {
+        let strings = |n: &Node| -> Vec<String> {
+            n.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match function {
+            "Ref" => match arg.as_str() {
+                Some(name) => self.reference(name, arg.span),
+                None => unresolved("Ref", span),
+            },
+            "Fn::GetAtt" => {
+                let parts: Vec<String> = match &arg.kind {
+                    Kind::String(s) => s.splitn(2, '.').map(str::to_string).collect(),
+                    Kind::Array(_) => strings(arg),
+                    _ => Vec::new(),
+                };
+                match parts.as_slice() {
+                    [logical, attr] => self.attribute(logical, attr, arg.span),
+                    _ => unresolved("GetAtt", span),
+                }
+            }
+            "Fn::Sub" => match &arg.kind {
+                Kind::String(t) => self.sub(t, &BTreeMap::new(), arg.span),
+                Kind::Array(items) if !items.is_empty() => {
+                    let vars: BTreeMap<String, Node> = match items.get(1).map(|v| &v.kind) {
+                        Some(Kind::Object(ms)) => ms
+                            .iter()
+                            .map(|m| (m.key.clone(), m.value.clone()))
+                            .collect(),
+                        _ => BTreeMap::new(),
+                    };
+                    match items[0].as_str() {
+                        Some(t) => self.sub(t, &vars, items[0].span),
+                        None => unresolved("Sub", span),
+                    }
+                }
+                _ => unresolved("Sub", span),
+            },
+            "Fn::Join" => {
+                let Some([sep, list]) = arg.as_array().and_then(|a| <&[Node; 2]>::try_from(a).ok())
+                else {
+                    return unresolved("Join", span);
+                };
+                let sep = sep.as_str().unwrap_or("").to_string();
+                let list = self.resolve(list);
+                let Some(items) = list.as_array() else {
+                    return unresolved("Join", span);
+                };
+                let mut parts = Vec::new();
+                for i in items {
+                    match &i.kind {
+                        Kind::String(s) => parts.push(s.clone()),
+                        Kind::Number(n) => parts.push(n.clone()),
+                        _ => parts.push("${Fn::Join part}".to_string()),
+                    }
+                }
+                text(span, parts.join(&sep))
+            }
+            "Fn::Select" => {
+                let Some([index, list]) =
+                    arg.as_array().and_then(|a| <&[Node; 2]>::try_from(a).ok())
+                else {
+                    return unresolved("Select", span);
+                };
+                let index = self.resolve(index);
+                let i = match &index.kind {
+                    Kind::Number(n) | Kind::String(n) => n.parse::<usize>().ok(),
+                    _ => None,
+                };
+                let list = self.resolve(list);
+                match (i, list.as_array()) {
+                    (Some(i), Some(items)) if i < items.len() => items[i].clone(),
+                    _ => unresolved("Select", span),
+                }
+            }
+            "Fn::Split" => {
+                let Some([sep, source]) =
+                    arg.as_array().and_then(|a| <&[Node; 2]>::try_from(a).ok())
+                else {
+                    return unresolved("Split", span);
+                };
+                let source = self.resolve(source);
+                match (sep.as_str(), source.as_str()) {
+                    (Some(sep), Some(s)) if !sep.is_empty() && !s.contains("${") => Node {
+                        span,
+                        kind: Kind::Array(
+                            s.split(sep).map(|p| text(span, p.to_string())).collect(),
+                        ),
+                    },
+                    _ => unresolved("Split", span),
+                }
+            }
+            // A condition is not decided offline: the branch it takes is unknown.
+            "Fn::If" => unresolved("If", span),
+            "Fn::ImportValue" => {
+                let name = self.resolve(arg);
+                unresolved(
+                    &format!("ImportValue {}", name.as_str().unwrap_or("…")),
+                    span,
+                )
+            }
+            other => unresolved(other.trim_start_matches("Fn::"), span),
+        }
+    }
+}
+
+fn is_intrinsic(key: &str) -> bool {
+    key == "Ref" || key == "Condition" || key.starts_with("Fn::")
+}
+
+/// The most common region and account the template's own literal ARNs name: the stack's, most
+/// likely, when the command line does not say.
+fn literal_defaults(node: &Node) -> (Option<String>, Option<String>) {
+    let mut regions: BTreeMap<String, usize> = BTreeMap::new();
+    let mut accounts: BTreeMap<String, usize> = BTreeMap::new();
+    fn walk(n: &Node, r: &mut BTreeMap<String, usize>, a: &mut BTreeMap<String, usize>) {
+        match &n.kind {
+            Kind::String(s) => {
+                if let Some([_, _, region, account, _]) = crate::arn::fields(s) {
+                    if !region.is_empty() && !region.contains(['$', '*', '{']) {
+                        *r.entry(region.to_string()).or_default() += 1;
+                    }
+                    if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
+                        *a.entry(account.to_string()).or_default() += 1;
+                    }
+                }
+            }
+            Kind::Array(items) => items.iter().for_each(|i| walk(i, r, a)),
+            Kind::Object(ms) => ms.iter().for_each(|m| walk(&m.value, r, a)),
+            _ => {}
+        }
+    }
+    walk(node, &mut regions, &mut accounts);
+    let top = |m: BTreeMap<String, usize>| m.into_iter().max_by_key(|(_, c)| *c).map(|(k, _)| k);
+    (top(regions), top(accounts))
+}
+
+/// Reads a template: every resource ecslint understands, resolved.
+pub fn expand(template: &Node, settings: &Settings) -> Expanded {
+    let mut out = Expanded::default();
+    let Some(Kind::Object(resources)) = template.get("Resources").map(|r| &r.kind) else {
+        out.problems.push((
+            template.span,
+            "a template needs a `Resources` object".to_string(),
+        ));
+        return out;
+    };
+    let mut parameters = BTreeMap::new();
+    if let Some(Kind::Object(ps)) = template.get("Parameters").map(|p| &p.kind) {
+        for p in ps {
+            let default = p.value.get("Default").and_then(|d| match &d.kind {
+                Kind::String(s) | Kind::Number(s) => Some(s.clone()),
+                _ => None,
+            });
+            parameters.insert(p.key.clone(), default);
+        }
+    }
+    for (k, v) in &settings.parameters {
+        parameters.insert(k.clone(), Some(v.clone()));
+    }
+    let (region, account) = literal_defaults(template);
+    let mut r = Resolver {
+        resources: resources
+            .iter()
+            .map(|m| {
+                (
+                    m.key.as_str(),
+                    Resource {
+                        kind: m.value.get("Type").and_then(Node::as_str).unwrap_or(""),
+                        properties: m.value.get("Properties"),
+                    },
+                )
+            })
+            .collect(),
+        parameters,
+        region: settings
+            .region
+            .clone()
+            .or(region)
+            .unwrap_or_else(|| "us-east-1".to_string()),
+        account: settings
+            .account
+            .clone()
+            .or(account)
+            .unwrap_or_else(|| "123456789012".to_string()),
+        partition: "aws".to_string(),
+        visiting: Vec::new(),
+        problems: Vec::new(),
+    };
+    let empty = Node {
+        span: template.span,
+        kind: Kind::Object(Vec::new()),
+    };
+    // Managed policies the template creates: their ARN, and their index in `out.policies`.
+    let mut managed: Vec<(String, usize)> = Vec::new();
+    for m in resources {
+        let logical = m.key.as_str();
+        let kind = m.value.get("Type").and_then(Node::as_str).unwrap_or("");
+        let props = r.resolve(m.value.get("Properties").unwrap_or(&empty));
+        let role_names = |p: &Node| -> Vec<String> {
+            p.get("Roles")
+                .and_then(Node::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match kind {
+            "AWS::ECS::TaskDefinition" => {
+                out.task_definitions
+                    .push(crate::model::taskdef::from_cloudformation(&props));
+            }
+            "AWS::IAM::Role" => {
+                let name = r
+                    .named(logical, "RoleName")
+                    .unwrap_or_else(|| logical.to_string());
+                let arn = r
+                    .attribute(logical, "Arn", m.key_span)
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string();
+                if let Some(Kind::Array(policies)) = props.get("Policies").map(|p| &p.kind) {
+                    for p in policies {
+                        if let Some(doc) = p.get("PolicyDocument") {
+                            out.policies.push(PolicySpec {
+                                roles: vec![name.clone()],
+                                name: p
+                                    .get("PolicyName")
+                                    .and_then(Node::as_str)
+                                    .unwrap_or(logical)
+                                    .to_string(),
+                                document: doc.clone(),
+                                boundary: false,
+                            });
+                        }
+                    }
+                }
+                let strings_at = |key: &str| -> Vec<(String, Span)> {
+                    props
+                        .get(key)
+                        .and_then(Node::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|i| i.as_str().map(|s| (s.to_string(), i.span)))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                out.roles.push(RoleSpec {
+                    name,
+                    arn,
+                    span: m.key_span,
+                    trust: props.get("AssumeRolePolicyDocument").cloned(),
+                    boundary: props
+                        .get("PermissionsBoundary")
+                        .and_then(|b| b.as_str().map(|s| (s.to_string(), b.span))),
+                    managed: strings_at("ManagedPolicyArns"),
+                });
+            }
+            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+                if let Some(doc) = props.get("PolicyDocument") {
+                    if kind == "AWS::IAM::ManagedPolicy"
+                        && let Some(arn) = r.reference(logical, m.key_span).as_str()
+                    {
+                        managed.push((arn.to_string(), out.policies.len()));
+                    }
+                    let name = props
+                        .get("PolicyName")
+                        .or_else(|| props.get("ManagedPolicyName"))
+                        .and_then(Node::as_str)
+                        .unwrap_or(logical)
+                        .to_string();
+                    out.policies.push(PolicySpec {
+                        roles: role_names(&props),
+                        name,
+                        document: doc.clone(),
+                        boundary: false,
+                    });
+                }
+            }
+            "AWS::SecretsManager::Secret" => {
+                let name = r.secret_name(logical);
+                let arn = r.arn("secretsmanager", &format!("secret:{name}-??????"), true);
+                let key = props
+                    .get("KmsKeyId")
+                    .and_then(|k| k.as_str().map(|s| (s.to_string(), k.span)));
+                out.secrets.push(SecretSpec {
+                    arn,
+                    name,
+                    span: m.key_span,
+                    kms_key_id: key,
+                });
+            }
+            "AWS::SecretsManager::ResourcePolicy" => {
+                if let (Some(arn), Some(doc)) = (
+                    props.get("SecretId").and_then(Node::as_str),
+                    props.get("ResourcePolicy"),
+                ) {
+                    out.resource_policies
+                        .push((arn.to_string(), false, doc.clone()));
+                }
+            }
+            "AWS::KMS::Key" => {
+                if let Some(doc) = props.get("KeyPolicy") {
+                    let arn = r
+                        .attribute(logical, "Arn", m.key_span)
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string();
+                    out.resource_policies.push((arn, true, doc.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    // Managed policies the template creates attach to the roles that list them too, and one a
+    // role names as its boundary is that role's boundary.
+    for role in &mut out.roles {
+        role.managed
+            .retain(|(arn, _)| match managed.iter().find(|(m, _)| m == arn) {
+                Some((_, i)) => {
+                    if !out.policies[*i].roles.contains(&role.name) {
+                        out.policies[*i].roles.push(role.name.clone());
+                    }
+                    false
+                }
+                None => true,
+            });
+        if let Some((arn, _)) = &role.boundary
+            && let Some((_, i)) = managed.iter().find(|(m, _)| m == arn)
+        {
+            let p = &out.policies[*i];
+            let boundary = PolicySpec {
+                roles: vec![role.name.clone()],
+                name: p.name.clone(),
+                document: p.document.clone(),
+                boundary: true,
+            };
+            out.policies.push(boundary);
+            role.boundary = None;
+        }
+    }
+    for p in r.problems {
+        if !out.problems.contains(&p) {
+            out.problems.push(p);
+        }
+    }
+    out
+}

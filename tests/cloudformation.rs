@@ -1,0 +1,299 @@
+//! CloudFormation templates as input (`check --cloudformation`): the traps of a task and its roles
+//! found in the template a person wrote, located on its lines, with the intrinsics resolved.
+
+mod support;
+
+use serde_json::Value;
+use std::path::Path;
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn check(template: &str, name: &str, args: &[&str]) -> (i32, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), name, template);
+    let (code, v, stderr) =
+        support::run_json("check", &[&["--cloudformation", &path], args].concat());
+    assert!(!v.is_null(), "{stderr}");
+    (code, v)
+}
+
+fn errors(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const ROLE_TRUST: &str = r#"
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: ecs-tasks.amazonaws.com }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { "aws:SourceAccount": !Ref "AWS::AccountId" } }"#;
+
+/// The seed's trap, in YAML: the policy names the secret by its display name.
+fn seed(resource: &str) -> String {
+    format!(
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: ecsTaskExecutionRole{ROLE_TRUST}
+      Policies:
+        - PolicyName: registry-credentials
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: secretsmanager:GetSecretValue
+                Resource: {resource}
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      ExecutionRoleArn: !GetAtt ExecutionRole.Arn
+      ContainerDefinitions:
+        - Name: nginx
+          Image: registry.gitlab.com/example-group/gitlab-sample/nginx:1.27
+          RepositoryCredentials:
+            CredentialsParameter: arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU
+"#
+    )
+}
+
+#[test]
+fn the_display_name_trap_is_found_on_the_templates_line() {
+    let (code, v) = check(
+        &seed("arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry"),
+        "t.yaml",
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(errors(&v), ["secret-display-name"]);
+    let f = &v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-display-name")
+        .unwrap()["location"];
+    let template =
+        seed("arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry");
+    let line = template
+        .lines()
+        .position(|l| l.contains("Resource: arn:"))
+        .unwrap()
+        + 1;
+    assert_eq!(f["line"], line, "{f}");
+    // The clean twin: `NAME-??????`.
+    let (code, v) = check(
+        &seed(
+            "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????",
+        ),
+        "t.yaml",
+        &[],
+    );
+    assert_eq!((code, errors(&v)), (0, Vec::<String>::new()), "{v}");
+    assert_eq!(v["summary"]["needs_granted"], v["summary"]["needs_checked"]);
+}
+
+#[test]
+fn the_same_template_in_json() {
+    let json = r#"{"Resources": {
+      "ExecutionRole": {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+          "Resource": {"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:app/db"}}]}}]}},
+      "TaskDefinition": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+        "ExecutionRoleArn": {"Fn::GetAtt": ["ExecutionRole", "Arn"]},
+        "ContainerDefinitions": [{"Name": "app", "Image": "nginx", "Secrets": [{"Name": "DB", "ValueFrom": {"Ref": "Db"}}]}]}},
+      "Db": {"Type": "AWS::SecretsManager::Secret", "Properties": {"Name": "app/db"}}}}"#;
+    let (code, v) = check(
+        json,
+        "t.json",
+        &["--region", "eu-west-1", "--account-id", "111122223333"],
+    );
+    assert_eq!(code, 1);
+    // The secret the template creates has no suffix yet: the display name cannot match it.
+    assert_eq!(errors(&v), ["secret-display-name"], "{v}");
+}
+
+/// A secret the template creates, encrypted with the template's key: `Ref` on both sides
+/// matches, and `kms:Decrypt` on the key is needed.
+fn created(decrypt: bool, on_task_role: bool) -> String {
+    let decrypt = if decrypt {
+        "\n              - Effect: Allow\n                Action: kms:Decrypt\n                Resource: !GetAtt Key.Arn"
+    } else {
+        ""
+    };
+    let policy = format!(
+        "\n      Policies:\n        - PolicyName: secrets\n          PolicyDocument:\n            Version: \"2012-10-17\"\n            Statement:\n              - Effect: Allow\n                Action: secretsmanager:GetSecretValue\n                Resource: !Ref DbSecret{decrypt}"
+    );
+    let (exec_policy, task_policy) = if on_task_role {
+        (String::new(), policy)
+    } else {
+        (policy, String::new())
+    };
+    format!(
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{ AWS: !Sub "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:root" }}
+            Action: kms:*
+            Resource: "*"
+  DbSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      Name: !Sub "${{Env}}/db"
+      KmsKeyId: !GetAtt Key.Arn
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:{ROLE_TRUST}{exec_policy}
+  TaskRole:
+    Type: AWS::IAM::Role
+    Properties:{ROLE_TRUST}{task_policy}
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      ExecutionRoleArn: !GetAtt ExecutionRole.Arn
+      TaskRoleArn: !GetAtt TaskRole.Arn
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx:1.27
+          Secrets:
+            - Name: DB_PASSWORD
+              ValueFrom: !Sub "${{DbSecret}}:password::"
+"#
+    )
+}
+
+#[test]
+fn a_created_secret_its_key_and_the_role_that_must_read_it() {
+    let args = ["--region", "eu-west-1", "--account-id", "111122223333"];
+    // Missing kms:Decrypt on the secret's customer managed key.
+    let (code, v) = check(&created(false, false), "t.yaml", &args);
+    assert_eq!(code, 1);
+    assert_eq!(errors(&v), ["missing-permission"], "{v}");
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("kms:Decrypt")
+    );
+    // The clean twin.
+    let (code, v) = check(&created(true, false), "t.yaml", &args);
+    assert_eq!((code, errors(&v)), (0, Vec::<String>::new()), "{v}");
+    // Granted to the task role instead of the execution role.
+    let (code, v) = check(&created(true, true), "t.yaml", &args);
+    assert_eq!(code, 1);
+    assert!(
+        support::rules_of(&v).contains(&"grant-on-wrong-role".to_string()),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_cdk_cloud_assembly_reads_every_stack_its_manifest_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "App.template.json", &serde_json::to_string(&serde_json::json!({
+        "Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": []}}}}
+    })).unwrap());
+    write(
+        dir.path(),
+        "manifest.json",
+        r#"{"version": "36.0.0", "artifacts": {"App": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "App.template.json"}}, "Tree": {"type": "cdk:tree"}}}"#,
+    );
+    let (code, v, stderr) =
+        support::run_json("check", &["--cloudformation", dir.path().to_str().unwrap()]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    assert_eq!(v["summary"]["needs_checked"], 0);
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = support::run_json(
+        "check",
+        &["--cloudformation", empty.path().to_str().unwrap()],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("manifest.json"), "{stderr}");
+}
+
+#[test]
+fn bad_templates_are_located_errors_never_panics() {
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "syntax.yaml",
+            "Resources:\n  A: [1\n  B: {",
+            "not a valid YAML template",
+        ),
+        (
+            "tag.yaml",
+            "Resources:\n  A:\n    Type: AWS::IAM::Role\n    Properties:\n      X: !Bogus y\n",
+            "unknown tag `!Bogus`",
+        ),
+        (
+            "missing.yaml",
+            "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ExecutionRoleArn: !GetAtt Nope.Arn\n",
+            "no resource `Nope`",
+        ),
+        (
+            "cycle.yaml",
+            "Resources:\n  A:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Ref A\n",
+            "refers to itself",
+        ),
+        (
+            "bomb.yaml",
+            &{
+                let mut t = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+                for i in 1..12 {
+                    let p = i - 1;
+                    t.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+                }
+                t
+            },
+            "alias bomb",
+        ),
+        (
+            "notcfn.yaml",
+            "just: a mapping\n",
+            "not a CloudFormation template",
+        ),
+    ];
+    for (name, text, says) in cases {
+        let (code, v) = check(text, name, &[]);
+        assert_eq!(code, 1, "{name}: {v}");
+        let messages = v["findings"].to_string();
+        assert!(messages.contains(says), "{name}: {messages}");
+        assert!(
+            v["findings"][0]["location"]["line"].as_u64().is_some(),
+            "{name}: {v}"
+        );
+    }
+    // Not UTF-8.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bin.yaml");
+    std::fs::write(&path, b"Resources:\n  \xff\xfe: x\n").unwrap();
+    let (code, v, _) = support::run_json("check", &["--cloudformation", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(v["findings"].to_string().contains("not UTF-8"));
+}
