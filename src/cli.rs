@@ -218,8 +218,12 @@ pub struct DiagnoseArgs {
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
     /// Policy files, or folders searched for *.json policy documents.
-    #[arg(required = true, value_name = "FILE|DIR")]
+    #[arg(required_unless_present = "cloudformation", value_name = "FILE|DIR")]
     pub paths: Vec<String>,
+    /// A CloudFormation template (JSON or YAML) or a CDK cloud assembly folder: the document
+    /// rules on every policy in it (its task definitions are `check`'s business).
+    #[arg(long = "cloudformation", value_name = "FILE|DIR")]
+    pub cloudformation: Vec<String>,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]
@@ -306,6 +310,10 @@ pub struct CheckArgs {
     /// Inputs a command gives besides the flags (`lint`'s files).
     #[arg(skip)]
     pub extra: Vec<crate::load::Input>,
+    /// The document rules only: task definitions in the inputs (a template's) are not checked
+    /// (`lint`).
+    #[arg(skip)]
+    pub policies_only: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, clap::Args)]

@@ -297,3 +297,51 @@ fn bad_templates_are_located_errors_never_panics() {
     assert_eq!(code, 1);
     assert!(v["findings"].to_string().contains("not UTF-8"));
 }
+
+#[test]
+fn a_cdk_finding_names_its_construct_and_the_cdk_call_that_fixes_it() {
+    // What `Secret.fromSecretNameV2` + `grantRead` synthesise: a partial ARN in the task
+    // definition, `NAME-??????` in the grant.
+    let (code, v, stderr) = support::run_json(
+        "check",
+        &[
+            "--cloudformation",
+            "tests/data/cdk-partial-arn.template.json",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-reference-partial-arn")
+        .expect("the partial-ARN trap");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("[CDK construct App/Stack/TaskDef/Resource]"),
+        "{f}"
+    );
+    assert!(
+        f["help"]
+            .as_str()
+            .unwrap()
+            .contains("Secret.fromSecretCompleteArn"),
+        "{f}"
+    );
+}
+
+#[test]
+fn lint_runs_the_document_rules_on_a_templates_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "t.yaml",
+        &seed("arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry"),
+    );
+    let (code, v, _) = support::run_json("lint", &["--cloudformation", &path]);
+    assert_eq!(code, 1);
+    assert_eq!(support::rules_of(&v), ["secret-arn-without-suffix"]);
+    assert_eq!(v["summary"]["needs_checked"], 0);
+}

@@ -67,6 +67,8 @@ pub struct CheckOptions {
     pub template_env: Option<std::collections::BTreeMap<String, String>>,
     /// What the command line says about CloudFormation stacks (`--parameter`, `--account-id`).
     pub stack: crate::load::cloudformation::Settings,
+    /// The document rules only (`lint`): task definitions read are not checked.
+    pub policies_only: bool,
 }
 
 /// A finding inside a document that is not a file of its own (a role's policy in account
@@ -95,6 +97,45 @@ fn name_embedded_policies(findings: &mut [Finding], inventory: &inventory::Inven
     }
 }
 
+/// A finding in a CDK stack's template names the construct it is in (a fix belongs in the CDK
+/// code, which ecslint cannot edit), and the CDK traps are named with the call that fixes them.
+fn name_constructs(findings: &mut [Finding], constructs: &[(source::Loc, String)]) {
+    if constructs.is_empty() {
+        return;
+    }
+    for finding in findings {
+        let Some(loc) = finding.loc else { continue };
+        let holder = constructs
+            .iter()
+            .filter(|(c, _)| {
+                c.source == loc.source
+                    && c.span.start <= loc.span.start
+                    && loc.span.end <= c.span.end
+            })
+            .min_by_key(|(c, _)| c.span.end - c.span.start);
+        let Some((_, path)) = holder else { continue };
+        finding.message = format!("{} [CDK construct {path}]", finding.message);
+        let cdk = match finding.rule {
+            "secret-reference-partial-arn" => Some(
+                "in CDK this is `Secret.fromSecretNameV2` (or `fromSecretPartialArn`, or `fromSecretAttributes` with only `secretPartialArn`): the task definition gets the ARN without its suffix while `grantRead` grants `NAME-??????`; import the secret with `Secret.fromSecretCompleteArn` (or `fromSecretAttributes({ secretCompleteArn })`) so both name the full ARN",
+            ),
+            "secret-display-name" | "secret-arn-without-suffix" => Some(
+                "in CDK, grant through the secret object (`secret.grantRead(role)`), which writes `NAME-??????`, rather than a hand-written ARN",
+            ),
+            "grant-on-wrong-role" => Some(
+                "in CDK, `taskDefinition.obtainExecutionRole()` is the execution role; `grantRead(taskDefinition.taskRole)` grants the application's role instead",
+            ),
+            _ => None,
+        };
+        if let Some(cdk) = cdk {
+            finding.help = Some(match finding.help.take() {
+                Some(h) => format!("{h}\n{cdk}"),
+                None => cdk.to_string(),
+            });
+        }
+    }
+}
+
 /// Loads the inputs, works out what the task definition needs, evaluates it and runs every rule.
 pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadError> {
     let mut stack = options.stack.clone();
@@ -102,6 +143,9 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         stack.region.clone_from(&options.region);
     }
     let mut loaded = crate::load::load_with(inputs, &stack)?;
+    if options.policies_only {
+        loaded.task_definitions.clear();
+    }
     if let Some(env) = &options.template_env {
         render_ecspresso_env(&mut loaded, env);
     }
@@ -119,6 +163,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
     let cx = rules::Context::of(&loaded, &needs, &assessments, &defects, &trust);
     let mut findings = rules::check(&cx);
     name_embedded_policies(&mut findings, &loaded.inventory);
+    name_constructs(&mut findings, &loaded.constructs);
     let needs_granted = assessments
         .iter()
         .filter(|a| a.evaluation.is_allowed())
@@ -304,6 +349,7 @@ pub fn run(args: CheckArgs) -> Outcome {
         context: args.account.context(),
         template_env: args.ecspresso_env.then(|| std::env::vars().collect()),
         stack,
+        policies_only: args.policies_only,
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,
@@ -468,6 +514,7 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
         context: args.account.context(),
         template_env: None,
         stack: Default::default(),
+        policies_only: false,
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,

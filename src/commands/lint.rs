@@ -17,14 +17,14 @@ pub fn run(args: LintArgs) -> Outcome {
         })
         .collect();
     let note = crate::report::terminal_safe(&discover::skipped_note(&skipped));
-    if files.is_empty() && args.account.policies.is_empty() {
+    if files.is_empty() && args.account.policies.is_empty() && args.cloudformation.is_empty() {
         let (code, out, err) = usage_error("no policy files found in the paths given");
         return (code, out, format!("{note}{err}"));
     }
     let check_args = CheckArgs {
         live: LiveArgs::default(),
         task_definitions: Vec::new(),
-        cloudformation: Vec::new(),
+        cloudformation: args.cloudformation,
         stack_parameters: Vec::new(),
         account_id: None,
         account: args.account,
@@ -34,6 +34,7 @@ pub fn run(args: LintArgs) -> Outcome {
         output: args.output,
         fixing: args.fixing,
         extra: files,
+        policies_only: true,
     };
     let (code, out, err) = super::check::run(check_args);
     (code, out, format!("{note}{err}"))

@@ -450,6 +450,11 @@ impl Loader {
             return Ok(());
         }
         let expanded = expand(&node, stack);
+        for (span, path) in &expanded.constructs {
+            self.out
+                .constructs
+                .push((Loc::new(id, *span), path.clone()));
+        }
         // CloudFormation refuses such a template: an error where it stands.
         for (span, message) in expanded.problems {
             self.problem(ProblemKind::InvalidInput, Loc::new(id, span), message);

@@ -39,6 +39,8 @@ pub struct Expanded {
     pub secrets: Vec<SecretSpec>,
     /// Resource and key policies: the resource's ARN, whether a key policy, the document.
     pub resource_policies: Vec<(String, bool, Node)>,
+    /// Each resource's extent and its CDK construct path (`aws:cdk:path` metadata).
+    pub constructs: Vec<(Span, String)>,
     /// What CloudFormation itself would refuse (a `Ref` to a missing logical id, a circular
     /// reference): where, and why. Each once.
     pub problems: Vec<(Span, String)>,
@@ -536,6 +538,14 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
     for m in resources {
         let logical = m.key.as_str();
         let kind = m.value.get("Type").and_then(Node::as_str).unwrap_or("");
+        if let Some(path) = m
+            .value
+            .get("Metadata")
+            .and_then(|md| md.get("aws:cdk:path"))
+            .and_then(Node::as_str)
+        {
+            out.constructs.push((m.value.span, path.to_string()));
+        }
         let props = r.resolve(m.value.get("Properties").unwrap_or(&empty));
         let role_names = |p: &Node| -> Vec<String> {
             p.get("Roles")

@@ -22,4 +22,6 @@ pub struct Loaded {
     /// CloudFormation templates read: what they hold is resolved from expressions, so fixes
     /// are not written to them as edits of a JSON document.
     pub templates: Vec<source::SourceId>,
+    /// A CDK stack's resources: where each stands in its template, and its construct path.
+    pub constructs: Vec<(source::Loc, String)>,
 }
