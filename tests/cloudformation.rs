@@ -345,3 +345,27 @@ fn lint_runs_the_document_rules_on_a_templates_policies() {
     assert_eq!(support::rules_of(&v), ["secret-arn-without-suffix"]);
     assert_eq!(v["summary"]["needs_checked"], 0);
 }
+
+#[test]
+fn a_secret_encrypted_through_the_templates_alias_needs_the_key_behind_it() {
+    let args = ["--region", "eu-west-1", "--account-id", "111122223333"];
+    let (code, v, _) = support::run_json(
+        "check",
+        &[
+            &["--cloudformation", "tests/data/cfn-alias.yaml"][..],
+            &args,
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        (code, v["summary"]["needs_checked"].as_u64()),
+        (0, Some(2)),
+        "{v}"
+    );
+    assert_eq!(v["summary"]["needs_granted"], 2);
+    // Without the grant on the key, kms:Decrypt is missing on the key the alias points at.
+    let text = support::read("tests/data/cfn-alias.yaml").replace("                Action: kms:Decrypt\n                Resource: !GetAtt Key.Arn", "                Action: kms:Decrypt\n                Resource: arn:aws:kms:eu-west-1:111122223333:key/other");
+    let (code, v) = check(&text, "t.yaml", &args);
+    assert_eq!(code, 1);
+    assert!(v["findings"].to_string().contains("kms:Decrypt"), "{v}");
+}

@@ -541,6 +541,21 @@ impl Loader {
                 format!("policy of {arn}"),
             );
         }
+        for (arn, target) in &expanded.aliases {
+            self.out.inventory.aliases.push(KeyAlias {
+                arn: arn.clone(),
+                target_key_id: target.clone(),
+            });
+        }
+        for (name, kind, arn, span) in &expanded.parameters {
+            self.out.inventory.parameters.push(ParameterMeta {
+                name: name.clone(),
+                kind: kind.clone(),
+                key_id: None,
+                arn: Some(arn.clone()),
+                loc: Loc::new(id, *span),
+            });
+        }
         for secret in &expanded.secrets {
             self.out.inventory.secrets.push(SecretMeta {
                 arn: Spanned::new(secret.arn.clone(), Loc::new(id, secret.span)),

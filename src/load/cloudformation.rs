@@ -39,6 +39,10 @@ pub struct Expanded {
     pub secrets: Vec<SecretSpec>,
     /// Resource and key policies: the resource's ARN, whether a key policy, the document.
     pub resource_policies: Vec<(String, bool, Node)>,
+    /// KMS aliases: the alias's ARN and the id of the key it points at.
+    pub aliases: Vec<(String, String)>,
+    /// SSM parameters: name, type, ARN, where.
+    pub parameters: Vec<(String, Option<String>, String, Span)>,
     /// Each resource's extent and its CDK construct path (`aws:cdk:path` metadata).
     pub constructs: Vec<(Span, String)>,
     /// What CloudFormation itself would refuse (a `Ref` to a missing logical id, a circular
@@ -651,6 +655,28 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                     out.resource_policies
                         .push((arn.to_string(), false, doc.clone()));
                 }
+            }
+            "AWS::KMS::Alias" => {
+                if let (Some(name), Some(target)) = (
+                    props.get("AliasName").and_then(Node::as_str),
+                    props.get("TargetKeyId").and_then(Node::as_str),
+                ) {
+                    // TargetKeyId takes a key id or ARN; the alias points at the key id.
+                    let id = target.rsplit('/').next().unwrap_or(target).to_string();
+                    out.aliases.push((r.arn("kms", name, true), id));
+                }
+            }
+            "AWS::SSM::Parameter" => {
+                let name = r
+                    .named(logical, "Name")
+                    .unwrap_or_else(|| logical.to_string());
+                let kind = props.get("Type").and_then(Node::as_str).map(str::to_string);
+                let arn = r.arn(
+                    "ssm",
+                    &format!("parameter/{}", name.trim_start_matches('/')),
+                    true,
+                );
+                out.parameters.push((name, kind, arn, m.key_span));
             }
             "AWS::KMS::Key" => {
                 if let Some(doc) = props.get("KeyPolicy") {
