@@ -107,12 +107,16 @@ fn documentation_and_project_policies_presented_as_working_raise_no_unverified_e
 
 #[test]
 fn every_field_document_has_its_provenance() {
-    for set in ["policies", "taskdefs", "messages"] {
+    for set in ["policies", "taskdefs", "messages", "cloudformation"] {
         let rows = corpus::manifest(set);
         assert!(!rows.is_empty(), "{set}");
         for row in &rows {
             let file = &row["file"];
-            let folder = if set == "messages" { "" } else { "files" };
+            let folder = if matches!(set, "messages" | "cloudformation") {
+                ""
+            } else {
+                "files"
+            };
             assert!(
                 corpus::root().join(set).join(folder).join(file).is_file(),
                 "{set}/{file} listed but missing"
@@ -259,5 +263,52 @@ fn an_ecspresso_task_definition_is_checked_as_ecspresso_renders_it() {
         !unset
             .iter()
             .any(|f| f.finding.message.contains("is a template"))
+    );
+}
+
+/// Real templates (aws-samples, AWS's template repository, Copilot's golden stacks, CDK
+/// integration snapshots): each is read whole, and raises no error that `verified.toml` does not
+/// explain.
+#[test]
+fn real_cloudformation_templates_are_read_and_raise_no_unverified_error() {
+    let documents = corpus::templates();
+    assert!(documents.len() >= 15, "{} templates", documents.len());
+    let found = corpus::check_each(&documents);
+    let unreadable: Vec<String> = found
+        .iter()
+        .filter(|f| matches!(f.finding.rule, "invalid-json" | "invalid-input"))
+        .map(|f| format!("{}: {}", f.document, f.finding.message))
+        .collect();
+    assert!(
+        unreadable.is_empty(),
+        "templates not read:\n{}",
+        unreadable.join("\n")
+    );
+    let verified = Verified::of("cloudformation");
+    let errors = unverified(&found, &verified, Severity::Error);
+    assert!(
+        errors.is_empty(),
+        "errors on real templates:\n{}",
+        errors.join("\n")
+    );
+    every_entry_still_holds(&found, &verified, "cloudformation");
+    // What the templates hold is read: the needs of their task definitions.
+    let checked: usize = documents
+        .iter()
+        .map(|d| {
+            let inputs = [ecslint::load::Input {
+                kind: d.kind,
+                name: d.name.clone(),
+                owner: None,
+                body: ecslint::load::Body::Read(d.bytes.clone().into()),
+            }];
+            ecslint::check(&inputs, &Default::default())
+                .unwrap()
+                .needs_checked
+        })
+        .sum();
+    assert!(
+        checked >= 50,
+        "only {checked} needs read from the templates"
     );
 }

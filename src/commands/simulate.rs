@@ -237,6 +237,7 @@ pub fn simulate(
         inventory: &inventory,
         problems: &loaded.problems,
         unreadable_policies: &loaded.unreadable_policies,
+        unknown_policies: &loaded.unknown_policies,
         needs: &needs,
         assessments: &[],
         defects: &defects,

@@ -450,6 +450,13 @@ impl Loader {
             return Ok(());
         }
         let expanded = expand(&node, stack);
+        for (span, message) in &expanded.undecided {
+            self.problem(
+                ProblemKind::Unresolved,
+                Loc::new(id, *span),
+                message.clone(),
+            );
+        }
         for (span, path) in &expanded.constructs {
             self.out
                 .constructs
@@ -968,7 +975,7 @@ impl Loader {
                 "managed policy {policy_arn} is attached but not included in the account details; its grants are unknown (run get-account-authorization-details without a --filter that leaves it out)"
             ),
         );
-        self.out.unreadable_policies.push(at);
+        self.out.unknown_policies.push(at);
     }
 
     /// `aws ssm describe-parameters` (`{"Parameters": […]}`): names, types and keys, no values.

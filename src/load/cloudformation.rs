@@ -43,6 +43,9 @@ pub struct Expanded {
     pub aliases: Vec<(String, String)>,
     /// SSM parameters: name, type, ARN, where.
     pub parameters: Vec<(String, Option<String>, String, Span)>,
+    /// `Fn::If`s only the deployment decides, read with their branch that has a value: where,
+    /// and what to say.
+    pub undecided: Vec<(Span, String)>,
     /// Each resource's extent and its CDK construct path (`aws:cdk:path` metadata).
     pub constructs: Vec<(Span, String)>,
     /// What CloudFormation itself would refuse (a `Ref` to a missing logical id, a circular
@@ -94,6 +97,8 @@ pub fn is_template(node: &Node) -> bool {
 
 struct Resolver<'n> {
     resources: BTreeMap<&'n str, Resource<'n>>,
+    /// The template's `Conditions`, by name.
+    conditions: BTreeMap<&'n str, &'n Node>,
     parameters: BTreeMap<String, Option<String>>,
     region: String,
     account: String,
@@ -101,6 +106,9 @@ struct Resolver<'n> {
     /// Logical ids being resolved, against circular references.
     visiting: Vec<String>,
     problems: Vec<(Span, String)>,
+    /// `Fn::If`s whose condition only the deployment decides, read with the branch that has a
+    /// value: where, and the condition.
+    undecided: Vec<(Span, String)>,
 }
 
 /// The expression that stands for what cannot be resolved offline: the template check reports it
@@ -436,8 +444,37 @@ impl<'n> Resolver<'n> {
                     _ => unresolved("Split", span),
                 }
             }
-            // A condition is not decided offline: the branch it takes is unknown.
-            "Fn::If" => unresolved("If", span),
+            "Fn::If" => {
+                let Some([name, yes, no]) =
+                    arg.as_array().and_then(|a| <&[Node; 3]>::try_from(a).ok())
+                else {
+                    return unresolved("If", span);
+                };
+                let name = name.as_str().unwrap_or("");
+                match self.condition(name, span) {
+                    Some(true) => self.resolve(yes),
+                    Some(false) => self.resolve(no),
+                    None => {
+                        // Not decided before deployment. A property or list item that exists in
+                        // one branch only is read as existing (what it needs is worth checking);
+                        // two values leave it unresolved. Either way it is said.
+                        let (y, n) = (self.resolve(yes), self.resolve(no));
+                        let structural =
+                            |v: &Node| matches!(v.kind, Kind::Object(_) | Kind::Array(_));
+                        match (y.as_str() == Some(NO_VALUE), n.as_str() == Some(NO_VALUE)) {
+                            (false, true) if structural(&y) => {
+                                self.undecided.push((span, name.to_string()));
+                                y
+                            }
+                            (true, false) if structural(&n) => {
+                                self.undecided.push((span, name.to_string()));
+                                n
+                            }
+                            _ => unresolved(&format!("If {name}"), span),
+                        }
+                    }
+                }
+            }
             "Fn::ImportValue" => {
                 let name = self.resolve(arg);
                 unresolved(
@@ -446,6 +483,67 @@ impl<'n> Resolver<'n> {
                 )
             }
             other => unresolved(other.trim_start_matches("Fn::"), span),
+        }
+    }
+}
+
+impl Resolver<'_> {
+    /// A condition's value, where the parameters decide it; `None` when only the deployment
+    /// does.
+    fn condition(&mut self, name: &str, span: Span) -> Option<bool> {
+        let node = *self.conditions.get(name)?;
+        let guard = format!("condition {name}");
+        if self.visiting.contains(&guard) {
+            self.problems
+                .push((span, format!("condition `{name}` refers to itself")));
+            return None;
+        }
+        self.visiting.push(guard);
+        let value = self.truth(node);
+        self.visiting.pop();
+        value
+    }
+
+    fn truth(&mut self, node: &Node) -> Option<bool> {
+        let Kind::Object(members) = &node.kind else {
+            return match &node.kind {
+                Kind::Bool(b) => Some(*b),
+                Kind::String(s) if s == "true" => Some(true),
+                Kind::String(s) if s == "false" => Some(false),
+                _ => None,
+            };
+        };
+        let [m] = members.as_slice() else { return None };
+        let items = m.value.as_array().unwrap_or_default();
+        match m.key.as_str() {
+            "Fn::Equals" => {
+                let [a, b] = items else { return None };
+                let (a, b) = (self.resolve(a), self.resolve(b));
+                let plain = |n: &Node| match &n.kind {
+                    Kind::String(s) if !s.contains("${") => Some(s.clone()),
+                    Kind::Number(s) => Some(s.clone()),
+                    Kind::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                };
+                Some(plain(&a)? == plain(&b)?)
+            }
+            "Fn::Not" => items.first().and_then(|c| self.truth(c)).map(|b| !b),
+            "Fn::And" | "Fn::Or" => {
+                let and = m.key == "Fn::And";
+                let values: Vec<Option<bool>> = items.iter().map(|c| self.truth(c)).collect();
+                if values.contains(&Some(!and)) {
+                    Some(!and)
+                } else if values.iter().all(Option::is_some) {
+                    Some(and)
+                } else {
+                    None
+                }
+            }
+            "Condition" => {
+                let name = m.value.as_str()?.to_string();
+                self.condition(&name, m.value.span)
+            }
+            _ => None,
         }
     }
 }
@@ -461,9 +559,14 @@ fn literal_defaults(node: &Node) -> (Option<String>, Option<String>) {
     let mut accounts: BTreeMap<String, usize> = BTreeMap::new();
     fn walk(n: &Node, r: &mut BTreeMap<String, usize>, a: &mut BTreeMap<String, usize>) {
         match &n.kind {
-            Kind::String(s) => {
+            Kind::String(s) if !s.contains("${") => {
                 if let Some([_, _, region, account, _]) = crate::arn::fields(s) {
-                    if !region.is_empty() && !region.contains(['$', '*', '{']) {
+                    let is_region = region.split('-').count() >= 3
+                        && region
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                        && region.ends_with(|c: char| c.is_ascii_digit());
+                    if is_region {
                         *r.entry(region.to_string()).or_default() += 1;
                     }
                     if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
@@ -518,6 +621,10 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                 )
             })
             .collect(),
+        conditions: match template.get("Conditions").map(|c| &c.kind) {
+            Some(Kind::Object(ms)) => ms.iter().map(|m| (m.key.as_str(), &m.value)).collect(),
+            _ => BTreeMap::new(),
+        },
         parameters,
         region: settings
             .region
@@ -532,6 +639,7 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
         partition: "aws".to_string(),
         visiting: Vec::new(),
         problems: Vec::new(),
+        undecided: Vec::new(),
     };
     let empty = Node {
         span: template.span,
@@ -716,6 +824,14 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
             };
             out.policies.push(boundary);
             role.boundary = None;
+        }
+    }
+    for (span, name) in std::mem::take(&mut r.undecided) {
+        let said = format!(
+            "condition `{name}` is decided only when the stack is deployed: ecslint read the branch that has a value, as if the condition held for it"
+        );
+        if !out.undecided.iter().any(|(s, m)| *s == span && *m == said) {
+            out.undecided.push((span, said));
         }
     }
     for p in r.problems {

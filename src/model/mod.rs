@@ -22,6 +22,9 @@ pub struct Loaded {
     /// CloudFormation templates read: what they hold is resolved from expressions, so fixes
     /// are not written to them as edits of a JSON document.
     pub templates: Vec<source::SourceId>,
+    /// Managed policies attached but not given (not in the account details, not built in):
+    /// they exist in AWS, their grants are unknown here.
+    pub unknown_policies: Vec<source::Loc>,
     /// A CDK stack's resources: where each stands in its template, and its construct path.
     pub constructs: Vec<(source::Loc, String)>,
 }

@@ -165,6 +165,20 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
                 "this policy could not be read, so it was not evaluated: fix it first",
             );
         }
+        // A managed policy that exists but was not given may grant it: not an error then, since
+        // the answer turns on that policy.
+        if !cx.unknown_policies.is_empty() {
+            finding.severity = super::Severity::Warning;
+            finding
+                .message
+                .push_str(", unless a managed policy that was not given grants it");
+            for &loc in cx.unknown_policies {
+                finding = finding.related(
+                    loc,
+                    "this managed policy was not given, so what it grants is unknown: pass account details that include it",
+                );
+            }
+        }
         out.push(finding);
     }
 }

@@ -196,6 +196,8 @@ pub struct Context<'a> {
     pub problems: &'a [InputProblem],
     /// Policies given but unreadable: their grants are unknown.
     pub unreadable_policies: &'a [Loc],
+    /// Managed policies attached but not given: they exist, their grants are unknown.
+    pub unknown_policies: &'a [Loc],
     pub needs: &'a Needs,
     pub assessments: &'a [Assessment],
     /// What the policies hold that is wrong on its face: the one typed defect pass.
@@ -219,6 +221,7 @@ impl<'a> Context<'a> {
             inventory: &loaded.inventory,
             problems: &loaded.problems,
             unreadable_policies: &loaded.unreadable_policies,
+            unknown_policies: &loaded.unknown_policies,
             needs,
             assessments,
             defects,

@@ -118,6 +118,22 @@ pub fn task_definitions() -> Vec<Document> {
         .collect()
 }
 
+/// The CloudFormation templates of `cloudformation/` (YAML, JSON, CDK-synthesised).
+pub fn templates() -> Vec<Document> {
+    manifest("cloudformation")
+        .into_iter()
+        .map(|row| {
+            let file = &row["file"];
+            Document {
+                name: format!("cloudformation/{file}"),
+                kind: InputKind::CloudFormation,
+                valid: "yes".into(),
+                bytes: std::fs::read(root().join("cloudformation").join(file)).expect("listed"),
+            }
+        })
+        .collect()
+}
+
 /// A finding on a corpus document: the document's name and the finding.
 pub struct Found {
     pub document: String,
