@@ -369,3 +369,40 @@ fn a_secret_encrypted_through_the_templates_alias_needs_the_key_behind_it() {
     assert_eq!(code, 1);
     assert!(v["findings"].to_string().contains("kms:Decrypt"), "{v}");
 }
+
+#[test]
+fn fix_writes_a_literal_scalar_in_a_yaml_template_and_keeps_every_other_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let before =
+        seed("arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry");
+    let path = write(dir.path(), "t.yaml", &before);
+    let out = support::ecslint()
+        .args(["check", "--cloudformation", &path, "--fix"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("fixed 1 finding in 1 file"),
+        "{out:?}"
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    let expected = before.replace(
+        "Resource: arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry\n",
+        "Resource: \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\"\n",
+    );
+    assert_eq!(after, expected);
+    // And the template is clean now.
+    let (code, v, _) = support::run_json("check", &["--cloudformation", &path]);
+    assert_eq!((code, errors(&v)), (0, Vec::<String>::new()));
+    // A value that an intrinsic gives is fixed only as an unsafe fix.
+    let sub = seed(
+        "!Sub 'arn:${AWS::Partition}:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry'",
+    );
+    let (_, v) = check(&sub, "t.yaml", &[]);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-display-name")
+        .unwrap();
+    assert_eq!(f["fix"]["applicability"], "unsafe", "{f}");
+}

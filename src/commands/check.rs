@@ -97,6 +97,63 @@ fn name_embedded_policies(findings: &mut [Finding], inventory: &inventory::Inven
     }
 }
 
+/// Fixes for templates, kept only where they fit. In a JSON template every edit is JSON. In a
+/// YAML template an edit that replaces one scalar on its line with a JSON string or a flow
+/// sequence is YAML too; one that inserts structure (a statement into a block sequence) is not,
+/// and is shown without being written. A value that came from an intrinsic (`!Sub` with
+/// `${AWS::Region}`) would be replaced by what it resolved to: that fix is unsafe.
+fn fit_fixes_to_templates(findings: &mut [Finding], loaded: &crate::model::Loaded) {
+    if loaded.templates.is_empty() {
+        return;
+    }
+    for finding in findings {
+        let Some(fix) = &mut finding.fix else {
+            continue;
+        };
+        let mut fits = true;
+        let mut from_expression = false;
+        for edit in &fix.edits {
+            if !loaded.templates.contains(&edit.loc.source) {
+                continue;
+            }
+            let text = &loaded.sources.get(edit.loc.source).text;
+            let replaced = text
+                .get(edit.loc.span.start..edit.loc.span.end)
+                .unwrap_or("");
+            let yaml = !text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('{');
+            if yaml
+                && (edit.loc.span.start == edit.loc.span.end
+                    || replaced.contains('\n')
+                    || edit.replacement.contains('\n')
+                    || edit.replacement.starts_with(['{', ',']))
+            {
+                fits = false;
+            }
+            let before = text[..edit.loc.span.start.min(text.len())]
+                .rsplit('\n')
+                .next()
+                .unwrap_or("");
+            if replaced.contains("${") || before.contains('!') || before.contains("Fn::") {
+                from_expression = true;
+            }
+        }
+        if !fits {
+            finding.fix = None;
+            let note = "the fix adds structure to a YAML template, which ecslint does not write: apply it by hand";
+            finding.help = Some(match finding.help.take() {
+                Some(h) => format!("{h}\n{note}"),
+                None => note.to_string(),
+            });
+        } else if from_expression {
+            fix.applicability = crate::fix::Applicability::Unsafe;
+            fix.message.push_str(" (the value comes from an intrinsic function: the fix writes what it resolved to; keep the function and correct its text instead, where that is what you mean)");
+        }
+    }
+}
+
 /// A finding in a CDK stack's template names the construct it is in (a fix belongs in the CDK
 /// code, which ecslint cannot edit), and the CDK traps are named with the call that fixes them.
 fn name_constructs(findings: &mut [Finding], constructs: &[(source::Loc, String)]) {
@@ -164,6 +221,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
     let mut findings = rules::check(&cx);
     name_embedded_policies(&mut findings, &loaded.inventory);
     name_constructs(&mut findings, &loaded.constructs);
+    fit_fixes_to_templates(&mut findings, &loaded);
     let needs_granted = assessments
         .iter()
         .filter(|a| a.evaluation.is_allowed())
@@ -181,10 +239,10 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         .filter(|p| p.editable)
         .map(|p| p.document.source)
         .chain(loaded.task_definitions.iter().map(|td| td.source))
-        // Documents fetched live are not files to write, nor templates (their values come from
-        // expressions; a JSON edit would not fit them).
+        // Documents fetched live are not files to write. Templates are, with the fixes that
+        // fit them (`fit_fixes_to_templates`).
         .filter(|id| !fetched.contains(loaded.sources.get(*id).name.as_str()))
-        .filter(|id| !loaded.templates.contains(id))
+        .chain(loaded.templates.iter().copied())
         .collect();
     writable.sort();
     writable.dedup();
