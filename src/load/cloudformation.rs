@@ -154,6 +154,16 @@ impl<'n> Resolver<'n> {
         }
     }
 
+    /// The ARN of a secret the template creates: its name and six characters no one knows yet
+    /// (`arn.rs` builds the `NAME-??????` form).
+    fn created_secret(&self, name: &str) -> String {
+        crate::arn::secret_name_pattern(&self.arn(
+            "secretsmanager",
+            &format!("secret:{name}"),
+            true,
+        ))
+    }
+
     fn arn(&self, service: &str, resource: &str, regional: bool) -> String {
         let region = if regional { self.region.as_str() } else { "" };
         let account = self.account.as_str();
@@ -199,7 +209,7 @@ impl<'n> Resolver<'n> {
         let out = match kind {
             "AWS::SecretsManager::Secret" => {
                 let n = self.secret_name(name);
-                Some(self.arn("secretsmanager", &format!("secret:{n}-??????"), true))
+                Some(self.created_secret(&n))
             }
             "AWS::IAM::Role" => Some(
                 self.named(name, "RoleName")
@@ -258,7 +268,7 @@ impl<'n> Resolver<'n> {
             ("AWS::KMS::Key", "KeyId") => Some(format!("{logical}-key-id")),
             ("AWS::SecretsManager::Secret", "Id") => {
                 let n = self.secret_name(logical);
-                Some(self.arn("secretsmanager", &format!("secret:{n}-??????"), true))
+                Some(self.created_secret(&n))
             }
             ("AWS::Logs::LogGroup", "Arn") => {
                 let n = self
@@ -744,7 +754,7 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
             }
             "AWS::SecretsManager::Secret" => {
                 let name = r.secret_name(logical);
-                let arn = r.arn("secretsmanager", &format!("secret:{name}-??????"), true);
+                let arn = r.created_secret(&name);
                 let key = props
                     .get("KmsKeyId")
                     .and_then(|k| k.as_str().map(|s| (s.to_string(), k.span)));
