@@ -387,7 +387,7 @@ fn fix_writes_a_literal_scalar_in_a_yaml_template_and_keeps_every_other_byte() {
     let after = std::fs::read_to_string(&path).unwrap();
     let expected = before.replace(
         "Resource: arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry\n",
-        "Resource: \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\"\n",
+        "Resource: arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\n",
     );
     assert_eq!(after, expected);
     // And the template is clean now.

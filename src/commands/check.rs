@@ -112,6 +112,17 @@ fn fit_fixes_to_templates(findings: &mut [Finding], loaded: &crate::model::Loade
         };
         let mut fits = true;
         let mut from_expression = false;
+        for edit in &mut fix.edits {
+            if loaded.templates.contains(&edit.loc.source) {
+                let text = &loaded.sources.get(edit.loc.source).text;
+                let replaced = text
+                    .get(edit.loc.span.start..edit.loc.span.end)
+                    .unwrap_or("");
+                if let Some(styled) = yaml_style(replaced, &edit.replacement) {
+                    edit.replacement = styled;
+                }
+            }
+        }
         for edit in &fix.edits {
             if !loaded.templates.contains(&edit.loc.source) {
                 continue;
@@ -152,6 +163,33 @@ fn fit_fixes_to_templates(findings: &mut [Finding], loaded: &crate::model::Loade
             fix.message.push_str(" (the value comes from an intrinsic function: the fix writes what it resolved to; keep the function and correct its text instead, where that is what you mean)");
         }
     }
+}
+
+/// A JSON string written where a YAML scalar stood, in that scalar's style: plain where it was
+/// plain and the value needs no quotes, single-quoted where it was single-quoted. `None` keeps the
+/// JSON form (valid YAML too), as for a JSON template.
+fn yaml_style(replaced: &str, replacement: &str) -> Option<String> {
+    let value: String = serde_json::from_str(replacement).ok()?;
+    if replaced.starts_with(['{', '[', '"']) {
+        return None;
+    }
+    if let Some(inner) = replaced.strip_prefix('\'') {
+        inner.strip_suffix('\'')?;
+        return Some(format!("'{}'", value.replace('\'', "''")));
+    }
+    // Plain: only text YAML reads back as the same string.
+    let plain_safe = !value.is_empty()
+        && !value.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@` ".contains(c))
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && !value.ends_with([' ', ':'])
+        && value.chars().all(|c| !c.is_control())
+        && value.parse::<f64>().is_err()
+        && !matches!(
+            value.as_str(),
+            "true" | "false" | "null" | "~" | "yes" | "no"
+        );
+    plain_safe.then_some(value)
 }
 
 /// A finding in a CDK stack's template names the construct it is in (a fix belongs in the CDK
