@@ -406,3 +406,69 @@ fn fix_writes_a_literal_scalar_in_a_yaml_template_and_keeps_every_other_byte() {
         .unwrap();
     assert_eq!(f["fix"]["applicability"], "unsafe", "{f}");
 }
+
+#[test]
+fn conditions_are_decided_from_parameters_and_otherwise_read_both_ways() {
+    let template = |default: &str| {
+        format!(
+            r#"Parameters:
+  UseShared:
+    Type: String{default}
+Conditions:
+  Shared: !Equals [!Ref UseShared, "yes"]
+Resources:
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:{ROLE_TRUST}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: secretsmanager:GetSecretValue
+                Resource: arn:aws:secretsmanager:eu-west-1:111122223333:secret:own-??????
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      ExecutionRoleArn: !GetAtt ExecutionRole.Arn
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          Secrets:
+            - Name: DB
+              ValueFrom: !If [Shared, arn:aws:secretsmanager:eu-west-1:111122223333:secret:shared-AbCdEf, arn:aws:secretsmanager:eu-west-1:111122223333:secret:own-AbCdEf]
+"#
+        )
+    };
+    let args = ["--region", "eu-west-1", "--account-id", "111122223333"];
+    // Decided by the default: only the secret the role may read.
+    let (code, v) = check(&template("\n    Default: \"no\""), "t.yaml", &args);
+    assert_eq!(
+        (code, v["summary"]["needs_checked"].as_u64()),
+        (0, Some(1)),
+        "{v}"
+    );
+    // Decided by --parameter: the shared secret, not granted.
+    let (code, v) = check(
+        &template("\n    Default: \"no\""),
+        "t.yaml",
+        &[&args[..], &["--parameter", "UseShared=yes"]].concat(),
+    );
+    assert_eq!(code, 1, "{v}");
+    // Not decided: both worlds are checked, and that is said.
+    let (code, v) = check(&template(""), "t.yaml", &args);
+    assert_eq!(
+        (code, v["summary"]["needs_checked"].as_u64()),
+        (1, Some(2)),
+        "{v}"
+    );
+    assert!(
+        v["findings"]
+            .to_string()
+            .contains("read both ways for condition `Shared`"),
+        "{v}"
+    );
+}

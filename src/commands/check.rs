@@ -259,6 +259,12 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
     let mut findings = rules::check(&cx);
     name_embedded_policies(&mut findings, &loaded.inventory);
     name_constructs(&mut findings, &loaded.constructs);
+    // A template read in several worlds (an `Fn::If` only the deployment decides) says the same
+    // thing of the same place once.
+    if !loaded.templates.is_empty() {
+        let mut seen = std::collections::HashSet::new();
+        findings.retain(|f| seen.insert((f.rule, f.loc, f.message.clone())));
+    }
     fit_fixes_to_templates(&mut findings, &loaded);
     let needs_granted = assessments
         .iter()

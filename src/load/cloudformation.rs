@@ -109,6 +109,10 @@ struct Resolver<'n> {
     /// `Fn::If`s whose condition only the deployment decides, read with the branch that has a
     /// value: where, and the condition.
     undecided: Vec<(Span, String)>,
+    /// Conditions only the deployment decides that choose between two values.
+    two_values: Vec<String>,
+    /// Conditions taken as true or false, to read a task definition in each world.
+    assume: BTreeMap<String, bool>,
 }
 
 /// The expression that stands for what cannot be resolved offline: the template check reports it
@@ -480,7 +484,10 @@ impl<'n> Resolver<'n> {
                                 self.undecided.push((span, name.to_string()));
                                 n
                             }
-                            _ => unresolved(&format!("If {name}"), span),
+                            _ => {
+                                self.two_values.push(name.to_string());
+                                unresolved(&format!("If {name}"), span)
+                            }
                         }
                     }
                 }
@@ -501,6 +508,9 @@ impl Resolver<'_> {
     /// A condition's value, where the parameters decide it; `None` when only the deployment
     /// does.
     fn condition(&mut self, name: &str, span: Span) -> Option<bool> {
+        if let Some(&assumed) = self.assume.get(name) {
+            return Some(assumed);
+        }
         let node = *self.conditions.get(name)?;
         let guard = format!("condition {name}");
         if self.visiting.contains(&guard) {
@@ -650,6 +660,8 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
         visiting: Vec::new(),
         problems: Vec::new(),
         undecided: Vec::new(),
+        two_values: Vec::new(),
+        assume: BTreeMap::new(),
     };
     let empty = Node {
         span: template.span,
@@ -668,6 +680,7 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
         {
             out.constructs.push((m.value.span, path.to_string()));
         }
+        r.two_values.clear();
         let props = r.resolve(m.value.get("Properties").unwrap_or(&empty));
         let role_names = |p: &Node| -> Vec<String> {
             p.get("Roles")
@@ -681,8 +694,37 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
         };
         match kind {
             "AWS::ECS::TaskDefinition" => {
-                out.task_definitions
-                    .push(crate::model::taskdef::from_cloudformation(&props));
+                // A value only the deployment chooses (`ExecutionRoleArn: !If [CreateRole, ...]`)
+                // is read both ways: the task definition as it is in each world, up to eight.
+                let mut choices: Vec<String> = std::mem::take(&mut r.two_values);
+                choices.sort();
+                choices.dedup();
+                let raw = m.value.get("Properties").unwrap_or(&empty);
+                if choices.is_empty() || choices.len() > 3 {
+                    out.task_definitions
+                        .push(crate::model::taskdef::from_cloudformation(&props));
+                } else {
+                    for world in 0..(1u32 << choices.len()) {
+                        r.assume = choices
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| (c.clone(), world & (1 << i) != 0))
+                            .collect();
+                        let variant = r.resolve(raw);
+                        out.task_definitions
+                            .push(crate::model::taskdef::from_cloudformation(&variant));
+                    }
+                    r.assume.clear();
+                    r.two_values.clear();
+                    out.undecided.push((
+                        raw.span,
+                        format!(
+                            "the task definition is read both ways for condition{} {}, which only the deployment decides",
+                            if choices.len() > 1 { "s" } else { "" },
+                            choices.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
             }
             "AWS::IAM::Role" => {
                 let name = r
