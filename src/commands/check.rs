@@ -131,10 +131,7 @@ fn fit_fixes_to_templates(findings: &mut [Finding], loaded: &crate::model::Loade
             let replaced = text
                 .get(edit.loc.span.start..edit.loc.span.end)
                 .unwrap_or("");
-            let yaml = !text
-                .trim_start_matches('\u{feff}')
-                .trim_start()
-                .starts_with('{');
+            let yaml = !crate::load::cloudformation::is_json(text);
             if yaml
                 && (edit.loc.span.start == edit.loc.span.end
                     || replaced.contains('\n')

@@ -770,37 +770,40 @@ fn evidence(
     loaded: &Loaded,
     verdict: Verdict,
 ) -> Vec<String> {
+    use crate::iam::Tri;
+    use crate::model::policy::Effect;
     let mut out = Vec::new();
+    let trace = evaluation.map_or(&[][..], |e| &e.trace[..]);
+    // "statement N of `POLICY`", and the unknown keys as code.
+    let statement = |t: &crate::iam::StatementTrace| {
+        let name = loaded
+            .inventory
+            .policies
+            .get(t.at.policy)
+            .map_or("", |p| p.name.as_str());
+        format!("statement {} of `{name}`", t.at.statement + 1)
+    };
+    let keys = |keys: &std::collections::BTreeSet<String>| {
+        keys.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if reason.is_explicit_deny() {
-        let denies: Vec<String> = evaluation
-            .map(|e| {
-                e.trace
-                    .iter()
-                    .filter(|t| {
-                        t.effect == crate::model::policy::Effect::Deny && !t.applies.is_false()
-                    })
-                    .map(|t| {
-                        let name = loaded
-                            .inventory
-                            .policies
-                            .get(t.at.policy)
-                            .map(|p| p.name.clone())
-                            .unwrap_or_default();
-                        match &t.applies {
-                            crate::iam::Tri::Unknown(keys) => format!(
-                                "statement {} of `{name}`, whose condition on {} must have held",
-                                t.at.statement + 1,
-                                keys.iter()
-                                    .map(|k| format!("`{k}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                            _ => format!("statement {} of `{name}`", t.at.statement + 1),
-                        }
-                    })
-                    .collect()
+        let denies: Vec<String> = trace
+            .iter()
+            .filter(|t| t.effect == Effect::Deny && !t.applies.is_false())
+            .map(|t| match &t.applies {
+                Tri::Unknown(k) => {
+                    format!(
+                        "{}, whose condition on {} must have held",
+                        statement(t),
+                        keys(k)
+                    )
+                }
+                _ => statement(t),
             })
-            .unwrap_or_default();
+            .collect();
         if !denies.is_empty() && verdict == Verdict::Depends {
             out.push(format!(
                 "AWS denied explicitly, so a Deny applied: {}.",
@@ -810,28 +813,12 @@ fn evidence(
         out.push(
             "No Allow overrides an explicit deny: change the Deny (its Action, Resource or Condition) or the request; adding an Allow would change nothing.".to_string(),
         );
-    } else if verdict == Verdict::Depends
-        && let Some(e) = evaluation
-    {
-        let allows: Vec<String> = e
-            .trace
+    } else if verdict == Verdict::Depends {
+        let allows: Vec<String> = trace
             .iter()
-            .filter(|t| t.effect == crate::model::policy::Effect::Allow)
+            .filter(|t| t.effect == Effect::Allow)
             .filter_map(|t| match &t.applies {
-                crate::iam::Tri::Unknown(keys) => Some(format!(
-                    "statement {} of `{}` (its condition on {})",
-                    t.at.statement + 1,
-                    loaded
-                        .inventory
-                        .policies
-                        .get(t.at.policy)
-                        .map(|p| p.name.as_str())
-                        .unwrap_or_default(),
-                    keys.iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                Tri::Unknown(k) => Some(format!("{} (its condition on {})", statement(t), keys(k))),
                 _ => None,
             })
             .collect();

@@ -280,16 +280,7 @@ impl Loader {
         path: &str,
     ) -> Result<(SourceId, Option<Node>, Option<Preparsed>), LoadError> {
         let ahead = self.next.take().or_else(|| self.prepared.remove(path));
-        let prepared = match (ahead, self.memory.get(path)) {
-            (Some(p), _) => p?,
-            (None, Some(text)) => Prepared {
-                parsed: Some(json::parse(text)),
-                text: text.clone(),
-                invalid_at: None,
-                document: None,
-            },
-            (None, None) => Prepared::read(path)?,
-        };
+        let prepared = self.prepared_text(path, ahead, true)?;
         let id = self.out.sources.add(path, prepared.text);
         if let Some(mut pre) = prepared.document {
             if let Some(d) = &mut pre.document {
@@ -299,17 +290,39 @@ impl Loader {
             return Ok((id, None, Some(pre)));
         }
         if let Some(at) = prepared.invalid_at {
-            self.out.problems.push(InputProblem {
-                kind: ProblemKind::InvalidJson,
-                loc: Loc::new(id, Span::new(at, at)),
-                message: format!("the file is not UTF-8 text: invalid byte at offset {at}"),
-                related: None,
-            });
+            self.not_utf8(id, at);
             return Ok((id, None, None));
         }
         let text = self.out.sources.get(id).text.clone();
         let parsed = prepared.parsed.unwrap_or_else(|| json::parse(&text));
         Ok((id, self.json_problem(id, parsed), None))
+    }
+
+    /// A file's text: read ahead, in memory (parsed as JSON when `json`), or read now.
+    fn prepared_text(
+        &mut self,
+        path: &str,
+        ahead: Option<Result<Prepared, LoadError>>,
+        json: bool,
+    ) -> Result<Prepared, LoadError> {
+        Ok(match (ahead, self.memory.get(path)) {
+            (Some(p), _) => p?,
+            (None, Some(text)) => Prepared {
+                parsed: json.then(|| json::parse(text)),
+                text: text.clone(),
+                invalid_at: None,
+                document: None,
+            },
+            (None, None) => Prepared::read(path)?,
+        })
+    }
+
+    fn not_utf8(&mut self, id: SourceId, at: usize) {
+        self.problem(
+            ProblemKind::InvalidJson,
+            Loc::new(id, Span::new(at, at)),
+            format!("the file is not UTF-8 text: invalid byte at offset {at}"),
+        );
     }
 
     fn parse_json(&mut self, id: SourceId, text: &str) -> Option<Node> {
@@ -395,31 +408,16 @@ impl Loader {
         stack: &super::cloudformation::Settings,
     ) -> Result<(), LoadError> {
         use super::cloudformation::expand;
-        let prepared = match (self.prepared.remove(path), self.memory.get(path)) {
-            (Some(p), _) => p?,
-            (None, Some(text)) => Prepared {
-                parsed: None,
-                text: text.clone(),
-                invalid_at: None,
-                document: None,
-            },
-            (None, None) => Prepared::read(path)?,
-        };
+        let ahead = self.prepared.remove(path);
+        let prepared = self.prepared_text(path, ahead, false)?;
         let id = self.out.sources.add(path, prepared.text.clone());
         self.out.templates.push(id);
         if let Some(at) = prepared.invalid_at {
-            self.problem(
-                ProblemKind::InvalidJson,
-                Loc::new(id, Span::new(at, at)),
-                format!("the file is not UTF-8 text: invalid byte at offset {at}"),
-            );
+            self.not_utf8(id, at);
             return Ok(());
         }
         let text = prepared.text;
-        let json = text
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with('{');
+        let json = super::cloudformation::is_json(&text);
         let parsed = if json {
             json::parse(&text)
         } else {

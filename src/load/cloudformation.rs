@@ -79,6 +79,13 @@ pub struct SecretSpec {
     pub kms_key_id: Option<(String, Span)>,
 }
 
+/// Whether a template's text is JSON (else it is read as YAML).
+pub fn is_json(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+}
+
 /// Whether a parsed file is a CloudFormation template.
 pub fn is_template(node: &Node) -> bool {
     node.get("Resources")
