@@ -156,6 +156,13 @@ pub fn display_name_of_secret(secret_arn: &str) -> Option<&str> {
     })
 }
 
+/// A secret's name from its ARN (real or symbolic): the resource without `secret:` and the suffix.
+pub fn secret_name_of(secret_arn: &str) -> Option<&str> {
+    display_name_of_secret(secret_arn)?
+        .split_once(":secret:")
+        .map(|(_, name)| name)
+}
+
 /// The `Resource` entry AWS recommends for a secret: its name followed by `-??????`, which matches
 /// the secret's ARN and survives the secret being deleted and created again.
 pub fn recommended_secret_resource(secret_arn: &str) -> String {

@@ -287,6 +287,15 @@ pub struct CheckArgs {
     /// literal ARNs name, else a placeholder).
     #[arg(long = "account-id", value_name = "ID")]
     pub account_id: Option<String>,
+    /// A deployed stack's resources (`aws cloudformation describe-stack-resources` or
+    /// `list-stack-resources` output) or parameters (`describe-stacks`): its template is read
+    /// with the names and real ARNs the stack has, symbolic ones made real (repeatable).
+    #[arg(long = "stack-resources", value_name = "FILE")]
+    pub stack_resources: Vec<String>,
+    /// With --aws: check a deployed CloudFormation stack, its template
+    /// (`cloudformation:GetTemplate`) read with its resources' real names and ARNs (repeatable).
+    #[arg(long = "stack", value_name = "NAME", requires = "aws")]
+    pub stacks: Vec<String>,
     #[command(flatten)]
     pub account: AccountArgs,
     #[command(flatten)]

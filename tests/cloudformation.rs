@@ -405,6 +405,46 @@ fn fix_writes_a_literal_scalar_in_a_yaml_template_and_keeps_every_other_byte() {
         .find(|f| f["rule"] == "secret-display-name")
         .unwrap();
     assert_eq!(f["fix"]["applicability"], "unsafe", "{f}");
+    // It corrects the expression, its variable kept and its quoting too.
+    assert_eq!(
+        f["fix"]["edits"][0]["replacement"],
+        "'arn:${AWS::Partition}:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????'",
+        "{f}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "t.yaml", &sub);
+    let (code, _, stderr) = support::run_json(
+        "check",
+        &["--cloudformation", &path, "--fix", "--unsafe-fixes"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        fixed,
+        sub.replace("gitlab-sample-registry'", "gitlab-sample-registry-??????'")
+    );
+    // The same in a JSON template's `Fn::Sub`.
+    let json = serde_json::json!({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
+        "RoleName": "ecsTaskExecutionRole",
+        "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+            "Resource": {"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:gitlab-sample-registry"}}]}}]}},
+        "T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+            "ExecutionRoleArn": {"Fn::GetAtt": ["R", "Arn"]},
+            "ContainerDefinitions": [{"Name": "n", "Image": "registry.example.com/n",
+                "RepositoryCredentials": {"CredentialsParameter": "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-y54JnU"}}]}}}});
+    let (_, v) = check(&serde_json::to_string_pretty(&json).unwrap(), "t.json", &[]);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-display-name")
+        .unwrap();
+    assert_eq!(
+        f["fix"]["edits"][0]["replacement"],
+        "\"arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:gitlab-sample-registry-??????\"",
+        "{f}"
+    );
 }
 
 #[test]
@@ -469,6 +509,258 @@ Resources:
         v["findings"]
             .to_string()
             .contains("read both ways for condition `Shared`"),
+        "{v}"
+    );
+}
+
+/// A stack that creates its registry secret and grants it by display name; its execution role
+/// has no `RoleName`, so CloudFormation names it.
+fn created_secret_stack(resource: &str, managed: &str) -> String {
+    format!(
+        r#"Resources:
+  RegistrySecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      Name: gitlab-sample-registry
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:{ROLE_TRUST}{managed}
+      Policies:
+        - PolicyName: registry-credentials
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: secretsmanager:GetSecretValue
+                Resource: {resource}
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: !Sub "${{AWS::StackName}}-web"
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      ExecutionRoleArn: !GetAtt ExecutionRole.Arn
+      ContainerDefinitions:
+        - Name: nginx
+          Image: registry.gitlab.com/example-group/gitlab-sample/nginx:1.27
+          RepositoryCredentials:
+            CredentialsParameter: !Ref RegistrySecret
+"#
+    )
+}
+
+/// `aws cloudformation describe-stack-resources --stack-name web` of that stack, deployed.
+const DEPLOYED: &str = r#"{
+    "StackResources": [
+        {"StackName": "web", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/web/6c2b7f10-0c4e-11f0-9a4e-0a1b2c3d4e5f",
+         "LogicalResourceId": "RegistrySecret", "ResourceType": "AWS::SecretsManager::Secret",
+         "PhysicalResourceId": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:gitlab-sample-registry-y54JnU",
+         "ResourceStatus": "CREATE_COMPLETE"},
+        {"StackName": "web", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/web/6c2b7f10-0c4e-11f0-9a4e-0a1b2c3d4e5f",
+         "LogicalResourceId": "ExecutionRole", "ResourceType": "AWS::IAM::Role",
+         "PhysicalResourceId": "web-ExecutionRole-1A2B3C4D5E6F", "ResourceStatus": "CREATE_COMPLETE"},
+        {"StackName": "web", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/web/6c2b7f10-0c4e-11f0-9a4e-0a1b2c3d4e5f",
+         "LogicalResourceId": "TaskDefinition", "ResourceType": "AWS::ECS::TaskDefinition",
+         "PhysicalResourceId": "arn:aws:ecs:eu-west-1:111122223333:task-definition/web-web:3", "ResourceStatus": "CREATE_COMPLETE"}
+    ]
+}"#;
+
+#[test]
+fn a_deployed_stacks_resources_make_its_symbolic_arns_real() {
+    let display = "!Sub arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:gitlab-sample-registry";
+    let dir = tempfile::tempdir().unwrap();
+    let template = write(dir.path(), "web.yaml", &created_secret_stack(display, ""));
+    let resources = write(dir.path(), "resources.json", DEPLOYED);
+    // Before the deploy: the secret is `NAME-??????`, the role its logical id.
+    let (code, before, _) = support::run_json("check", &["--cloudformation", &template]);
+    assert_eq!(
+        (code, errors(&before)),
+        (1, vec!["secret-display-name".to_string()])
+    );
+    let said = before["findings"].to_string();
+    assert!(said.contains("gitlab-sample-registry-??????"), "{said}");
+    // Deployed: the real suffix, the name CloudFormation gave the role, the stack's account and
+    // region; the finding is still on the template's line.
+    let (code, after, stderr) = support::run_json(
+        "check",
+        &[
+            "--cloudformation",
+            &template,
+            "--stack-resources",
+            &resources,
+        ],
+    );
+    assert_eq!(
+        (code, errors(&after)),
+        (1, vec!["secret-display-name".to_string()]),
+        "{stderr}"
+    );
+    let said = after["findings"].to_string();
+    for real in [
+        "gitlab-sample-registry-y54JnU",
+        "web-ExecutionRole-1A2B3C4D5E6F",
+        "arn:aws:secretsmanager:eu-west-1:111122223333:secret:gitlab-sample-registry",
+    ] {
+        assert!(said.contains(real), "{real} not in {said}");
+    }
+    let finding = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-display-name")
+        .unwrap();
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("y54JnU") && !message.contains("??????"),
+        "{message}"
+    );
+    let line = created_secret_stack(display, "")
+        .lines()
+        .position(|l| l.contains("Resource: !Sub"))
+        .unwrap()
+        + 1;
+    assert_eq!(finding["location"]["line"], line, "{finding}");
+    assert!(
+        finding["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("web.yaml")
+    );
+    // The clean twin, granted by `Ref`: clean before and after the deploy.
+    let granted = write(
+        dir.path(),
+        "granted.yaml",
+        &created_secret_stack("!Ref RegistrySecret", ""),
+    );
+    for extra in [&[][..], &["--stack-resources", &resources][..]] {
+        let (code, v, _) = support::run_json(
+            "check",
+            &[&["--cloudformation", &granted][..], extra].concat(),
+        );
+        assert_eq!((code, errors(&v)), (0, Vec::<String>::new()), "{v}");
+        assert_eq!(v["summary"]["needs_granted"], v["summary"]["needs_checked"]);
+    }
+}
+
+#[test]
+fn deployed_parameters_decide_conditions_and_the_account_details_hold_customer_managed_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    let managed =
+        "\n      ManagedPolicyArns:\n        - arn:aws:iam::111122223333:policy/registry-read";
+    let template = write(
+        dir.path(),
+        "web.yaml",
+        &created_secret_stack(
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:unrelated-??????",
+            managed,
+        ),
+    );
+    let resources = write(dir.path(), "resources.json", DEPLOYED);
+    // The customer managed policy is not in the template: its grants are unknown, so the
+    // missing grant is only a warning.
+    let (code, v, _) = support::run_json(
+        "check",
+        &[
+            "--cloudformation",
+            &template,
+            "--stack-resources",
+            &resources,
+        ],
+    );
+    assert_eq!((code, errors(&v)), (0, Vec::<String>::new()), "{v}");
+    assert!(v["findings"].to_string().contains("registry-read"), "{v}");
+    // The account details hold it, and it grants the secret: clean, no warning about it.
+    let details = serde_json::json!({
+        "RoleDetailList": [],
+        "Policies": [{
+            "PolicyName": "registry-read",
+            "Arn": "arn:aws:iam::111122223333:policy/registry-read",
+            "DefaultVersionId": "v1",
+            "PolicyVersionList": [{
+                "VersionId": "v1", "IsDefaultVersion": true,
+                "Document": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                    "Resource": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:gitlab-sample-registry-??????"}]}
+            }]
+        }]
+    });
+    let details = write(dir.path(), "account.json", &details.to_string());
+    let (code, v, _) = support::run_json(
+        "check",
+        &[
+            "--cloudformation",
+            &template,
+            "--stack-resources",
+            &resources,
+            "--account-details",
+            &details,
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert!(!v["findings"].to_string().contains("unknown"), "{v}");
+    assert_eq!(v["summary"]["needs_granted"], v["summary"]["needs_checked"]);
+    // A deployed parameter decides a condition the template leaves open.
+    let conditional = r#"Parameters:
+  Private:
+    Type: String
+    Default: "yes"
+Conditions:
+  IsPrivate: !Equals [!Ref Private, "yes"]
+Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: web
+          Image: nginx
+          RepositoryCredentials: !If
+            - IsPrivate
+            - CredentialsParameter: arn:aws:secretsmanager:eu-west-1:111122223333:secret:reg-AbCdEf
+            - !Ref AWS::NoValue
+"#;
+    let conditional = write(dir.path(), "cond.yaml", conditional);
+    let stacks = write(
+        dir.path(),
+        "stacks.json",
+        r#"{"Stacks": [{"StackName": "web", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/web/x",
+            "Parameters": [{"ParameterKey": "Private", "ParameterValue": "no"}]}]}"#,
+    );
+    let (_, by_default, _) = support::run_json("check", &["--cloudformation", &conditional]);
+    let (_, deployed, _) = support::run_json(
+        "check",
+        &[
+            "--cloudformation",
+            &conditional,
+            "--stack-resources",
+            &stacks,
+        ],
+    );
+    // The default reads the registry credentials (and misses an execution role); the deployed
+    // value `no` drops them.
+    assert!(
+        by_default["findings"].to_string().contains("reg-AbCdEf"),
+        "{by_default}"
+    );
+    assert!(
+        !deployed["findings"].to_string().contains("reg-AbCdEf"),
+        "{deployed}"
+    );
+    // Not a stack description: a located error.
+    let bogus = write(dir.path(), "bogus.json", r#"{"Stacks": 3}"#);
+    let (code, v, _) = support::run_json(
+        "check",
+        &[
+            "--cloudformation",
+            &conditional,
+            "--stack-resources",
+            &bogus,
+        ],
+    );
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        v["findings"]
+            .to_string()
+            .contains("not a stack description"),
         "{v}"
     );
 }

@@ -112,13 +112,17 @@ fn fit_fixes_to_templates(findings: &mut [Finding], loaded: &crate::model::Loade
         };
         let mut fits = true;
         let mut from_expression = false;
+        let mut kept_expression = false;
         for edit in &mut fix.edits {
             if loaded.templates.contains(&edit.loc.source) {
                 let text = &loaded.sources.get(edit.loc.source).text;
                 let replaced = text
                     .get(edit.loc.span.start..edit.loc.span.end)
                     .unwrap_or("");
-                if let Some(styled) = yaml_style(replaced, &edit.replacement) {
+                if let Some(corrected) = extend_sub(replaced, &edit.replacement) {
+                    edit.replacement = corrected;
+                    kept_expression = true;
+                } else if let Some(styled) = yaml_style(replaced, &edit.replacement) {
                     edit.replacement = styled;
                 }
             }
@@ -155,11 +159,41 @@ fn fit_fixes_to_templates(findings: &mut [Finding], loaded: &crate::model::Loade
                 Some(h) => format!("{h}\n{note}"),
                 None => note.to_string(),
             });
+        } else if kept_expression {
+            fix.applicability = crate::fix::Applicability::Unsafe;
+            fix.message.push_str(" (made to the `Fn::Sub` text, its variables kept: review it, as for any change to an expression)");
         } else if from_expression {
             fix.applicability = crate::fix::Applicability::Unsafe;
             fix.message.push_str(" (the value comes from an intrinsic function: the fix writes what it resolved to; keep the function and correct its text instead, where that is what you mean)");
         }
     }
+}
+
+/// A fix that appends `-??????` to what a `Fn::Sub` resolved to (a secret named by its display
+/// name), made to the `Fn::Sub` text instead, in the scalar's own quoting: its `${…}` variables
+/// stay. `None` when the fix is not such an append or the text does not end in literal text.
+fn extend_sub(replaced: &str, replacement: &str) -> Option<String> {
+    let value: String = serde_json::from_str(replacement).ok()?;
+    let (sub, style) = if replaced.starts_with('"') {
+        (serde_json::from_str::<String>(replaced).ok()?, '"')
+    } else if let Some(inner) = replaced.strip_prefix('\'') {
+        (inner.strip_suffix('\'')?.replace("''", "'"), '\'')
+    } else {
+        (replaced.to_string(), ' ')
+    };
+    let tail = crate::arn::SECRET_SUFFIX_PATTERN;
+    // The literal text after the last variable must be what the resolved value ends with.
+    let literal = &sub[sub.rfind('}')? + 1..];
+    if literal.is_empty() || !value.strip_suffix(tail)?.ends_with(literal) {
+        return None;
+    }
+    let corrected = format!("{sub}{tail}");
+    Some(match style {
+        '"' => serde_json::to_string(&corrected).ok()?,
+        '\'' => format!("'{}'", corrected.replace('\'', "''")),
+        // `?` is plain-safe inside a scalar; the text was plain and only grows at its end.
+        _ => corrected,
+    })
 }
 
 /// A JSON string written where a YAML scalar stood, in that scalar's style: plain where it was
@@ -378,6 +412,7 @@ fn stack_settings(args: &CheckArgs) -> Result<crate::load::cloudformation::Setti
         parameters,
         region: args.region.clone(),
         account: args.account_id.clone(),
+        ..Default::default()
     })
 }
 
@@ -432,9 +467,15 @@ pub fn run(args: CheckArgs) -> Outcome {
     {
         return usage_error("no task definitions found in the paths given");
     }
+    let deployed = args
+        .stack_resources
+        .iter()
+        .map(|p| Input::file(InputKind::Stack, p.clone()))
+        .collect();
     let inputs = [
         task_definitions,
         templates,
+        deployed,
         args.extra.clone(),
         args.account.inputs(Vec::new()),
     ]

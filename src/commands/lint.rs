@@ -27,6 +27,8 @@ pub fn run(args: LintArgs) -> Outcome {
         cloudformation: args.cloudformation,
         stack_parameters: Vec::new(),
         account_id: None,
+        stack_resources: Vec::new(),
+        stacks: Vec::new(),
         account: args.account,
         policy: args.policy,
         region: None,

@@ -125,6 +125,11 @@ struct Loader {
     next: Option<Result<Prepared, LoadError>>,
     /// Documents in memory, by name.
     memory: std::collections::BTreeMap<String, std::sync::Arc<str>>,
+    /// Deployed stacks (`--stack-resources`), one entry per stack name.
+    deployed: Vec<super::cloudformation::Deployed>,
+    /// The account details' managed policies (with their file), which a template's roles may
+    /// attach.
+    account_policies: Vec<(SourceId, String, Node)>,
 }
 
 /// Where a policy document sits in a file, and what the wrapper says about it.
@@ -262,7 +267,10 @@ pub fn load(
             InputKind::Secrets => loader.load_secrets(path)?,
             InputKind::Parameters => loader.load_parameters(path)?,
             InputKind::KmsAliases => loader.load_aliases(path)?,
-            InputKind::CloudFormation => loader.load_template(path, stack)?,
+            InputKind::Stack => loader.load_stack(path)?,
+            InputKind::CloudFormation => {
+                loader.load_template(path, stack, input.owner.as_deref())?
+            }
         }
     }
     Ok(loader.out)
@@ -406,6 +414,7 @@ impl Loader {
         &mut self,
         path: &str,
         stack: &super::cloudformation::Settings,
+        owner: Option<&str>,
     ) -> Result<(), LoadError> {
         use super::cloudformation::expand;
         let ahead = self.prepared.remove(path);
@@ -447,7 +456,10 @@ impl Loader {
             );
             return Ok(());
         }
-        let expanded = expand(&node, stack);
+        let expanded = match self.deployed_for(&node, owner) {
+            Some(deployed) => expand(&node, &deployed.settings(stack)),
+            None => expand(&node, stack),
+        };
         for (span, message) in &expanded.undecided {
             self.problem(
                 ProblemKind::Unresolved,
@@ -489,27 +501,32 @@ impl Loader {
                 );
             }
             let attachment = Attachment::Role(role.name.clone());
-            for (arn, span) in &role.managed {
-                self.attach_managed(
-                    id,
-                    path,
-                    &[],
-                    arn,
-                    Loc::new(id, *span),
-                    &attachment,
-                    PolicyType::Identity,
-                );
-            }
-            if let Some((arn, span)) = &role.boundary {
-                self.attach_managed(
-                    id,
-                    path,
-                    &[],
-                    arn,
-                    Loc::new(id, *span),
-                    &attachment,
-                    PolicyType::PermissionsBoundary,
-                );
+            let boundary = role
+                .boundary
+                .iter()
+                .map(|b| (b, PolicyType::PermissionsBoundary));
+            let managed = role.managed.iter().map(|m| (m, PolicyType::Identity));
+            for ((arn, span), kind) in managed.chain(boundary) {
+                // A customer managed policy the account details hold is read from there.
+                let known = self.account_policies.iter().position(|(_, _, p)| {
+                    p.get("Arn").and_then(Node::as_str) == Some(arn.as_str())
+                });
+                let at = Loc::new(id, *span);
+                match known {
+                    Some(i) => {
+                        let (file, file_path, policy) = self.account_policies[i].clone();
+                        self.attach_managed(
+                            file,
+                            &file_path,
+                            &[&policy],
+                            arn,
+                            at,
+                            &attachment,
+                            kind,
+                        );
+                    }
+                    None => self.attach_managed(id, path, &[], arn, at, &attachment, kind),
+                }
             }
         }
         for p in &expanded.policies {
@@ -797,6 +814,8 @@ impl Loader {
         for role in roles {
             self.load_role(id, path, role, &managed);
         }
+        self.account_policies
+            .extend(managed.iter().map(|p| (id, path.to_string(), (*p).clone())));
         Ok(())
     }
 
@@ -1014,6 +1033,60 @@ impl Loader {
     }
 
     /// `aws kms list-aliases` (`{"Aliases": […]}`): which key each alias points at.
+    /// A deployed stack's resources or parameters, kept for the templates read after it.
+    fn load_stack(&mut self, path: &str) -> Result<(), LoadError> {
+        let (id, node) = self.read_json(path)?;
+        let Some(node) = node else { return Ok(()) };
+        let Some(stacks) = super::cloudformation::read_deployed(&node) else {
+            self.problem(
+                ProblemKind::InvalidInput,
+                Loc::new(id, node.span),
+                "not a stack description: expected the output of `aws cloudformation \
+                 describe-stack-resources` ({\"StackResources\": […]}), `list-stack-resources` or \
+                 `describe-stacks`"
+                    .to_string(),
+            );
+            return Ok(());
+        };
+        for stack in stacks {
+            match self.deployed.iter_mut().find(|d| d.name == stack.name) {
+                Some(known) => known.merge(stack),
+                None => self.deployed.push(stack),
+            }
+        }
+        Ok(())
+    }
+
+    /// The deployed stack a template belongs to: the one its input names, the only one read, or
+    /// the one whose logical ids it shares most.
+    fn deployed_for(
+        &self,
+        template: &Node,
+        owner: Option<&str>,
+    ) -> Option<&super::cloudformation::Deployed> {
+        if let Some(name) = owner {
+            return self.deployed.iter().find(|d| d.name == name);
+        }
+        if self.deployed.len() == 1 {
+            return self.deployed.first();
+        }
+        let logical: Vec<&str> = match template.get("Resources").map(|r| &r.kind) {
+            Some(Kind::Object(ms)) => ms.iter().map(|m| m.key.as_str()).collect(),
+            _ => return None,
+        };
+        let shared = |d: &super::cloudformation::Deployed| {
+            logical
+                .iter()
+                .filter(|l| d.physical.contains_key(**l))
+                .count()
+        };
+        let best = self.deployed.iter().map(shared).max().filter(|n| *n > 0)?;
+        let mut tied = self.deployed.iter().filter(|d| shared(d) == best);
+        let first = tied.next();
+        // Two stacks made from one template: which one is meant only the user knows.
+        if tied.next().is_some() { None } else { first }
+    }
+
     fn load_aliases(&mut self, path: &str) -> Result<(), LoadError> {
         let (id, node) = self.read_json(path)?;
         let Some(node) = node else { return Ok(()) };

@@ -18,6 +18,116 @@ pub struct Settings {
     pub parameters: Vec<(String, String)>,
     pub region: Option<String>,
     pub account: Option<String>,
+    /// The deployed stack's name, for `AWS::StackName`.
+    pub stack_name: Option<String>,
+    /// The deployed stack's resources, logical id to physical id (`describe-stack-resources`):
+    /// `Ref` and `Fn::GetAtt` give the names and ARNs the stack really has, not symbolic ones.
+    pub physical: BTreeMap<String, String>,
+}
+
+/// A deployed stack as the AWS CLI describes it: `describe-stack-resources` (or
+/// `list-stack-resources`) for its physical ids, `describe-stacks` for its parameters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Deployed {
+    /// Empty when the document does not say (`list-stack-resources`).
+    pub name: String,
+    /// From the stack's ARN.
+    pub region: Option<String>,
+    pub account: Option<String>,
+    pub physical: BTreeMap<String, String>,
+    /// The deployed parameter values; a `NoEcho` one (`****`) is left out, as unknown.
+    pub parameters: Vec<(String, String)>,
+}
+
+impl Deployed {
+    /// This stack's facts under what the command line says, which wins (`--parameter`,
+    /// `--region`, `--account-id`).
+    pub fn settings(&self, given: &Settings) -> Settings {
+        let mut parameters = self.parameters.clone();
+        parameters.extend(given.parameters.iter().cloned());
+        Settings {
+            parameters,
+            region: given.region.clone().or_else(|| self.region.clone()),
+            account: given.account.clone().or_else(|| self.account.clone()),
+            stack_name: Some(self.name.clone()).filter(|n| !n.is_empty()),
+            physical: self.physical.clone(),
+        }
+    }
+
+    /// Adds what another document says of the same stack.
+    pub fn merge(&mut self, other: Deployed) {
+        if self.name.is_empty() {
+            self.name = other.name;
+        }
+        self.region = self.region.take().or(other.region);
+        self.account = self.account.take().or(other.account);
+        self.physical.extend(other.physical);
+        self.parameters.extend(other.parameters);
+    }
+}
+
+/// The stacks a `describe-stack-resources`, `list-stack-resources` or `describe-stacks` output
+/// describes, in the order they appear; `None` when the document is none of these.
+pub fn read_deployed(node: &Node) -> Option<Vec<Deployed>> {
+    let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_string);
+    /// The entry of the stack `name`, added when new.
+    fn at(out: &mut Vec<Deployed>, name: String, id: Option<String>) -> usize {
+        if let Some(i) = out.iter().position(|d| d.name == name) {
+            return i;
+        }
+        // arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID
+        let fields: Vec<String> = id
+            .as_deref()
+            .map(|a| a.split(':').map(str::to_string).collect())
+            .unwrap_or_default();
+        let field = |i: usize| fields.get(i).filter(|f| !f.is_empty()).cloned();
+        out.push(Deployed {
+            name,
+            region: field(3),
+            account: field(4),
+            ..Deployed::default()
+        });
+        out.len() - 1
+    }
+    let mut out: Vec<Deployed> = Vec::new();
+    let resources = node
+        .get("StackResources")
+        .or_else(|| node.get("StackResourceSummaries"));
+    if let Some(list) = resources {
+        for r in list.as_array()? {
+            let i = at(
+                &mut out,
+                text(r, "StackName").unwrap_or_default(),
+                text(r, "StackId"),
+            );
+            if let (Some(logical), Some(physical)) =
+                (text(r, "LogicalResourceId"), text(r, "PhysicalResourceId"))
+            {
+                out[i].physical.insert(logical, physical);
+            }
+        }
+        return Some(out);
+    }
+    let stacks = node.get("Stacks")?.as_array()?;
+    for s in stacks {
+        let i = at(
+            &mut out,
+            text(s, "StackName").unwrap_or_default(),
+            text(s, "StackId"),
+        );
+        for p in s
+            .get("Parameters")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+        {
+            if let (Some(k), Some(v)) = (text(p, "ParameterKey"), text(p, "ParameterValue"))
+                && v != "****"
+            {
+                out[i].parameters.push((k, v));
+            }
+        }
+    }
+    Some(out)
 }
 
 /// A resource of the template.
@@ -110,6 +220,9 @@ struct Resolver<'n> {
     region: String,
     account: String,
     partition: String,
+    stack_name: String,
+    /// The deployed stack's physical ids, by logical id.
+    physical: BTreeMap<String, String>,
     /// Logical ids being resolved, against circular references.
     visiting: Vec<String>,
     problems: Vec<(Span, String)>,
@@ -165,6 +278,32 @@ impl<'n> Resolver<'n> {
         }
     }
 
+    /// A role's name: the deployed one, the template's `RoleName`, else its logical id.
+    fn role_name(&mut self, logical: &str) -> String {
+        if let Some(name) = self.physical.get(logical) {
+            return name.clone();
+        }
+        self.named(logical, "RoleName")
+            .unwrap_or_else(|| logical.to_string())
+    }
+
+    /// A key's id: the deployed one, else a stand-in named after its logical id.
+    fn key_id(&self, logical: &str) -> String {
+        match self.physical.get(logical) {
+            Some(id) => id.clone(),
+            None => format!("{logical}-key-id"),
+        }
+    }
+
+    /// A secret's ARN: the deployed one (with its real suffix), else the symbolic one.
+    fn secret_arn(&mut self, logical: &str) -> String {
+        if let Some(arn) = self.physical.get(logical) {
+            return arn.clone();
+        }
+        let name = self.secret_name(logical);
+        self.created_secret(&name)
+    }
+
     /// The ARN of a secret the template creates: its name and six characters no one knows yet
     /// (`arn.rs` builds the `NAME-??????` form).
     fn created_secret(&self, name: &str) -> String {
@@ -192,7 +331,7 @@ impl<'n> Resolver<'n> {
             "AWS::AccountId" => return text(span, self.account.clone()),
             "AWS::Partition" => return text(span, self.partition.clone()),
             "AWS::URLSuffix" => return text(span, "amazonaws.com".to_string()),
-            "AWS::StackName" => return text(span, "STACK".to_string()),
+            "AWS::StackName" => return text(span, self.stack_name.clone()),
             "AWS::NoValue" => return text(span, NO_VALUE.to_string()),
             _ => {}
         }
@@ -216,16 +355,15 @@ impl<'n> Resolver<'n> {
             ));
             return unresolved(&format!("Ref {name}"), span);
         };
+        // A deployed resource: `Ref` gives its physical id (a secret's ARN, a role's name, a key's
+        // id, a parameter's name), as CloudFormation does.
+        if let Some(id) = self.physical.get(name) {
+            return text(span, id.clone());
+        }
         self.visiting.push(name.to_string());
         let out = match kind {
-            "AWS::SecretsManager::Secret" => {
-                let n = self.secret_name(name);
-                Some(self.created_secret(&n))
-            }
-            "AWS::IAM::Role" => Some(
-                self.named(name, "RoleName")
-                    .unwrap_or_else(|| name.to_string()),
-            ),
+            "AWS::SecretsManager::Secret" => Some(self.secret_arn(name)),
+            "AWS::IAM::Role" => Some(self.role_name(name)),
             "AWS::IAM::ManagedPolicy" => {
                 let n = self
                     .named(name, "ManagedPolicyName")
@@ -264,9 +402,7 @@ impl<'n> Resolver<'n> {
         };
         let value = match (kind, attr) {
             ("AWS::IAM::Role", "Arn") => {
-                let n = self
-                    .named(logical, "RoleName")
-                    .unwrap_or_else(|| logical.to_string());
+                let n = self.role_name(logical);
                 let path = self
                     .named(logical, "Path")
                     .unwrap_or_else(|| "/".to_string());
@@ -274,17 +410,18 @@ impl<'n> Resolver<'n> {
             }
             ("AWS::IAM::Role", "RoleId") => Some(format!("{logical}-role-id")),
             ("AWS::KMS::Key", "Arn") => {
-                Some(self.arn("kms", &format!("key/{logical}-key-id"), true))
+                let id = self.key_id(logical);
+                Some(self.arn("kms", &format!("key/{id}"), true))
             }
-            ("AWS::KMS::Key", "KeyId") => Some(format!("{logical}-key-id")),
-            ("AWS::SecretsManager::Secret", "Id") => {
-                let n = self.secret_name(logical);
-                Some(self.created_secret(&n))
-            }
+            ("AWS::KMS::Key", "KeyId") => Some(self.key_id(logical)),
+            ("AWS::SecretsManager::Secret", "Id") => Some(self.secret_arn(logical)),
             ("AWS::Logs::LogGroup", "Arn") => {
-                let n = self
-                    .named(logical, "LogGroupName")
-                    .unwrap_or_else(|| logical.to_string());
+                let n = match self.physical.get(logical) {
+                    Some(name) => name.clone(),
+                    None => self
+                        .named(logical, "LogGroupName")
+                        .unwrap_or_else(|| logical.to_string()),
+                };
                 Some(self.arn("logs", &format!("log-group:{n}:*"), true))
             }
             ("AWS::SSM::Parameter", "Value") => None,
@@ -664,6 +801,11 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
             .or(account)
             .unwrap_or_else(|| "123456789012".to_string()),
         partition: "aws".to_string(),
+        stack_name: settings
+            .stack_name
+            .clone()
+            .unwrap_or_else(|| "STACK".to_string()),
+        physical: settings.physical.clone(),
         visiting: Vec::new(),
         problems: Vec::new(),
         undecided: Vec::new(),
@@ -734,9 +876,7 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                 }
             }
             "AWS::IAM::Role" => {
-                let name = r
-                    .named(logical, "RoleName")
-                    .unwrap_or_else(|| logical.to_string());
+                let name = r.role_name(logical);
                 let arn = r
                     .attribute(logical, "Arn", m.key_span)
                     .as_str()
@@ -802,8 +942,13 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                 }
             }
             "AWS::SecretsManager::Secret" => {
-                let name = r.secret_name(logical);
-                let arn = r.created_secret(&name);
+                let arn = r.secret_arn(logical);
+                let name = match r.physical.get(logical) {
+                    Some(deployed) => crate::arn::secret_name_of(deployed)
+                        .unwrap_or(logical)
+                        .to_string(),
+                    None => r.secret_name(logical),
+                };
                 let key = props
                     .get("KmsKeyId")
                     .and_then(|k| k.as_str().map(|s| (s.to_string(), k.span)));
@@ -834,9 +979,12 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                 }
             }
             "AWS::SSM::Parameter" => {
-                let name = r
-                    .named(logical, "Name")
-                    .unwrap_or_else(|| logical.to_string());
+                let name = match r.physical.get(logical) {
+                    Some(deployed) => deployed.clone(),
+                    None => r
+                        .named(logical, "Name")
+                        .unwrap_or_else(|| logical.to_string()),
+                };
                 let kind = props.get("Type").and_then(Node::as_str).map(str::to_string);
                 let arn = r.arn(
                     "ssm",

@@ -31,7 +31,12 @@ pub enum InputKind {
     Parameters,
     /// `aws kms list-aliases` output.
     KmsAliases,
-    /// A CloudFormation template (JSON or YAML, or one stack of a CDK cloud assembly).
+    /// A deployed CloudFormation stack: `aws cloudformation describe-stack-resources`,
+    /// `list-stack-resources` or `describe-stacks` output. Read before the templates, whose
+    /// resources it gives their real names and ARNs; its owner, when given, is the stack's name.
+    Stack,
+    /// A CloudFormation template (JSON or YAML, or one stack of a CDK cloud assembly); its owner,
+    /// when given, is the deployed stack it is the template of.
     CloudFormation,
 }
 
@@ -49,6 +54,7 @@ impl InputKind {
             InputKind::Secrets => "--secrets",
             InputKind::Parameters => "--parameters",
             InputKind::KmsAliases => "--kms-aliases",
+            InputKind::Stack => "--stack-resources",
             InputKind::CloudFormation => "--cloudformation",
         }
     }
