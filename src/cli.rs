@@ -258,9 +258,13 @@ pub struct SnapshotArgs {
     #[arg(
         long = "task-definition",
         value_name = "NAME",
-        required_unless_present = "services"
+        required_unless_present_any = ["services", "stacks"]
     )]
     pub task_definitions: Vec<String>,
+    /// CloudFormation stacks to fetch: their template, resources and parameters, and what the
+    /// template names but does not create (repeatable).
+    #[arg(long = "stack", value_name = "NAME")]
+    pub stacks: Vec<String>,
     /// The region (default: AWS_REGION, then the profile's).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
@@ -277,8 +281,9 @@ pub struct CheckArgs {
     pub task_definitions: Vec<String>,
     /// A CloudFormation template (JSON or YAML): its task definitions, roles, policies, secrets
     /// and keys, intrinsic functions resolved (repeatable). A CDK cloud assembly folder
-    /// (`cdk.out/`) means every stack template its manifest lists.
-    #[arg(long = "cloudformation", value_name = "FILE|DIR")]
+    /// (`cdk.out/`) means every stack template its manifest lists. `STACK=FILE` says which
+    /// deployed stack (`--stack-resources`) it is the template of.
+    #[arg(long = "cloudformation", value_name = "[STACK=]FILE|DIR")]
     pub cloudformation: Vec<String>,
     /// A template parameter's value (repeatable); parameters not given take their `Default`.
     #[arg(long = "parameter", value_name = "KEY=VALUE")]

@@ -745,6 +745,33 @@ Resources:
         !deployed["findings"].to_string().contains("reg-AbCdEf"),
         "{deployed}"
     );
+    // `STACK=FILE` names the stack; one no file describes is said, not guessed.
+    let (_, v, _) = support::run_json(
+        "check",
+        &[
+            "--cloudformation",
+            &format!("other={conditional}"),
+            "--stack-resources",
+            &stacks,
+        ],
+    );
+    assert!(v["findings"].to_string().contains("reg-AbCdEf"), "{v}");
+    assert!(
+        v["findings"]
+            .to_string()
+            .contains("no --stack-resources file describes"),
+        "{v}"
+    );
+    let (_, v, _) = support::run_json(
+        "check",
+        &[
+            "--cloudformation",
+            &format!("web={conditional}"),
+            "--stack-resources",
+            &stacks,
+        ],
+    );
+    assert!(!v["findings"].to_string().contains("reg-AbCdEf"), "{v}");
     // Not a stack description: a located error.
     let bogus = write(dir.path(), "bogus.json", r#"{"Stacks": 3}"#);
     let (code, v, _) = support::run_json(

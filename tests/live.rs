@@ -779,3 +779,128 @@ fn failing_endpoint_is_retried_then_reported() {
         );
     }
 }
+
+/// `check --aws --stack`: the deployed template read with its resources' physical ids and its
+/// parameters' deployed values, and what it names but does not create (a secret, a customer
+/// managed policy) read from the account, as for a task definition.
+#[test]
+fn a_deployed_stack_against_moto() {
+    let moto = Moto::start();
+    let secret = moto.python("tests/live/setup_stack.py").trim().to_string();
+    let before = moto.operations().len();
+    let (v, stderr) = json_and_stderr(&moto, &["check", "--aws", "--stack", "web"], 1);
+    let errors: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{v}\n{stderr}");
+    let f = errors[0];
+    assert_eq!(f["rule"], "secret-display-name", "{f}");
+    // On the line of the deployed template, naming the secret's real ARN: the task definition's
+    // `!Ref RegistrySecretArn` took the value the stack was deployed with, not the default.
+    assert_eq!(
+        f["location"]["file"], "aws://stack-web.template.yaml",
+        "{f}"
+    );
+    let template =
+        std::fs::read_to_string(Path::new(ROOT).join("tests/live/setup_stack.py")).unwrap();
+    let body = &template[template.find("AWSTemplateFormatVersion").unwrap()..];
+    let line = body
+        .lines()
+        .position(|l| l.contains("Resource: !Sub"))
+        .unwrap()
+        + 1;
+    assert_eq!(f["location"]["line"], line, "{f}");
+    assert!(f["message"].as_str().unwrap().contains(&secret), "{f}");
+    // The role is the one CloudFormation created (its physical name), and the customer managed
+    // policy it attaches was read from IAM: no grant of it is unknown.
+    let said = v["findings"].to_string();
+    assert!(!said.contains("placeholder-AbCdEf"), "{said}");
+    assert!(!said.contains("grants are unknown"), "{said}");
+    assert!(!said.contains("role ExecutionRole,"), "{said}");
+    let asked = moto.operations()[before..].to_vec();
+    assert!(
+        asked.iter().any(|op| op == "secretsmanager.DescribeSecret"),
+        "{asked:?}"
+    );
+    assert!(
+        !asked.iter().any(|op| op.ends_with(".GetSecretValue")),
+        "{asked:?}"
+    );
+    // A fix to a stack's template is not written anywhere: it is a fetched document.
+    let out = ecslint(
+        &moto,
+        &[
+            "check",
+            "--aws",
+            "--stack",
+            "web",
+            "--fix",
+            "--unsafe-fixes",
+        ],
+    );
+    assert!(!Path::new(ROOT).join("aws:").exists());
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A stack that does not exist: a usage error naming it.
+    let out = ecslint(&moto, &["check", "--aws", "--stack", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read stack nope"));
+    // The snapshot's files, read offline, give the same finding.
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let out = ecslint(
+        &moto,
+        &["snapshot", "--aws", "--stack", "web", "-o", folder],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    let command = said.lines().last().unwrap();
+    let offline = Command::cargo_bin("ecslint")
+        .unwrap()
+        .args(command.split_whitespace().skip(1))
+        .args(["--format", "json"])
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .unwrap();
+    let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
+    let offline_errors: Vec<&Value> = offline["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(offline_errors.len(), 1, "{command}\n{offline}");
+    assert_eq!(offline_errors[0]["message"], f["message"], "{offline}");
+
+    // The published read-only policy is enough to read a stack: with moto enforcing IAM, a
+    // reader holding only it gets the same finding and no note of anything refused.
+    let printed = moto.python("tests/live/limit_auth.py");
+    let mut printed = printed.lines();
+    let (key_id, secret_key) = (printed.next().unwrap(), printed.next().unwrap());
+    let mut reader = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecslint"));
+    moto.env(&mut reader);
+    let out = reader
+        .env("AWS_ACCESS_KEY_ID", key_id)
+        .env("AWS_SECRET_ACCESS_KEY", secret_key)
+        .args(["check", "--aws", "--stack", "web", "--format", "json"])
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("could not"), "{stderr}");
+    let as_reader: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(as_reader["findings"], v["findings"], "{stderr}");
+}

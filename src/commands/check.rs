@@ -161,7 +161,10 @@ fn fit_fixes_to_templates(findings: &mut [Finding], loaded: &crate::model::Loade
             });
         } else if kept_expression {
             fix.applicability = crate::fix::Applicability::Unsafe;
-            fix.message.push_str(" (made to the `Fn::Sub` text, its variables kept: review it, as for any change to an expression)");
+            fix.message = format!(
+                "append `{}` to the `Fn::Sub` text, its variables kept (review it, as for any change to an expression)",
+                crate::arn::SECRET_SUFFIX_PATTERN
+            );
         } else if from_expression {
             fix.applicability = crate::fix::Applicability::Unsafe;
             fix.message.push_str(" (the value comes from an intrinsic function: the fix writes what it resolved to; keep the function and correct its text instead, where that is what you mean)");
@@ -314,10 +317,10 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         .filter(|p| p.editable)
         .map(|p| p.document.source)
         .chain(loaded.task_definitions.iter().map(|td| td.source))
-        // Documents fetched live are not files to write. Templates are, with the fixes that
-        // fit them (`fit_fixes_to_templates`).
-        .filter(|id| !fetched.contains(loaded.sources.get(*id).name.as_str()))
+        // Templates are files to write, with the fixes that fit them
+        // (`fit_fixes_to_templates`); documents fetched live (a stack's template too) are not.
         .chain(loaded.templates.iter().copied())
+        .filter(|id| !fetched.contains(loaded.sources.get(*id).name.as_str()))
         .collect();
     writable.sort();
     writable.dedup();
@@ -344,10 +347,12 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
 /// `manifest.json` lists its stacks' templates.
 fn templates(paths: &[String]) -> Result<Vec<Input>, String> {
     let mut out = Vec::new();
-    for path in paths {
+    for arg in paths {
+        let input = Input::owned_file(InputKind::CloudFormation, arg);
+        let path = &input.name;
         let dir = std::path::Path::new(path);
         if !dir.is_dir() {
-            out.push(Input::file(InputKind::CloudFormation, path.clone()));
+            out.push(input);
             continue;
         }
         let manifest = dir.join("manifest.json");
@@ -633,14 +638,19 @@ fn skipped_note(findings: &[crate::rules::Finding], plan: &crate::fix::Plan) -> 
 
 /// `check --aws`: fetch, then check the fetched documents like files named `aws://FILE`.
 fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
-    if args.task_definitions.is_empty() && args.live.services.is_empty() {
+    if args.task_definitions.is_empty() && args.live.services.is_empty() && args.stacks.is_empty() {
         return usage_error(
-            "--aws needs --task-definition FAMILY[:REVISION]|ARN or --service CLUSTER/SERVICE",
+            "--aws needs --task-definition FAMILY[:REVISION]|ARN, --service CLUSTER/SERVICE or --stack NAME",
         );
     }
+    let stack = match stack_settings(&args) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
     let snapshot = match super::fetch_task_definitions(
         &args.live,
         &args.task_definitions,
+        &args.stacks,
         args.region.as_deref(),
     ) {
         Ok(s) => s,
@@ -653,7 +663,7 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
         default_region: None,
         context: args.account.context(),
         template_env: None,
-        stack: Default::default(),
+        stack,
         policies_only: false,
     };
     let checked = match check(&inputs, &options) {

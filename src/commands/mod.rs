@@ -128,6 +128,8 @@ struct LiveRequest {
     stopped_of_services: Vec<String>,
     /// KMS key ARNs whose key policy to read (`simulate` on a key).
     keys: Vec<String>,
+    /// CloudFormation stacks to read (`check --stack`).
+    stacks: Vec<String>,
 }
 
 #[cfg(feature = "aws")]
@@ -137,6 +139,7 @@ fn fetch(live: &LiveArgs, request: LiveRequest, region: Option<&str>) -> Result<
         services: live.services.clone(),
         stopped_tasks: request.stopped_tasks,
         stopped_of_services: request.stopped_of_services,
+        stacks: request.stacks,
         roles: request.roles,
         secrets: request.secrets,
         keys: request.keys,
@@ -151,14 +154,17 @@ fn fetch(_: &LiveArgs, _: LiveRequest, _: Option<&str>) -> Result<Snapshot, Stri
     Err("this ecslint was built without the `aws` feature: live mode is not available".to_string())
 }
 
-/// Fetches what the task definitions named (and the services' current ones) lead to.
+/// Fetches what the task definitions named (and the services' current ones) and the stacks'
+/// templates lead to.
 fn fetch_task_definitions(
     live: &LiveArgs,
     task_definitions: &[String],
+    stacks: &[String],
     region: Option<&str>,
 ) -> Result<Snapshot, Outcome> {
     let request = LiveRequest {
         task_definitions: task_definitions.to_vec(),
+        stacks: stacks.to_vec(),
         ..Default::default()
     };
     fetch(live, request, region).map_err(|e| usage_error(&e))

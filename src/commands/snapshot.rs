@@ -13,6 +13,7 @@ pub fn run(args: SnapshotArgs) -> Outcome {
     let snapshot = match super::fetch_task_definitions(
         &args.live,
         &args.task_definitions,
+        &args.stacks,
         args.region.as_deref(),
     ) {
         Ok(s) => s,
@@ -29,7 +30,12 @@ pub fn run(args: SnapshotArgs) -> Outcome {
             return usage_error(&format!("cannot write {}: {e}", path.display()));
         }
         let flag = document.kind.flag();
-        match &document.owner {
+        // A stack's documents say which stack they describe; its template takes `STACK=`.
+        let owner = document
+            .owner
+            .as_ref()
+            .filter(|_| document.kind != crate::load::InputKind::Stack);
+        match owner {
             Some(owner) => command.push_str(&format!(" {flag} {owner}={}", path.display())),
             None => command.push_str(&format!(" {flag} {}", path.display())),
         }

@@ -458,7 +458,18 @@ impl Loader {
         }
         let expanded = match self.deployed_for(&node, owner) {
             Some(deployed) => expand(&node, &deployed.settings(stack)),
-            None => expand(&node, stack),
+            None => {
+                if let Some(name) = owner {
+                    self.problem(
+                        ProblemKind::Unresolved,
+                        Loc::new(id, node.span),
+                        format!(
+                            "the template is given as stack `{name}`'s, but no --stack-resources file describes that stack: it is read as not yet deployed"
+                        ),
+                    );
+                }
+                expand(&node, stack)
+            }
         };
         for (span, message) in &expanded.undecided {
             self.problem(
@@ -993,6 +1004,9 @@ impl Loader {
             ),
         );
         self.out.unknown_policies.push(at);
+        if !self.out.unknown_policy_arns.iter().any(|a| a == policy_arn) {
+            self.out.unknown_policy_arns.push(policy_arn.to_string());
+        }
     }
 
     /// `aws ssm describe-parameters` (`{"Parameters": […]}`): names, types and keys, no values.

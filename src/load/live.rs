@@ -32,6 +32,9 @@ pub struct LiveTarget {
     pub secrets: Vec<String>,
     /// KMS keys (by ARN) whose key policy to read besides the secrets' and parameters' keys.
     pub keys: Vec<String>,
+    /// Deployed CloudFormation stacks (by name or ARN): their template, resources and parameters,
+    /// and what the template names but does not create.
+    pub stacks: Vec<String>,
     pub profile: Option<String>,
     pub region: Option<String>,
 }
@@ -56,6 +59,8 @@ pub enum LiveError {
     Service { name: String, reason: String },
     #[error("cannot read task {name}: {reason}")]
     Task { name: String, reason: String },
+    #[error("cannot read stack {name}: {reason}")]
+    Stack { name: String, reason: String },
     #[error("cannot start the AWS client: {0}")]
     Runtime(String),
 }
@@ -296,8 +301,23 @@ pub async fn fetch(target: &LiveTarget) -> Result<Snapshot, LiveError> {
         roles: target.roles.clone(),
         secret_ids: target.secrets.clone(),
         parameters: Vec::new(),
+        managed: Vec::new(),
     };
-    fetch_task_definitions(&ecs, &names, &mut referenced, &mut snapshot).await?;
+    // Stacks and task definitions do not depend on one another.
+    let (stacks, task_definitions) = tokio::join!(
+        fetch_stacks(&config, &target.stacks),
+        fetch_task_definitions(&ecs, &names, &mut referenced, &mut snapshot),
+    );
+    task_definitions?;
+    for (name, documents) in stacks? {
+        for (kind, file, text) in documents {
+            // The template and its stack's documents name the stack, which pairs them.
+            snapshot.add(kind, file, text).owner = Some(name.clone());
+        }
+    }
+    if !target.stacks.is_empty() {
+        stack_references(&snapshot, &mut referenced);
+    }
     referenced.secret_ids.sort();
     referenced.secret_ids.dedup();
     referenced.parameters.sort();
@@ -421,6 +441,188 @@ struct Referenced {
     secret_ids: Vec<String>,
     /// `(region of the ARN, or None for the task's; name)`.
     parameters: Vec<(Option<String>, String)>,
+    /// Customer managed policies a stack's roles attach, by ARN.
+    managed: Vec<String>,
+}
+
+/// Each stack's documents as the AWS CLI prints them: the template as `get-template` returns
+/// its body (the file named `stack-NAME.template.json` or `.yaml`), `describe-stack-resources`
+/// (built from `list-stack-resources`, which pages past the 100 resources
+/// `describe-stack-resources` stops at) and `describe-stacks` (its parameters). The three calls
+/// of a stack, and the stacks, at the same time.
+async fn fetch_stacks(
+    config: &aws_config::SdkConfig,
+    stacks: &[String],
+) -> Result<Vec<(String, Vec<(InputKind, String, String)>)>, LiveError> {
+    let cfn = aws_sdk_cloudformation::Client::new(config);
+    let fetched = concurrently(stacks.to_vec(), |stack| {
+        let cfn = cfn.clone();
+        async move { fetch_stack(&cfn, &stack).await }
+    })
+    .await;
+    let mut out = Vec::new();
+    for (stack, result) in fetched {
+        let (name, documents) = result.map_err(|reason| LiveError::Stack {
+            name: stack.clone(),
+            reason,
+        })?;
+        out.push((name, documents));
+    }
+    Ok(out)
+}
+
+async fn fetch_stack(
+    cfn: &aws_sdk_cloudformation::Client,
+    stack: &str,
+) -> Result<(String, Vec<(InputKind, String, String)>), String> {
+    use aws_sdk_cloudformation::types::TemplateStage;
+    let template = async {
+        cfn.get_template()
+            .stack_name(stack)
+            .template_stage(TemplateStage::Original)
+            .send()
+            .await
+            .map_err(|e| reason(&e))
+    };
+    let resources = async {
+        let mut pages = cfn
+            .list_stack_resources()
+            .stack_name(stack)
+            .into_paginator()
+            .send();
+        let mut all = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| reason(&e))?;
+            all.extend(page.stack_resource_summaries().iter().cloned());
+        }
+        Ok::<_, String>(all)
+    };
+    let described = async {
+        cfn.describe_stacks()
+            .stack_name(stack)
+            .send()
+            .await
+            .map_err(|e| reason(&e))
+    };
+    let (template, resources, described) = tokio::join!(template, resources, described);
+    let described = described?;
+    let Some(found) = described.stacks().first() else {
+        return Err("AWS returned no stack".to_string());
+    };
+    let name = found.stack_name().unwrap_or(stack).to_string();
+    let id = found.stack_id().unwrap_or_default();
+    let body = template?
+        .template_body()
+        .ok_or("AWS returned no template body")?
+        .to_string();
+    let resources: Vec<Value> = resources?
+        .iter()
+        .map(|r| {
+            json!({
+                "StackName": name,
+                "StackId": id,
+                "LogicalResourceId": r.logical_resource_id(),
+                "PhysicalResourceId": r.physical_resource_id(),
+                "ResourceType": r.resource_type(),
+                "ResourceStatus": r.resource_status().map(|s| s.as_str()),
+            })
+        })
+        .collect();
+    let parameters: Vec<Value> = found
+        .parameters()
+        .iter()
+        .map(|p| json!({"ParameterKey": p.parameter_key(), "ParameterValue": p.parameter_value()}))
+        .collect();
+    let extension = if super::cloudformation::is_json(&body) {
+        "json"
+    } else {
+        "yaml"
+    };
+    // A stack name is letters, digits and `-`: a file name as it is.
+    let file: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        name.clone(),
+        vec![
+            (
+                InputKind::CloudFormation,
+                format!("stack-{file}.template.{extension}"),
+                body,
+            ),
+            (
+                InputKind::Stack,
+                format!("describe-stack-resources-{file}.json"),
+                pretty(&json!({"StackResources": resources})),
+            ),
+            (
+                InputKind::Stack,
+                format!("describe-stacks-{file}.json"),
+                pretty(
+                    &json!({"Stacks": [{"StackName": name, "StackId": id, "Parameters": parameters}]}),
+                ),
+            ),
+        ],
+    ))
+}
+
+/// What the stacks' templates name but do not create: roles their task definitions run as,
+/// secrets and parameters they read, customer managed policies their roles attach. Read by
+/// the offline loader, as the check will read them.
+fn stack_references(snapshot: &Snapshot, referenced: &mut Referenced) {
+    let inputs: Vec<super::Input> = snapshot
+        .documents
+        .iter()
+        .filter(|d| matches!(d.kind, InputKind::CloudFormation | InputKind::Stack))
+        .cloned()
+        .collect();
+    let Ok(loaded) = super::load(&inputs) else {
+        return;
+    };
+    let created_role = |arn: &str| {
+        let name = crate::arn::role_name(arn);
+        loaded.inventory.roles.iter().any(|r| r.name == name)
+    };
+    let created_secret = |id: &str| loaded.inventory.secrets.iter().any(|s| s.arn.value == id);
+    for td in &loaded.task_definitions {
+        let arns = [&td.execution_role_arn, &td.task_role_arn];
+        for arn in arns.into_iter().flatten().map(|a| a.value.as_str()) {
+            let role = crate::arn::role_name(arn).to_string();
+            if !arn.contains("${") && !created_role(arn) && !referenced.roles.contains(&role) {
+                referenced.roles.push(role);
+            }
+        }
+        for c in &td.containers {
+            let values = c
+                .secrets
+                .iter()
+                .chain(&c.log_secret_options)
+                .map(|s| s.value_from.value.as_str())
+                .chain(c.credentials_parameter.iter().map(|p| p.value.as_str()));
+            for value in values.filter(|v| !v.contains("${")) {
+                match reference(value) {
+                    Reference::Secret(id) if !created_secret(&id) => referenced.secret_ids.push(id),
+                    Reference::Parameter { region, name } => {
+                        match name.strip_prefix("/aws/reference/secretsmanager/") {
+                            Some(secret) => referenced.secret_ids.push(secret.to_string()),
+                            None => referenced.parameters.push((region, name)),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    referenced
+        .managed
+        .extend(loaded.unknown_policy_arns.iter().cloned());
 }
 
 /// Each task definition, rendered as `describe-task-definition` output, and what it references.
@@ -434,6 +636,7 @@ async fn fetch_task_definitions(
         roles,
         secret_ids,
         parameters,
+        ..
     } = referenced;
     for (i, name) in task_definitions.iter().enumerate() {
         let out = ecs
@@ -515,11 +718,12 @@ async fn fetch_account(
         roles,
         secret_ids,
         parameters,
+        managed,
     } = referenced;
     // Roles, secrets and parameters do not depend on one another: fetch them at the same time.
     let kms = aws_sdk_kms::Client::new(config);
     let (account, secrets_read, parameters_read) = tokio::join!(
-        fetch_roles(&iam, roles),
+        fetch_roles(&iam, roles, managed),
         fetch_secrets(&secrets, secret_ids),
         fetch_parameters(config, parameters),
     );
@@ -647,16 +851,19 @@ fn reference(value: &str) -> Reference {
 
 /// The roles as `get-account-authorization-details` lists them, each managed policy they attach
 /// (or are bounded by) read once, and notes on what could not be read.
+/// The roles (as account details list them), the customer managed policies they and `managed`
+/// attach, and notes.
 async fn fetch_roles(
     iam: &aws_sdk_iam::Client,
     roles: Vec<String>,
+    managed: Vec<String>,
 ) -> (Vec<Value>, Vec<Value>, Vec<String>) {
     let fetched = concurrently(roles, |role| {
         let iam = iam.clone();
         async move { Ok::<_, String>(fetch_role(&iam, &role).await) }
     })
     .await;
-    let (mut details, mut notes, mut wanted) = (Vec::new(), Vec::new(), Vec::<String>::new());
+    let (mut details, mut notes, mut wanted) = (Vec::new(), Vec::new(), managed);
     for (_, result) in fetched {
         let Ok((detail, role_notes, managed)) = result else {
             continue;

@@ -151,6 +151,7 @@ fn from_aws(args: &DiagnoseArgs, text: &str) -> Result<Live, Outcome> {
             Vec::new()
         },
         keys: Vec::new(),
+        stacks: Vec::new(),
     };
     let snapshot = match fetch(&args.live, request, args.region.as_deref()) {
         Ok(s) => s,
