@@ -31,6 +31,14 @@ fn main() {
                 corpus::check_each(&tds),
             )
         },
+        {
+            let templates = corpus::templates();
+            (
+                "cloudformation (each)",
+                templates.len(),
+                corpus::check_each(&templates),
+            )
+        },
     ];
     for (set, documents, found) in &sets {
         println!("{set}: {documents} documents, {} findings", found.len());

@@ -73,6 +73,9 @@ pub struct Need {
     pub role_arn: Option<String>,
     /// The ARN of the task definition's other role, where a misplaced grant may sit.
     pub other_role_arn: Option<String>,
+    /// The task definition names the role by a template (`${EXEC_ROLE_ARN}`, an unresolved
+    /// CloudFormation expression): which role it is, and so its grants, is unknown.
+    pub role_templated: bool,
 }
 
 impl Need {
@@ -392,6 +395,11 @@ pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext)
     for need in &mut out.needs {
         need.role_arn = need.role.arn_in(td);
         need.other_role_arn = need.role.other().arn_in(td);
+        need.role_templated = need
+            .role
+            .field_in(td)
+            .as_ref()
+            .is_some_and(|a| !is_literal(&a.value));
     }
     // The account comes from the role ARNs: when they are templates, that is the one cause of
     // every "account unknown", already told where the template stands.
@@ -998,6 +1006,7 @@ pub fn of_request(
         grant,
         role_arn,
         other_role_arn: None,
+        role_templated: false,
     }
 }
 
@@ -1089,6 +1098,7 @@ fn add_need(
         grant,
         role_arn: None,
         other_role_arn: None,
+        role_templated: false,
     });
 }
 

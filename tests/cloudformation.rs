@@ -791,3 +791,92 @@ Resources:
         "{v}"
     );
 }
+
+#[test]
+fn what_the_template_cannot_know_is_said_and_what_it_can_is_resolved() {
+    let template = |role: &str| {
+        format!(
+            r#"Parameters:
+  DbPassword:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /app/db-password-name
+  AppName:
+    Type: String
+  ExecutionRole:
+    Type: String
+Mappings:
+  Images:
+    us-west-2:
+      web: 123456789012.dkr.ecr.us-west-2.amazonaws.com/web:1
+Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Sub "/app/${{AppName}}"
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ExecutionRoleArn: {role}
+      ContainerDefinitions:
+        - Name: web
+          Image: !FindInMap [Images, !Ref "AWS::Region", web]
+          Secrets:
+            - Name: PASSWORD
+              ValueFrom: db-password
+            - Name: OTHER
+              ValueFrom: !Ref DbPassword
+          LogConfiguration:
+            LogDriver: awslogs
+            Options:
+              awslogs-group: !Ref Logs
+              awslogs-region: !Ref "AWS::Region"
+              awslogs-stream-prefix: web
+"#
+        )
+    };
+    let made_elsewhere = template("arn:aws:iam::123456789012:role/made-elsewhere");
+    let (code, v) = check(&made_elsewhere, "t.yaml", &["--region", "us-west-2"]);
+    let findings = v["findings"].as_array().unwrap();
+    let said = |rule: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| format!("{} {}", f["severity"], f["message"]))
+            .collect()
+    };
+    // A role the template only names has unknown grants: a warning that says so, on the bare
+    // SSM name in the task's region (which `--region` gives the template's task definition).
+    assert_eq!(code, 0, "{v}");
+    let missing = said("missing-permission");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(
+        missing[0].starts_with("\"warning\"")
+            && missing[0].contains("arn:aws:ssm:us-west-2:123456789012:parameter/db-password")
+            && missing[0].contains("arn:aws:ecr:us-west-2:123456789012:repository/web")
+            && missing[0].contains("role `made-elsewhere` is not defined in the template"),
+        "{missing:?}"
+    );
+    // `Fn::FindInMap` on the known region gives the image; an SSM-typed parameter's `Ref` is what
+    // SSM holds, and a log group named from a parameter without a value is unknown: both said.
+    let unresolved = said("unresolved-reference").join("\n");
+    assert!(!unresolved.contains("FindInMap"), "{unresolved}");
+    assert!(unresolved.contains("Ref DbPassword"), "{unresolved}");
+    assert!(unresolved.contains("Ref Logs"), "{unresolved}");
+    assert!(!v["findings"].to_string().contains("log-group:Logs"), "{v}");
+    // Without a region, the map's row would be a guess: not looked up.
+    let (_, v) = check(&made_elsewhere, "t.yaml", &[]);
+    assert!(
+        v["findings"].to_string().contains("FindInMap Images"),
+        "{v}"
+    );
+    // A role known only at deploy time: nothing to say it lacks, only that it is unknown.
+    let (code, v) = check(
+        &template("!Ref ExecutionRole"),
+        "t.yaml",
+        &["--region", "us-west-2"],
+    );
+    assert_eq!(code, 0, "{v}");
+    let findings = v["findings"].to_string();
+    assert!(!findings.contains("missing-permission"), "{findings}");
+    assert!(findings.contains("Ref ExecutionRole"), "{findings}");
+}

@@ -13,8 +13,11 @@ use std::time::{Duration, Instant};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// The virtual environment with moto, made once per target folder.
+/// The virtual environment with moto, made once per target folder (the tests of this file run
+/// at the same time: the first makes it, the others wait).
 fn moto_venv() -> PathBuf {
+    static MADE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = MADE.lock().unwrap_or_else(|e| e.into_inner());
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("moto-venv");
     let server = venv.join("bin/moto_server");
     if server.exists() {

@@ -238,6 +238,7 @@ pub fn simulate(
         problems: &loaded.problems,
         unreadable_policies: &loaded.unreadable_policies,
         unknown_policies: &loaded.unknown_policies,
+        unknown_roles: &loaded.unknown_roles,
         needs: &needs,
         assessments: &[],
         defects: &defects,

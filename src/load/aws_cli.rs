@@ -487,6 +487,7 @@ impl Loader {
         for (span, message) in expanded.problems {
             self.problem(ProblemKind::InvalidInput, Loc::new(id, span), message);
         }
+        let first_task_definition = self.out.task_definitions.len();
         for td in &expanded.task_definitions {
             let (td, problems) = taskdef::parse(td, id);
             self.push_problems(ProblemKind::InvalidInput, problems);
@@ -537,6 +538,24 @@ impl Loader {
                         );
                     }
                     None => self.attach_managed(id, path, &[], arn, at, &attachment, kind),
+                }
+            }
+        }
+        // A role the template only names (made by another stack, or by hand) is not missing its
+        // grants: they are unknown, unless account files describe it.
+        for td in &self.out.task_definitions[first_task_definition..] {
+            for arn in [&td.execution_role_arn, &td.task_role_arn]
+                .into_iter()
+                .flatten()
+            {
+                if arn.value.contains("${") {
+                    continue;
+                }
+                let name = crate::arn::role_name(&arn.value);
+                let known = self.out.inventory.roles.iter().any(|r| r.name == name)
+                    || self.out.unknown_roles.iter().any(|(n, _)| n == name);
+                if !known {
+                    self.out.unknown_roles.push((name.to_string(), arn.loc));
                 }
             }
         }
@@ -996,13 +1015,20 @@ impl Loader {
             }
             return;
         }
-        self.problem(
-            ProblemKind::Unresolved,
-            at,
+        let message = if policy_arn.contains("${") {
+            format!(
+                "managed policy `{policy_arn}` is not a resolved ARN (`${{…}}` is substituted only inside `Fn::Sub`); its grants are unknown"
+            )
+        } else if self.out.templates.contains(&at.source) {
+            format!(
+                "managed policy {policy_arn} is attached, but neither the template, the account details nor ecslint's built-in AWS managed policies hold it; its grants are unknown (pass --account-details that include it, or check the deployed stack with --aws --stack)"
+            )
+        } else {
             format!(
                 "managed policy {policy_arn} is attached but not included in the account details; its grants are unknown (run get-account-authorization-details without a --filter that leaves it out)"
-            ),
-        );
+            )
+        };
+        self.problem(ProblemKind::Unresolved, at, message);
         self.out.unknown_policies.push(at);
         if !self.out.unknown_policy_arns.iter().any(|a| a == policy_arn) {
             self.out.unknown_policy_arns.push(policy_arn.to_string());

@@ -23,6 +23,9 @@ pub struct Settings {
     /// The deployed stack's resources, logical id to physical id (`describe-stack-resources`):
     /// `Ref` and `Fn::GetAtt` give the names and ARNs the stack really has, not symbolic ones.
     pub physical: BTreeMap<String, String>,
+    /// What the deployed stack's SSM-typed parameters (`AWS::SSM::Parameter::Value<…>`) resolved
+    /// to (`ResolvedValue` of `describe-stacks`): offline, their value is what SSM holds, unknown.
+    pub resolved: Vec<(String, String)>,
 }
 
 /// A deployed stack as the AWS CLI describes it: `describe-stack-resources` (or
@@ -37,6 +40,8 @@ pub struct Deployed {
     pub physical: BTreeMap<String, String>,
     /// The deployed parameter values; a `NoEcho` one (`****`) is left out, as unknown.
     pub parameters: Vec<(String, String)>,
+    /// The values SSM-typed parameters resolved to.
+    pub resolved: Vec<(String, String)>,
 }
 
 impl Deployed {
@@ -51,6 +56,7 @@ impl Deployed {
             account: given.account.clone().or_else(|| self.account.clone()),
             stack_name: Some(self.name.clone()).filter(|n| !n.is_empty()),
             physical: self.physical.clone(),
+            resolved: self.resolved.clone(),
         }
     }
 
@@ -63,6 +69,7 @@ impl Deployed {
         self.account = self.account.take().or(other.account);
         self.physical.extend(other.physical);
         self.parameters.extend(other.parameters);
+        self.resolved.extend(other.resolved);
     }
 }
 
@@ -123,6 +130,9 @@ pub fn read_deployed(node: &Node) -> Option<Vec<Deployed>> {
             if let (Some(k), Some(v)) = (text(p, "ParameterKey"), text(p, "ParameterValue"))
                 && v != "****"
             {
+                if let Some(resolved) = text(p, "ResolvedValue") {
+                    out[i].resolved.push((k.clone(), resolved));
+                }
                 out[i].parameters.push((k, v));
             }
         }
@@ -216,6 +226,12 @@ struct Resolver<'n> {
     resources: BTreeMap<&'n str, Resource<'n>>,
     /// The template's `Conditions`, by name.
     conditions: BTreeMap<&'n str, &'n Node>,
+    /// The template's `Mappings`, by name.
+    mappings: BTreeMap<&'n str, &'n Node>,
+    /// Whether `region` and `account` are stand-ins (nothing said them): a map keyed by them is
+    /// then not looked up, as its row would be a guess.
+    region_guessed: bool,
+    account_guessed: bool,
     parameters: BTreeMap<String, Option<String>>,
     region: String,
     account: String,
@@ -276,6 +292,43 @@ impl<'n> Resolver<'n> {
             Kind::String(s) if !s.contains("${") => Some(s),
             _ => None,
         }
+    }
+
+    /// A resource's name as its `key` property sets it; its logical id when it has none (the
+    /// stand-in for the name CloudFormation generates, the same wherever it is used); `None` when
+    /// the property is there but known only at deploy time: another name would be a guess.
+    fn name_of(&mut self, logical: &str, key: &str) -> Option<String> {
+        if let Some(name) = self.physical.get(logical) {
+            return Some(name.clone());
+        }
+        let given = self
+            .resources
+            .get(logical)
+            .and_then(|r| r.properties)
+            .is_some_and(|p| p.get(key).is_some());
+        match self.named(logical, key) {
+            Some(name) => Some(name),
+            None if given => None,
+            None => Some(logical.to_string()),
+        }
+    }
+
+    /// A task definition with the ARN `Ref` gives it, which tells the task's region and account
+    /// (a bare SSM parameter name or log group is in them), as a deployed task definition's
+    /// `taskDefinitionArn` does. Where the key stands, since no text of the template holds it.
+    fn with_arn(&mut self, mut td: Node, logical: &str, at: Span) -> Node {
+        let arn = self.reference(logical, at);
+        if let (Kind::Object(members), Some(arn)) = (&mut td.kind, arn.as_str())
+            && !members.iter().any(|m| m.key == "taskDefinitionArn")
+            && !arn.contains("${")
+        {
+            members.push(Member {
+                key: "taskDefinitionArn".to_string(),
+                key_span: at,
+                value: text(at, arn.to_string()),
+            });
+        }
+        td
     }
 
     /// A role's name: the deployed one, the template's `RoleName`, else its logical id.
@@ -364,21 +417,13 @@ impl<'n> Resolver<'n> {
         let out = match kind {
             "AWS::SecretsManager::Secret" => Some(self.secret_arn(name)),
             "AWS::IAM::Role" => Some(self.role_name(name)),
-            "AWS::IAM::ManagedPolicy" => {
-                let n = self
-                    .named(name, "ManagedPolicyName")
-                    .unwrap_or_else(|| name.to_string());
-                Some(self.arn("iam", &format!("policy/{n}"), false))
-            }
+            "AWS::IAM::ManagedPolicy" => self
+                .name_of(name, "ManagedPolicyName")
+                .map(|n| self.arn("iam", &format!("policy/{n}"), false)),
             "AWS::KMS::Key" => Some(format!("{name}-key-id")),
             "AWS::KMS::Alias" => self.named(name, "AliasName"),
-            "AWS::SSM::Parameter" => {
-                Some(self.named(name, "Name").unwrap_or_else(|| name.to_string()))
-            }
-            "AWS::Logs::LogGroup" => Some(
-                self.named(name, "LogGroupName")
-                    .unwrap_or_else(|| name.to_string()),
-            ),
+            "AWS::SSM::Parameter" => self.name_of(name, "Name"),
+            "AWS::Logs::LogGroup" => self.name_of(name, "LogGroupName"),
             "AWS::ECS::TaskDefinition" => {
                 Some(self.arn("ecs", &format!("task-definition/{name}:1"), true))
             }
@@ -415,15 +460,9 @@ impl<'n> Resolver<'n> {
             }
             ("AWS::KMS::Key", "KeyId") => Some(self.key_id(logical)),
             ("AWS::SecretsManager::Secret", "Id") => Some(self.secret_arn(logical)),
-            ("AWS::Logs::LogGroup", "Arn") => {
-                let n = match self.physical.get(logical) {
-                    Some(name) => name.clone(),
-                    None => self
-                        .named(logical, "LogGroupName")
-                        .unwrap_or_else(|| logical.to_string()),
-                };
-                Some(self.arn("logs", &format!("log-group:{n}:*"), true))
-            }
+            ("AWS::Logs::LogGroup", "Arn") => self
+                .name_of(logical, "LogGroupName")
+                .map(|n| self.arn("logs", &format!("log-group:{n}:*"), true)),
             ("AWS::SSM::Parameter", "Value") => None,
             _ => None,
         };
@@ -636,6 +675,41 @@ impl<'n> Resolver<'n> {
                     }
                 }
             }
+            "Fn::FindInMap" => {
+                let items = arg.as_array().unwrap_or_default();
+                if !(3..=4).contains(&items.len()) {
+                    return unresolved("FindInMap", span);
+                }
+                let keys: Vec<Option<String>> = items[..3]
+                    .iter()
+                    .map(|k| match self.resolve(k).kind {
+                        Kind::String(s) | Kind::Number(s) if !s.contains("${") => Some(s),
+                        _ => None,
+                    })
+                    .collect();
+                let guessed = |k: &str| {
+                    (self.region_guessed && k == self.region)
+                        || (self.account_guessed && k == self.account)
+                };
+                let [Some(map), Some(top), Some(second)] = &keys[..] else {
+                    return unresolved("FindInMap", span);
+                };
+                if guessed(top) || guessed(second) {
+                    return unresolved(&format!("FindInMap {map}"), span);
+                }
+                let found = self
+                    .mappings
+                    .get(map.as_str())
+                    .and_then(|m| m.get(top))
+                    .and_then(|t| t.get(second))
+                    .cloned();
+                // `AWS::LanguageExtensions`' fourth argument: `{DefaultValue: …}` when absent.
+                let default = items.get(3).and_then(|d| d.get("DefaultValue")).cloned();
+                match found.or(default) {
+                    Some(value) => self.resolve(&value),
+                    None => unresolved(&format!("FindInMap {map}"), span),
+                }
+            }
             "Fn::ImportValue" => {
                 let name = self.resolve(arg);
                 unresolved(
@@ -771,6 +845,21 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
     for (k, v) in &settings.parameters {
         parameters.insert(k.clone(), Some(v.clone()));
     }
+    // `AWS::SSM::Parameter::Value<String>`: the parameter's value (default or given) is an SSM
+    // parameter's name, and `Ref` gives what that SSM parameter holds, read at deploy time.
+    if let Some(Kind::Object(ps)) = template.get("Parameters").map(|p| &p.kind) {
+        for p in ps {
+            let ssm = p
+                .value
+                .get("Type")
+                .and_then(Node::as_str)
+                .is_some_and(|t| t.starts_with("AWS::SSM::Parameter::Value<"));
+            if ssm {
+                let resolved = settings.resolved.iter().find(|(k, _)| *k == p.key);
+                parameters.insert(p.key.clone(), resolved.map(|(_, v)| v.clone()));
+            }
+        }
+    }
     let (region, account) = literal_defaults(template);
     let mut r = Resolver {
         resources: resources
@@ -789,6 +878,12 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
             Some(Kind::Object(ms)) => ms.iter().map(|m| (m.key.as_str(), &m.value)).collect(),
             _ => BTreeMap::new(),
         },
+        mappings: match template.get("Mappings").map(|c| &c.kind) {
+            Some(Kind::Object(ms)) => ms.iter().map(|m| (m.key.as_str(), &m.value)).collect(),
+            _ => BTreeMap::new(),
+        },
+        region_guessed: settings.region.is_none() && region.is_none(),
+        account_guessed: settings.account.is_none() && account.is_none(),
         parameters,
         region: settings
             .region
@@ -850,8 +945,9 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                 choices.dedup();
                 let raw = m.value.get("Properties").unwrap_or(&empty);
                 if choices.is_empty() || choices.len() > 3 {
+                    let td = crate::model::taskdef::from_cloudformation(&props);
                     out.task_definitions
-                        .push(crate::model::taskdef::from_cloudformation(&props));
+                        .push(r.with_arn(td, logical, m.key_span));
                 } else {
                     for world in 0..(1u32 << choices.len()) {
                         r.assume = choices
@@ -860,8 +956,9 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                             .map(|(i, c)| (c.clone(), world & (1 << i) != 0))
                             .collect();
                         let variant = r.resolve(raw);
+                        let td = crate::model::taskdef::from_cloudformation(&variant);
                         out.task_definitions
-                            .push(crate::model::taskdef::from_cloudformation(&variant));
+                            .push(r.with_arn(td, logical, m.key_span));
                     }
                     r.assume.clear();
                     r.two_values.clear();
@@ -979,11 +1076,8 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                 }
             }
             "AWS::SSM::Parameter" => {
-                let name = match r.physical.get(logical) {
-                    Some(deployed) => deployed.clone(),
-                    None => r
-                        .named(logical, "Name")
-                        .unwrap_or_else(|| logical.to_string()),
+                let Some(name) = r.name_of(logical, "Name") else {
+                    continue;
                 };
                 let kind = props.get("Type").and_then(Node::as_str).map(str::to_string);
                 let arn = r.arn(

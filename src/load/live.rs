@@ -871,7 +871,7 @@ async fn fetch_roles(
         details.extend(detail);
         notes.extend(role_notes);
         for arn in managed {
-            if crate::model::inventory::builtin::managed_policy(&arn).is_none()
+            if arn != crate::model::inventory::builtin::ECS_TASK_EXECUTION_ROLE_POLICY_ARN
                 && !wanted.contains(&arn)
             {
                 wanted.push(arn);

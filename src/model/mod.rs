@@ -25,6 +25,10 @@ pub struct Loaded {
     /// Managed policies attached but not given (not in the account details, not built in):
     /// they exist in AWS, their grants are unknown here.
     pub unknown_policies: Vec<source::Loc>,
+    /// Roles a template's task definitions run as that neither the template nor the account
+    /// files define: they exist elsewhere, their grants are unknown. Each name once, where the
+    /// task definition names it.
+    pub unknown_roles: Vec<(String, source::Loc)>,
     /// The ARNs of those policies, each once (what a live run fetches for a template's roles).
     pub unknown_policy_arns: Vec<String>,
     /// A CDK stack's resources: where each stands in its template, and its construct path.

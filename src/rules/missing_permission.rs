@@ -58,6 +58,41 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
         .map(|&a| grant_for(cx.need(&cx.assessments[a])))
         .collect();
     let policies = &cx.assessments[first].policies;
+    // A role a template names but nothing read defines: what it grants is unknown. One warning
+    // for the role, listing what it needs.
+    let need = cx.need(&cx.assessments[first]);
+    let unknown_role = need.role_arn.as_deref().and_then(|arn| {
+        let name = crate::arn::role_name(arn);
+        cx.unknown_roles.iter().find(|(n, _)| n == name)
+    });
+    if let (true, Some((name, loc))) = (policies.is_empty(), unknown_role) {
+        let needs: Vec<String> = missing
+            .iter()
+            .map(|&a| describe_need(cx.need(&cx.assessments[a])))
+            .collect();
+        let mut finding = Finding::new(
+            &META,
+            *loc,
+            format!(
+                "role `{name}` is not defined in the template and no account files describe it, so whether the {} may do what the task needs is unknown: {}",
+                need.role.describe(),
+                needs.join(", ")
+            ),
+        )
+        .label("this role is made elsewhere")
+        .note("its policies are not in what was read, so nothing says it lacks these grants, nor that it has them")
+        .help(format!(
+            "check the deployed role: pass account details that include `{name}` (aws iam get-account-authorization-details), or run with --aws"
+        ));
+        finding.severity = super::Severity::Warning;
+        for &a in missing {
+            if let Some(origin) = cx.need(&cx.assessments[a]).origins.first() {
+                finding = finding.related(origin.loc, format!("{} needs a grant", origin.what));
+            }
+        }
+        out.push(finding);
+        return;
+    }
     let target = policies
         .iter()
         .map(|&p| &cx.inventory.policies[p])
@@ -80,6 +115,11 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
         };
         if let Some(policy) = key_policy {
             out.push(key_policy_finding(need, origin, policy));
+            continue;
+        }
+        // A role known only at deploy time (`executionRoleArn` is a template, said once as
+        // `unresolved-reference`) has unknown grants: nothing to say it lacks.
+        if policies.is_empty() && need.role_templated {
             continue;
         }
         let message = if policies.is_empty() {

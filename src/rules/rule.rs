@@ -198,6 +198,8 @@ pub struct Context<'a> {
     pub unreadable_policies: &'a [Loc],
     /// Managed policies attached but not given: they exist, their grants are unknown.
     pub unknown_policies: &'a [Loc],
+    /// Roles a template names but nothing read defines: their grants are unknown.
+    pub unknown_roles: &'a [(String, Loc)],
     pub needs: &'a Needs,
     pub assessments: &'a [Assessment],
     /// What the policies hold that is wrong on its face: the one typed defect pass.
@@ -222,6 +224,7 @@ impl<'a> Context<'a> {
             problems: &loaded.problems,
             unreadable_policies: &loaded.unreadable_policies,
             unknown_policies: &loaded.unknown_policies,
+            unknown_roles: &loaded.unknown_roles,
             needs,
             assessments,
             defects,
