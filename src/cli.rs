@@ -285,6 +285,11 @@ pub struct CheckArgs {
     /// deployed stack (`--stack-resources`) it is the template of.
     #[arg(long = "cloudformation", value_name = "[STACK=]FILE|DIR")]
     pub cloudformation: Vec<String>,
+    /// `terraform show -json` of a plan (`terraform plan -out plan.bin && terraform show -json
+    /// plan.bin`) or of a state: its task definitions, roles, policies, secrets and keys, values
+    /// known only after apply followed through the configuration (repeatable).
+    #[arg(long = "terraform-plan", value_name = "FILE")]
+    pub terraform_plans: Vec<String>,
     /// A template parameter's value (repeatable); parameters not given take their `Default`.
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub stack_parameters: Vec<String>,

@@ -107,12 +107,18 @@ fn documentation_and_project_policies_presented_as_working_raise_no_unverified_e
 
 #[test]
 fn every_field_document_has_its_provenance() {
-    for set in ["policies", "taskdefs", "messages", "cloudformation"] {
+    for set in [
+        "policies",
+        "taskdefs",
+        "messages",
+        "cloudformation",
+        "terraform",
+    ] {
         let rows = corpus::manifest(set);
         assert!(!rows.is_empty(), "{set}");
         for row in &rows {
             let file = &row["file"];
-            let folder = if matches!(set, "messages" | "cloudformation") {
+            let folder = if matches!(set, "messages" | "cloudformation" | "terraform") {
                 ""
             } else {
                 "files"
@@ -124,6 +130,7 @@ fn every_field_document_has_its_provenance() {
             let origin = row
                 .get("repo")
                 .or_else(|| row.get("repo_or_url"))
+                .or_else(|| row.get("repository"))
                 .or_else(|| row.get("source_url"));
             assert!(
                 origin.is_some_and(|o| !o.is_empty()),
@@ -269,6 +276,45 @@ fn an_ecspresso_task_definition_is_checked_as_ecspresso_renders_it() {
 /// Real templates (aws-samples, AWS's template repository, Copilot's golden stacks, CDK
 /// integration snapshots): each is read whole, and raises no error that `verified.toml` does not
 /// explain.
+#[test]
+fn real_terraform_plans_are_read_and_raise_no_error() {
+    let documents = corpus::plans();
+    assert!(documents.len() >= 12, "{} plans", documents.len());
+    let found = corpus::check_each(&documents);
+    let errors: Vec<String> = found
+        .iter()
+        .filter(|f| f.finding.severity == Severity::Error)
+        .map(|f| format!("{}: {} {}", f.document, f.finding.rule, f.finding.message))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "errors on real plans:\n{}",
+        errors.join("\n")
+    );
+    // What the plans hold is read: their roles, policies and task definitions.
+    let mut policies = 0;
+    let mut task_definitions = 0;
+    for d in &documents {
+        let inputs = [ecslint::load::Input {
+            kind: d.kind,
+            name: d.name.clone(),
+            owner: None,
+            body: ecslint::load::Body::Read(d.bytes.clone().into()),
+        }];
+        let loaded = ecslint::load::load(&inputs).unwrap();
+        policies += loaded.inventory.policies.len();
+        task_definitions += loaded.task_definitions.len();
+    }
+    assert!(
+        policies >= 20,
+        "only {policies} policies read from the plans"
+    );
+    assert!(
+        task_definitions >= 3,
+        "only {task_definitions} task definitions read"
+    );
+}
+
 #[test]
 fn real_cloudformation_templates_are_read_and_raise_no_unverified_error() {
     let documents = corpus::templates();

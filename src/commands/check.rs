@@ -199,6 +199,33 @@ fn extend_sub(replaced: &str, replacement: &str) -> Option<String> {
     })
 }
 
+/// A fix inside a Terraform plan is not an edit anyone can apply (the plan is Terraform's
+/// output): it is said as what to change in the `.tf` source that produced the value.
+fn fit_fixes_to_plans(findings: &mut [Finding], loaded: &crate::model::Loaded) {
+    if loaded.plans.is_empty() {
+        return;
+    }
+    let in_plan = |id: source::SourceId| {
+        let holder = loaded.sources.get(id).embedded_in.map_or(id, |l| l.source);
+        loaded.plans.contains(&id) || loaded.plans.contains(&holder)
+    };
+    for finding in findings {
+        let Some(fix) = &finding.fix else { continue };
+        if !fix.edits.iter().any(|e| in_plan(e.loc.source)) {
+            continue;
+        }
+        let note = format!(
+            "in the Terraform source that produced this value: {} (a plan is Terraform's output, so ecslint does not edit it)",
+            fix.message
+        );
+        finding.fix = None;
+        finding.help = Some(match finding.help.take() {
+            Some(h) => format!("{h}\n{note}"),
+            None => note,
+        });
+    }
+}
+
 /// A JSON string written where a YAML scalar stood, in that scalar's style: plain where it was
 /// plain and the value needs no quotes, single-quoted where it was single-quoted. `None` keeps the
 /// JSON form (valid YAML too), as for a JSON template.
@@ -300,6 +327,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         findings.retain(|f| seen.insert((f.rule, f.loc, f.message.clone())));
     }
     fit_fixes_to_templates(&mut findings, &loaded);
+    fit_fixes_to_plans(&mut findings, &loaded);
     let needs_granted = assessments
         .iter()
         .filter(|a| a.evaluation.is_allowed())
@@ -321,6 +349,15 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         // (`fit_fixes_to_templates`); documents fetched live (a stack's template too) are not.
         .chain(loaded.templates.iter().copied())
         .filter(|id| !fetched.contains(loaded.sources.get(*id).name.as_str()))
+        // A plan is Terraform's output, not a source: never written, nor what is inside it.
+        .filter(|id| {
+            let holder = loaded
+                .sources
+                .get(*id)
+                .embedded_in
+                .map_or(*id, |l| l.source);
+            !loaded.plans.contains(id) && !loaded.plans.contains(&holder)
+        })
         .collect();
     writable.sort();
     writable.dedup();
@@ -426,6 +463,7 @@ pub fn run(args: CheckArgs) -> Outcome {
     if !args.live.aws
         && args.task_definitions.is_empty()
         && args.cloudformation.is_empty()
+        && args.terraform_plans.is_empty()
         && args.extra.is_empty()
         && args.account.policies.is_empty()
         && args.account.account_details.is_empty()
@@ -466,6 +504,7 @@ pub fn run(args: CheckArgs) -> Outcome {
     };
     if task_definitions.is_empty()
         && templates.is_empty()
+        && args.terraform_plans.is_empty()
         && args.extra.is_empty()
         && args.account.policies.is_empty()
         && args.account.account_details.is_empty()
@@ -477,10 +516,16 @@ pub fn run(args: CheckArgs) -> Outcome {
         .iter()
         .map(|p| Input::file(InputKind::Stack, p.clone()))
         .collect();
+    let plans = args
+        .terraform_plans
+        .iter()
+        .map(|p| Input::file(InputKind::TerraformPlan, p.clone()))
+        .collect();
     let inputs = [
         task_definitions,
         templates,
         deployed,
+        plans,
         args.extra.clone(),
         args.account.inputs(Vec::new()),
     ]

@@ -28,6 +28,7 @@ pub fn run(args: LintArgs) -> Outcome {
         stack_parameters: Vec::new(),
         account_id: None,
         stack_resources: Vec::new(),
+        terraform_plans: Vec::new(),
         stacks: Vec::new(),
         account: args.account,
         policy: args.policy,

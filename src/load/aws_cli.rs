@@ -13,6 +13,30 @@ use crate::model::taskdef;
 use crate::model::{InputProblem, Loaded, ProblemKind};
 
 /// A file read and parsed ahead of loading.
+/// The text of UTF-16 bytes that start with a byte-order mark (little or big endian), without
+/// the mark; `None` for anything else or for invalid UTF-16.
+fn utf16_text(bytes: &[u8]) -> Option<String> {
+    let little = match bytes.get(..2)? {
+        [0xFF, 0xFE] => true,
+        [0xFE, 0xFF] => false,
+        _ => return None,
+    };
+    let body = &bytes[2..];
+    if !body.len().is_multiple_of(2) {
+        return None;
+    }
+    let units = body.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
+}
+
 #[derive(Debug)]
 struct Prepared {
     text: std::sync::Arc<str>,
@@ -44,6 +68,18 @@ impl Prepared {
     }
 
     fn from_bytes(bytes: Vec<u8>) -> Prepared {
+        // Windows PowerShell 5's `>` writes UTF-16 with a byte-order mark: `terraform show -json
+        // > plan.json` and `aws … > out.json` there give such files. Read them as the text they
+        // hold.
+        if let Some(text) = utf16_text(&bytes) {
+            let parsed = Some(json::parse(&text));
+            return Prepared {
+                text: text.into(),
+                invalid_at: None,
+                parsed,
+                document: None,
+            };
+        }
         match String::from_utf8(bytes) {
             Ok(text) => {
                 let parsed = Some(json::parse(&text));
@@ -268,6 +304,7 @@ pub fn load(
             InputKind::Parameters => loader.load_parameters(path)?,
             InputKind::KmsAliases => loader.load_aliases(path)?,
             InputKind::Stack => loader.load_stack(path)?,
+            InputKind::TerraformPlan => loader.load_terraform(path, stack)?,
             InputKind::CloudFormation => {
                 loader.load_template(path, stack, input.owner.as_deref())?
             }
@@ -471,6 +508,12 @@ impl Loader {
                 expand(&node, stack)
             }
         };
+        self.ingest(id, path, expanded);
+        Ok(())
+    }
+
+    /// A template's or a plan's resources, read into the model.
+    fn ingest(&mut self, id: SourceId, path: &str, expanded: super::cloudformation::Expanded) {
         for (span, message) in &expanded.undecided {
             self.problem(
                 ProblemKind::Unresolved,
@@ -488,10 +531,9 @@ impl Loader {
             self.problem(ProblemKind::InvalidInput, Loc::new(id, span), message);
         }
         let first_task_definition = self.out.task_definitions.len();
-        for td in &expanded.task_definitions {
-            let (td, problems) = taskdef::parse(td, id);
-            self.push_problems(ProblemKind::InvalidInput, problems);
-            self.out.task_definitions.extend(td);
+        for (i, td) in expanded.task_definitions.iter().enumerate() {
+            let label = expanded.labels.get(i).map(String::as_str);
+            self.ingest_task_definition(id, path, td, label);
         }
         for role in &expanded.roles {
             self.out.inventory.roles.push(RoleInfo {
@@ -505,7 +547,9 @@ impl Loader {
                 self.add_document(
                     id,
                     path,
-                    "AssumeRolePolicyDocument",
+                    role.trust_field
+                        .as_deref()
+                        .unwrap_or("AssumeRolePolicyDocument"),
                     trust,
                     Attachment::Trust(role.name.clone()),
                     PolicyType::ResourceBased,
@@ -569,7 +613,7 @@ impl Loader {
                 self.add_document(
                     id,
                     path,
-                    "PolicyDocument",
+                    p.field.as_deref().unwrap_or("PolicyDocument"),
                     &p.document,
                     Attachment::Role(role.clone()),
                     kind,
@@ -626,6 +670,115 @@ impl Loader {
                 p.editable = false;
             }
         }
+    }
+
+    /// A task definition of a template or plan. A plan's `container_definitions` is a JSON
+    /// string: read as a document embedded where it stands, findings pointing into it.
+    fn ingest_task_definition(&mut self, id: SourceId, path: &str, td: &Node, label: Option<&str>) {
+        let embedded = td
+            .get("containerDefinitions")
+            .and_then(|d| d.as_str().map(|t| (t.to_string(), d.span)));
+        let Some((text, span)) = embedded else {
+            let (td, problems) = taskdef::parse(td, id);
+            self.push_problems(ProblemKind::InvalidInput, problems);
+            self.out.task_definitions.extend(td);
+            return;
+        };
+        let field = match label {
+            Some(address) => format!("{address}.container_definitions"),
+            None => "container_definitions".to_string(),
+        };
+        let sub = self.out.sources.add_embedded(
+            format!("{path}#{field}"),
+            text.clone(),
+            Loc::new(id, span),
+        );
+        let Some(containers) = self.parse_json(sub, &text) else {
+            return;
+        };
+        let mut base = td.clone();
+        if let Kind::Object(members) = &mut base.kind {
+            for m in members
+                .iter_mut()
+                .filter(|m| m.key == "containerDefinitions")
+            {
+                m.value.kind = Kind::Array(Vec::new());
+            }
+        }
+        let (base, problems) = taskdef::parse(&base, id);
+        self.push_problems(ProblemKind::InvalidInput, problems);
+        let (inner, problems) = taskdef::parse(&containers, sub);
+        self.push_problems(ProblemKind::InvalidInput, problems);
+        if let (Some(mut base), Some(inner)) = (base, inner) {
+            base.containers = inner.containers;
+            self.out.task_definitions.push(base);
+        }
+    }
+
+    /// `terraform show -json` of a plan or a state: its task definitions, roles, policies,
+    /// secrets and keys (`terraform.rs`). Sensitive values are blanked before the text is kept.
+    fn load_terraform(
+        &mut self,
+        path: &str,
+        stack: &super::cloudformation::Settings,
+    ) -> Result<(), LoadError> {
+        let ahead = self.prepared.remove(path);
+        let prepared = self.prepared_text(path, ahead, false)?;
+        if let Some(at) = prepared.invalid_at {
+            let id = self.out.sources.add(path, String::new());
+            self.not_utf8(id, at);
+            return Ok(());
+        }
+        let raw = prepared.text;
+        let parsed = json::parse(&raw);
+        // The text kept (and quoted by reports) is the plan with its sensitive values blanked;
+        // one that is not JSON has every string blanked, since which are secrets is unknown.
+        let text: std::sync::Arc<str> = match &parsed {
+            Ok(node) => super::terraform::redact(&raw, node).into(),
+            Err(_) => super::terraform::blank_strings(&raw).into(),
+        };
+        let id = self.out.sources.add(path, text.clone());
+        self.out.plans.push(id);
+        let node = match parsed {
+            Ok(_) => match json::parse(&text) {
+                Ok(node) => node,
+                Err(err) => {
+                    self.problem(
+                        ProblemKind::InvalidJson,
+                        Loc::new(id, err.span),
+                        err.message,
+                    );
+                    return Ok(());
+                }
+            },
+            Err(err) => {
+                self.problem(
+                    ProblemKind::InvalidJson,
+                    Loc::new(id, err.span),
+                    format!("not valid JSON: {}", err.message),
+                );
+                return Ok(());
+            }
+        };
+        if !super::terraform::is_plan(&node) {
+            self.problem(
+                ProblemKind::InvalidInput,
+                Loc::new(id, node.span),
+                "not a Terraform plan or state: expected the output of `terraform show -json` (with `format_version` and `planned_values` or `values`)"
+                    .to_string(),
+            );
+            return Ok(());
+        }
+        if let Err((span, message)) = super::terraform::check_version(&node) {
+            self.problem(ProblemKind::InvalidInput, Loc::new(id, span), message);
+            return Ok(());
+        }
+        let settings = super::terraform::Settings {
+            region: stack.region.clone(),
+            account: stack.account.clone(),
+        };
+        let expanded = super::terraform::expand(&node, &settings);
+        self.ingest(id, path, expanded);
         Ok(())
     }
 
@@ -1015,13 +1168,21 @@ impl Loader {
             }
             return;
         }
-        let message = if policy_arn.contains("${") {
+        let message = if policy_arn.starts_with("${terraform ") {
+            format!(
+                "the ARN of an attached managed policy is known only after apply (`{policy_arn}`); its grants are unknown"
+            )
+        } else if policy_arn.contains("${") {
             format!(
                 "managed policy `{policy_arn}` is not a resolved ARN (`${{…}}` is substituted only inside `Fn::Sub`); its grants are unknown"
             )
         } else if self.out.templates.contains(&at.source) {
             format!(
                 "managed policy {policy_arn} is attached, but neither the template, the account details nor ecslint's built-in AWS managed policies hold it; its grants are unknown (pass --account-details that include it, or check the deployed stack with --aws --stack)"
+            )
+        } else if self.out.plans.contains(&at.source) {
+            format!(
+                "managed policy {policy_arn} is attached, but neither the plan, the account details nor ecslint's built-in AWS managed policies hold it; its grants are unknown (pass --account-details that include it)"
             )
         } else {
             format!(

@@ -151,6 +151,8 @@ struct Resource<'n> {
 pub struct Expanded {
     /// Task definitions, their properties renamed to the ECS API's (and resolved).
     pub task_definitions: Vec<Node>,
+    /// What names each task definition, where the input says (a plan's resource address).
+    pub labels: Vec<String>,
     /// Roles: logical id, name, ARN, the resolved trust policy.
     pub roles: Vec<RoleSpec>,
     /// Identity policies: the role names they attach to, a name, the resolved document.
@@ -179,6 +181,9 @@ pub struct RoleSpec {
     pub arn: String,
     pub span: Span,
     pub trust: Option<Node>,
+    /// What names the trust policy where it is embedded as a string; `None`:
+    /// `AssumeRolePolicyDocument`.
+    pub trust_field: Option<String>,
     pub boundary: Option<(String, Span)>,
     pub managed: Vec<(String, Span)>,
 }
@@ -189,6 +194,9 @@ pub struct PolicySpec {
     pub name: String,
     pub document: Node,
     pub boundary: bool,
+    /// What names the document where it is embedded as a string (a plan's
+    /// `module.app.aws_iam_role_policy.exec.policy`); `None`: `PolicyDocument`.
+    pub field: Option<String>,
 }
 
 #[derive(Debug)]
@@ -991,6 +999,7 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                                     .to_string(),
                                 document: doc.clone(),
                                 boundary: false,
+                                field: None,
                             });
                         }
                     }
@@ -1011,6 +1020,7 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                     arn,
                     span: m.key_span,
                     trust: props.get("AssumeRolePolicyDocument").cloned(),
+                    trust_field: None,
                     boundary: props
                         .get("PermissionsBoundary")
                         .and_then(|b| b.as_str().map(|s| (s.to_string(), b.span))),
@@ -1035,6 +1045,7 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                         name,
                         document: doc.clone(),
                         boundary: false,
+                        field: None,
                     });
                 }
             }
@@ -1122,6 +1133,7 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
                 name: p.name.clone(),
                 document: p.document.clone(),
                 boundary: true,
+                field: None,
             };
             out.policies.push(boundary);
             role.boundary = None;

@@ -35,6 +35,8 @@ pub enum InputKind {
     /// `list-stack-resources` or `describe-stacks` output. Read before the templates, whose
     /// resources it gives their real names and ARNs; its owner, when given, is the stack's name.
     Stack,
+    /// `terraform show -json` output of a plan or a state.
+    TerraformPlan,
     /// A CloudFormation template (JSON or YAML, or one stack of a CDK cloud assembly); its owner,
     /// when given, is the deployed stack it is the template of.
     CloudFormation,
@@ -55,6 +57,7 @@ impl InputKind {
             InputKind::Parameters => "--parameters",
             InputKind::KmsAliases => "--kms-aliases",
             InputKind::Stack => "--stack-resources",
+            InputKind::TerraformPlan => "--terraform-plan",
             InputKind::CloudFormation => "--cloudformation",
         }
     }

@@ -11,6 +11,7 @@ pub mod input;
 #[cfg(feature = "aws")]
 pub mod live;
 pub mod snapshot;
+pub mod terraform;
 pub mod yaml;
 
 pub use input::{Body, Input, InputKind};

@@ -22,6 +22,8 @@ pub struct Loaded {
     /// CloudFormation templates read: what they hold is resolved from expressions, so fixes
     /// are not written to them as edits of a JSON document.
     pub templates: Vec<source::SourceId>,
+    /// Terraform plans and states read: never written (a fix belongs in the `.tf` source).
+    pub plans: Vec<source::SourceId>,
     /// Managed policies attached but not given (not in the account details, not built in):
     /// they exist in AWS, their grants are unknown here.
     pub unknown_policies: Vec<source::Loc>,

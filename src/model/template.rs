@@ -35,6 +35,9 @@ pub enum Kind {
     /// What a CloudFormation template's intrinsic gives only when the stack is deployed
     /// (`Fn::ImportValue`, `Fn::If` on a condition): ecslint writes it `${Fn::ImportValue NAME}`.
     Intrinsic,
+    /// What a Terraform plan knows only after apply, when ecslint could not follow it:
+    /// ecslint writes it `${terraform ADDRESS.ATTRIBUTE, known after apply}`.
+    AfterApply,
 }
 
 impl Kind {
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Intrinsic => {
                 "a CloudFormation function whose value is known only once the stack is deployed"
             }
+            Kind::AfterApply => "a Terraform value known only after apply",
         }
     }
 }
@@ -75,6 +79,7 @@ pub fn find(value: &str, angle_brackets: bool) -> Vec<Expr> {
             | (?P<agent>\${3,}[A-Za-z0-9_]+\${3,})
             | (?P<cfn>\$\{AWS::[A-Za-z]+\})
             | (?P<intrinsic>\$\{Fn::[A-Za-z]+[^}]*\})
+            | (?P<apply>\$\{terraform\ [^}]*\})
             | (?P<shell>\$\{[A-Za-z_][A-Za-z0-9_.\-]*\}|\$[A-Z_][A-Z0-9_]*)
             | (?P<under>__[A-Za-z][A-Za-z0-9_]*?__)
             | (?P<angle><[A-Za-z][A-Za-z0-9_ .\-]*>)",
@@ -106,6 +111,7 @@ pub fn find(value: &str, angle_brackets: bool) -> Vec<Expr> {
             "agent",
             "cfn",
             "intrinsic",
+            "apply",
             "shell",
             "under",
             "angle",
@@ -135,6 +141,7 @@ pub fn find(value: &str, angle_brackets: bool) -> Vec<Expr> {
             "agent" => Kind::EcsAgent,
             "cfn" => Kind::CloudFormation,
             "intrinsic" => Kind::Intrinsic,
+            "apply" => Kind::AfterApply,
             // `${Partition}`, `${Region}`, `${Account}`, `${SecretId}`: the Service Authorization
             // Reference's ARN formats, copied unfilled — documentation placeholders.
             "shell" if is_reference_placeholder(m.as_str()) => continue,

@@ -35,8 +35,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         // The places the reference is written, and each one corrected to the full ARN (a
         // `:json-key:…` tail kept).
         let mut edits = Vec::new();
+        // A secret not yet created (a template's or a plan's) has no suffix to write: it is
+        // referenced through what creates it.
+        let not_yet = full_arn
+            .as_deref()
+            .is_some_and(|f| f.ends_with(crate::arn::SYMBOLIC_SECRET_SUFFIX));
         for origin in &need.origins {
-            let Some(full) = full_arn else { break };
+            let Some(full) = full_arn.as_deref().filter(|_| !not_yet) else {
+                break;
+            };
             if let Some(corrected) = super::full_reference(cx, origin.loc, requested, full)
                 && cx.is_file(origin.loc)
             {
@@ -67,6 +74,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .split_once(":secret:")
             .map_or(requested.as_str(), |(_, n)| n);
         let help = match full_arn {
+            Some(_) if not_yet => "reference the secret through what creates it, which gives its full ARN once it exists: `!Ref` of the secret in CloudFormation, `aws_secretsmanager_secret.NAME.arn` in Terraform".to_string(),
             Some(full) => format!(
                 "write the secret's full ARN `{full}` where the task definition references it (keep any `:json-key:version-stage:version-id` tail)"
             ),

@@ -134,6 +134,22 @@ pub fn templates() -> Vec<Document> {
         .collect()
 }
 
+/// The Terraform plans and states of `terraform/` (`terraform show -json` output).
+pub fn plans() -> Vec<Document> {
+    manifest("terraform")
+        .into_iter()
+        .map(|row| {
+            let file = &row["file"];
+            Document {
+                name: format!("terraform/{file}"),
+                kind: InputKind::TerraformPlan,
+                valid: "yes".into(),
+                bytes: std::fs::read(root().join("terraform").join(file)).expect("listed"),
+            }
+        })
+        .collect()
+}
+
 /// A finding on a corpus document: the document's name and the finding.
 pub struct Found {
     pub document: String,

@@ -1,0 +1,321 @@
+//! Terraform plans and states as input (`check --terraform-plan`): the traps of a task and its
+//! roles found in what `terraform show -json` prints, values known only after apply followed
+//! through the configuration, and no sensitive value ever printed.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::path::Path;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/terraform");
+
+fn plan(name: &str) -> String {
+    format!("{DATA}/{name}")
+}
+
+fn errors(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn the_display_name_trap_is_found_in_a_plan_and_its_clean_twin_is_clean() {
+    let (code, v, stderr) =
+        support::run_json("check", &["--terraform-plan", &plan("web.plan.json")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(errors(&v), ["secret-display-name"], "{v}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-display-name")
+        .unwrap();
+    // In the policy string of the resource that holds it, named by its address, inside a module;
+    // the reference is in the task definition's container definitions string.
+    let file = f["location"]["file"].as_str().unwrap();
+    assert!(
+        file.ends_with("web.plan.json#module.app.aws_iam_role_policy.registry.policy"),
+        "{file}"
+    );
+    assert!(
+        f["message"].as_str().unwrap().contains("[role web-exec"),
+        "{f}"
+    );
+    let related = f["related"][0]["location"]["file"].as_str().unwrap();
+    assert!(
+        related.ends_with("#module.app.aws_ecs_task_definition.web.container_definitions"),
+        "{related}"
+    );
+    // A plan is Terraform's output: the fix is said, for the `.tf` source, not written.
+    assert!(f["fix"].is_null(), "{f}");
+    assert!(
+        f["help"].as_str().unwrap().contains("Terraform source"),
+        "{f}"
+    );
+    // The clean twin: `NAME-??????`; the other policy is a data.aws_iam_policy_document known
+    // only after apply, rebuilt from its statements, and grants the database secret.
+    let (code, v, stderr) =
+        support::run_json("check", &["--terraform-plan", &plan("web-clean.plan.json")]);
+    assert_eq!(
+        (code, errors(&v)),
+        (0, Vec::<String>::new()),
+        "{v}\n{stderr}"
+    );
+    assert_eq!(v["summary"]["needs_checked"], 2, "{v}");
+    assert_eq!(v["summary"]["needs_granted"], 2, "{v}");
+}
+
+#[test]
+fn without_its_configuration_what_is_known_only_after_apply_is_said_not_guessed() {
+    let mut p: Value =
+        serde_json::from_str(&std::fs::read_to_string(plan("web-clean.plan.json")).unwrap())
+            .unwrap();
+    p.as_object_mut().unwrap().remove("configuration");
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "plan.json", &p.to_string());
+    let (code, v, _) = support::run_json("check", &["--terraform-plan", &path]);
+    let said = v["findings"].to_string();
+    // The policies' role is known only after apply: not attached to a made-up name, said.
+    assert!(
+        said.contains(
+            "`role` of module.app.aws_iam_role_policy.registry is known only after apply"
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("`role` of module.app.aws_iam_role_policy.db"),
+        "{said}"
+    );
+    assert_eq!(errors(&v), Vec::<String>::new(), "{v}");
+    assert_eq!(code, 0, "{v}");
+}
+
+#[test]
+fn a_policy_document_known_only_after_apply_is_rebuilt_and_a_created_secret_named_by_name_is_said()
+{
+    // A state-free plan: the secret, the role and its policy are all created; the policy is
+    // built from `aws_secretsmanager_secret.registry.arn` (unknown), the task definition already
+    // exists in the state and names the secret by its full ARN.
+    let case = |resource: Value| {
+        let policy_known = resource.is_string();
+        let mut after_unknown = json!({"id": true, "role": true});
+        let mut values = json!({"name": "registry"});
+        if policy_known {
+            values["policy"] = json!(serde_json::to_string(&json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": resource}]})).unwrap());
+        } else {
+            after_unknown["policy"] = json!(true);
+        }
+        json!({
+            "format_version": "1.2",
+            "planned_values": {"root_module": {"resources": [
+                {"address": "aws_secretsmanager_secret.registry", "mode": "managed", "type": "aws_secretsmanager_secret", "name": "registry",
+                 "values": {"name": "gitlab-sample-registry", "kms_key_id": null}, "sensitive_values": {}},
+                {"address": "aws_iam_role.exec", "mode": "managed", "type": "aws_iam_role", "name": "exec",
+                 "values": {"name": "web-exec", "path": "/"}, "sensitive_values": {}},
+                {"address": "aws_iam_role_policy.registry", "mode": "managed", "type": "aws_iam_role_policy", "name": "registry",
+                 "values": values, "sensitive_values": {}},
+                {"address": "data.aws_iam_policy_document.registry", "mode": "data", "type": "aws_iam_policy_document", "name": "registry",
+                 "values": {}, "sensitive_values": {}}
+            ]}},
+            "resource_changes": [
+                {"address": "aws_secretsmanager_secret.registry", "mode": "managed", "type": "aws_secretsmanager_secret", "name": "registry",
+                 "change": {"actions": ["create"], "before": null, "after": {"name": "gitlab-sample-registry"}, "after_unknown": {"arn": true, "id": true}}},
+                {"address": "aws_iam_role_policy.registry", "mode": "managed", "type": "aws_iam_role_policy", "name": "registry",
+                 "change": {"actions": ["create"], "before": null, "after": values, "after_unknown": after_unknown}},
+                {"address": "data.aws_iam_policy_document.registry", "mode": "data", "type": "aws_iam_policy_document", "name": "registry",
+                 "change": {"actions": ["read"], "before": null, "after": {}, "after_unknown": {"json": true}}}
+            ],
+            "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}},
+              "root_module": {"resources": [
+                {"address": "aws_iam_role_policy.registry", "mode": "managed", "type": "aws_iam_role_policy", "name": "registry",
+                 "expressions": {"role": {"references": ["aws_iam_role.exec.name", "aws_iam_role.exec"]},
+                                 "policy": {"references": ["data.aws_iam_policy_document.registry.json", "data.aws_iam_policy_document.registry"]}}},
+                {"address": "data.aws_iam_policy_document.registry", "mode": "data", "type": "aws_iam_policy_document", "name": "registry",
+                 "expressions": {"statement": [{"actions": {"constant_value": ["secretsmanager:GetSecretValue"]},
+                   "resources": {"references": ["aws_secretsmanager_secret.registry.arn", "aws_secretsmanager_secret.registry"]}}]}}
+            ]}}
+        })
+    };
+    let task = json!({"family": "web", "executionRoleArn": "arn:aws:iam::111122223333:role/web-exec",
+        "containerDefinitions": [{"name": "nginx", "image": "registry.gitlab.com/g/nginx:1",
+            "repositoryCredentials": {"credentialsParameter": "gitlab-sample-registry"}}]});
+    let dir = tempfile::tempdir().unwrap();
+    let td = write(dir.path(), "td.json", &task.to_string());
+    let check = |p: Value| {
+        let path = write(dir.path(), "plan.json", &p.to_string());
+        support::run_json(
+            "check",
+            &[
+                "--terraform-plan",
+                &path,
+                "--task-definition",
+                &td,
+                "--account-id",
+                "111122223333",
+            ],
+        )
+    };
+    // The task definition names the secret the plan creates by its name: IAM evaluates the
+    // partial ARN, which the policy rebuilt from the data source (`NAME-??????`, through the
+    // secret's own `arn`) does not match. There is no suffix to write yet: no edit, the help
+    // says to reference the secret through what creates it.
+    let (code, v, stderr) = check(case(Value::Null));
+    assert_eq!(
+        (code, errors(&v)),
+        (1, vec!["secret-reference-partial-arn".to_string()]),
+        "{v}\n{stderr}"
+    );
+    let f = &v["findings"][0];
+    assert!(
+        f["related"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("grants the full ARN"),
+        "{f}"
+    );
+    assert!(f["fix"].is_null(), "{f}");
+    assert!(
+        f["help"]
+            .as_str()
+            .unwrap()
+            .contains("aws_secretsmanager_secret.NAME.arn"),
+        "{f}"
+    );
+    assert!(
+        !v["findings"].to_string().contains("known only after apply"),
+        "{v}"
+    );
+    // A literal display-name grant is exactly the partial ARN such a reference requests: IAM
+    // allows it, so nothing is wrong (the display-name trap needs a full-ARN reference).
+    let (code, v, _) = check(case(json!(
+        "arn:aws:secretsmanager:eu-west-1:111122223333:secret:gitlab-sample-registry"
+    )));
+    assert_eq!((code, errors(&v)), (0, Vec::<String>::new()), "{v}");
+    assert_eq!(v["summary"]["needs_granted"], 1, "{v}");
+}
+
+#[test]
+fn no_sensitive_value_is_ever_printed_in_any_format() {
+    let formats = ["human", "json", "sarif", "markdown", "gitlab", "github"];
+    let text = std::fs::read_to_string(plan("web.plan.json")).unwrap();
+    assert!(text.contains("s3cr3t-VALUE-never-printed"));
+    // The plan as it is, and cut short (not JSON: every string is blanked, the error located).
+    let dir = tempfile::tempdir().unwrap();
+    let cut = write(
+        dir.path(),
+        "cut.json",
+        &text[..text.find("never-printed").unwrap() + 20],
+    );
+    for path in [plan("web.plan.json"), cut] {
+        for format in formats {
+            let out = support::ecslint()
+                .args(["check", "--terraform-plan", &path, "--format", format])
+                .output()
+                .unwrap();
+            let printed = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(!printed.contains("s3cr3t"), "{format} {path}:\n{printed}");
+            assert!(
+                out.status.code().is_some_and(|c| c < 2),
+                "{format}: {printed}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_plans_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, says) in [
+        (
+            "v2.json",
+            r#"{"format_version": "2.0", "planned_values": {}}"#,
+            "format_version \"2.0\"",
+        ),
+        (
+            "other.json",
+            r#"{"Version": "2012-10-17"}"#,
+            "not a Terraform plan",
+        ),
+        (
+            "broken.json",
+            r#"{"format_version": "1.2", "planned_values": {"#,
+            "not valid JSON",
+        ),
+    ] {
+        let path = write(dir.path(), name, text);
+        let (code, v, stderr) = support::run_json("check", &["--terraform-plan", &path]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        let f = &v["findings"][0];
+        assert!(f["message"].as_str().unwrap().contains(says), "{name}: {v}");
+        assert!(f["location"]["line"].as_u64().is_some(), "{name}: {v}");
+    }
+}
+
+#[test]
+fn a_state_is_read_with_everything_known() {
+    // `terraform show -json` of a state: `values.root_module`, all known.
+    let state = json!({
+        "format_version": "1.0", "terraform_version": "1.9.8",
+        "values": {"root_module": {"resources": [
+            {"address": "aws_ecs_task_definition.web", "mode": "managed", "type": "aws_ecs_task_definition", "name": "web",
+             "values": {"arn": "arn:aws:ecs:eu-west-1:111122223333:task-definition/web:7", "family": "web",
+                        "execution_role_arn": "arn:aws:iam::111122223333:role/web-exec", "task_role_arn": "arn:aws:iam::111122223333:role/web-task",
+                        "requires_compatibilities": ["FARGATE"],
+                        "container_definitions": serde_json::to_string(&json!([{"name": "app", "image": "nginx",
+                            "secrets": [{"name": "DB", "valueFrom": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbC123"}]}])).unwrap()}},
+            {"address": "aws_iam_role.exec", "mode": "managed", "type": "aws_iam_role", "name": "exec",
+             "values": {"name": "web-exec", "arn": "arn:aws:iam::111122223333:role/web-exec", "inline_policy": []}},
+            {"address": "aws_iam_role.task", "mode": "managed", "type": "aws_iam_role", "name": "task",
+             "values": {"name": "web-task", "arn": "arn:aws:iam::111122223333:role/web-task", "inline_policy": [
+                {"name": "db", "policy": serde_json::to_string(&json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-??????"}]})).unwrap()}]}}
+        ]}}
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "state.json", &state.to_string());
+    let (code, v, stderr) = support::run_json("check", &["--terraform-plan", &path]);
+    // The grant is on the task role; the execution role reads the secret.
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(errors(&v), ["grant-on-wrong-role"], "{v}");
+}
+
+#[test]
+fn a_plan_powershell_wrote_as_utf16_is_read_as_its_text() {
+    // `terraform show -json plan.bin > plan.json` in Windows PowerShell 5 writes UTF-16LE with a
+    // byte-order mark (the field corpus has one: terraform/012).
+    let text = std::fs::read_to_string(plan("web.plan.json")).unwrap();
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, &bytes).unwrap();
+    let (code, v, stderr) =
+        support::run_json("check", &["--terraform-plan", path.to_str().unwrap()]);
+    assert_eq!(
+        (code, errors(&v)),
+        (1, vec!["secret-display-name".to_string()]),
+        "{stderr}"
+    );
+    // An odd byte count is not UTF-16: said, not guessed.
+    bytes.push(0);
+    std::fs::write(&path, &bytes).unwrap();
+    let (code, v, _) = support::run_json("check", &["--terraform-plan", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(v["findings"].to_string().contains("not UTF-8"), "{v}");
+}
