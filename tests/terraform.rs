@@ -319,3 +319,27 @@ fn a_plan_powershell_wrote_as_utf16_is_read_as_its_text() {
     assert_eq!(code, 1);
     assert!(v["findings"].to_string().contains("not UTF-8"), "{v}");
 }
+
+#[test]
+fn a_finding_on_a_plans_one_long_line_is_shown_as_an_excerpt_not_the_whole_line() {
+    // `terraform show -json` prints one line (755 KB here): a code frame would print all of it
+    // for each finding.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/field/terraform/014-cloud-native-platform-plan.json"
+    );
+    let out = support::ecslint()
+        .args(["check", "--terraform-plan", path, "--color", "never"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.matches("unresolved-reference").count() >= 3,
+        "{printed}"
+    );
+    assert!(printed.len() < 20_000, "{} bytes printed", printed.len());
+    assert!(
+        printed.contains("014-cloud-native-platform-plan.json:1:"),
+        "{printed}"
+    );
+}

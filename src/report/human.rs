@@ -138,8 +138,57 @@ struct View {
     related: Vec<View>,
 }
 
+/// A code frame prints whole lines: a line longer than this (a plan `terraform show -json`
+/// prints on one line, a minified template) is shown as an excerpt around the span instead.
+const LONG_LINE: usize = 1000;
+
+/// Whether the line that holds `offset` is too long to print whole.
+fn on_long_line(text: &str, offset: usize) -> bool {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    end - start > LONG_LINE
+}
+
+/// `FILE:LINE:COLUMN: `…text…``: where a span on a long line stands, and up to 160 bytes of it.
+fn excerpt(sources: &SourceMap, loc: Loc) -> String {
+    let source = sources.get(loc.source);
+    let text = &source.text;
+    let (line, column) = source.line_col(loc.span.start);
+    let mut end = (loc.span.start + 160).min(loc.span.end).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let start = loc.span.start.min(end);
+    let more = if end < loc.span.end { "…" } else { "" };
+    format!(
+        "{}:{line}:{column}: `{}{more}`",
+        source.name,
+        text.get(start..end).unwrap_or("")
+    )
+}
+
 impl View {
     fn of(sources: &SourceMap, safe: &mut Sources, finding: &Finding, preview: bool) -> View {
+        // On a line too long to print whole, the place is said with an excerpt instead.
+        if let Some(loc) = finding.loc
+            && on_long_line(&sources.get(loc.source).text, loc.span.start)
+        {
+            let mut plain = finding.clone();
+            plain.loc = None;
+            let at = format!("at {}", excerpt(sources, loc));
+            plain.help = Some(match plain.help.take() {
+                Some(h) => format!("{at}\n{h}"),
+                None => at,
+            });
+            plain.related.clear();
+            let mut view = View::of(sources, safe, &plain, preview);
+            for r in &finding.related {
+                view.related
+                    .push(View::related(sources, safe, r.loc, &r.message));
+            }
+            return view;
+        }
         let mut help = Vec::new();
         if let Some(note) = &finding.note {
             help.push(format!("why: {note}"));
@@ -188,6 +237,17 @@ impl View {
     }
 
     fn related(sources: &SourceMap, safe: &mut Sources, loc: Loc, message: &str) -> View {
+        if on_long_line(&sources.get(loc.source).text, loc.span.start) {
+            return View {
+                message: terminal_safe(&format!("{message} (at {})", excerpt(sources, loc))),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source: None,
+                labels: Vec::new(),
+                related: Vec::new(),
+            };
+        }
         View {
             message: terminal_safe(message),
             code: None,
