@@ -123,8 +123,11 @@ fn every_field_document_has_its_provenance() {
             } else {
                 "files"
             };
+            let path = corpus::root().join(set).join(folder).join(file);
             assert!(
-                corpus::root().join(set).join(folder).join(file).is_file(),
+                path.is_file()
+                    || (file.starts_with("cdk-assemblies/")
+                        && path.join("manifest.json").is_file()),
                 "{set}/{file} listed but missing"
             );
             let origin = row
@@ -313,6 +316,59 @@ fn real_terraform_plans_are_read_and_raise_no_error() {
         task_definitions >= 3,
         "only {task_definitions} task definitions read"
     );
+}
+
+#[test]
+fn real_cdk_cloud_assemblies_are_read_through_their_manifest_and_raise_no_error() {
+    let assemblies: Vec<String> = corpus::manifest("cloudformation")
+        .into_iter()
+        .map(|row| row["file"].clone())
+        .filter(|f| f.starts_with("cdk-assemblies/"))
+        .collect();
+    assert!(!assemblies.is_empty());
+    for a in assemblies {
+        let dir = corpus::root().join("cloudformation").join(&a);
+        let out = assert_cmd::Command::cargo_bin("ecslint")
+            .unwrap()
+            .args([
+                "check",
+                "--cloudformation",
+                dir.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{a}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let errors: Vec<&serde_json::Value> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .collect();
+        assert!(errors.is_empty(), "{a}: {errors:?}");
+        // Each assembly's task definition reads its secrets, and its execution role grants them.
+        let (checked, granted) = (
+            &v["summary"]["needs_checked"],
+            &v["summary"]["needs_granted"],
+        );
+        assert!(checked.as_u64().unwrap() >= 1, "{a}: {v}");
+        assert_eq!(checked, granted, "{a}: {v}");
+        // Integration snapshots are synthesised without `aws:cdk:path` metadata: where a
+        // template has it, every finding names its construct.
+        let template_has_paths = std::fs::read_dir(&dir).unwrap().any(|e| {
+            let p = e.unwrap().path();
+            p.to_string_lossy().ends_with(".template.json")
+                && std::fs::read_to_string(&p)
+                    .unwrap()
+                    .contains("aws:cdk:path")
+        });
+        for f in v["findings"].as_array().unwrap() {
+            let named = f["message"].as_str().unwrap().contains("[CDK construct ");
+            assert_eq!(named, template_has_paths, "{a}: {f}");
+        }
+    }
 }
 
 #[test]

@@ -122,6 +122,8 @@ pub fn task_definitions() -> Vec<Document> {
 pub fn templates() -> Vec<Document> {
     manifest("cloudformation")
         .into_iter()
+        // A CDK cloud assembly is a folder, read as `--cloudformation DIR` reads it.
+        .filter(|row| !row["file"].starts_with("cdk-assemblies/"))
         .map(|row| {
             let file = &row["file"];
             Document {
