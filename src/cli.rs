@@ -290,6 +290,15 @@ pub struct CheckArgs {
     /// known only after apply followed through the configuration (repeatable).
     #[arg(long = "terraform-plan", value_name = "FILE")]
     pub terraform_plans: Vec<String>,
+    /// With --terraform-plan: the folder of the `.tf` sources (searched with its subfolders,
+    /// not `.terraform/`). A finding is then located on the `.tf` line that wrote the value, and
+    /// its fix edits that line where the value is a literal.
+    #[arg(
+        long = "terraform-dir",
+        value_name = "DIR",
+        requires = "terraform_plans"
+    )]
+    pub terraform_dir: Option<String>,
     /// A template parameter's value (repeatable); parameters not given take their `Default`.
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub stack_parameters: Vec<String>,

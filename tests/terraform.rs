@@ -343,3 +343,148 @@ fn a_finding_on_a_plans_one_long_line_is_shown_as_an_excerpt_not_the_whole_line(
         "{printed}"
     );
 }
+
+/// Copies a folder (the `.tf` sources of a test plan) into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn with_the_tf_sources_a_finding_is_on_the_tf_line_and_fix_edits_only_that_literal() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("web");
+    copy_dir(&Path::new(DATA).join("web"), &tf);
+    let tf_dir = tf.to_str().unwrap();
+    let module = tf.join("modules/app/main.tf");
+    let before = std::fs::read_to_string(&module).unwrap();
+    let plan_bytes = std::fs::read(plan("web.plan.json")).unwrap();
+    let (code, v, stderr) = support::run_json(
+        "check",
+        &[
+            "--terraform-plan",
+            &plan("web.plan.json"),
+            "--terraform-dir",
+            tf_dir,
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-display-name")
+        .unwrap();
+    // On the `.tf` line, the plan's place kept; the task definition's reference on its line too.
+    let line = before
+        .lines()
+        .position(|l| l.contains("Resource = \"arn:aws:secretsmanager"))
+        .unwrap()
+        + 1;
+    assert!(
+        f["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("modules/app/main.tf"),
+        "{f}"
+    );
+    assert_eq!(f["location"]["line"], line, "{f}");
+    let related: Vec<&str> = f["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["location"]["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        related[0].contains("web.plan.json#module.app.aws_iam_role_policy.registry.policy"),
+        "{related:?}"
+    );
+    assert!(related[1].ends_with("modules/app/main.tf"), "{related:?}");
+    assert_eq!(f["fix"]["applicability"], "safe", "{f}");
+    // --fix writes the `.tf` file: the literal gets `-??????`, every other byte stays.
+    let out = support::ecslint()
+        .args([
+            "check",
+            "--terraform-plan",
+            &plan("web.plan.json"),
+            "--terraform-dir",
+            tf_dir,
+            "--fix",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = std::fs::read_to_string(&module).unwrap();
+    assert_eq!(
+        after,
+        before.replace(
+            "secret:gitlab-sample-registry\" # the display name",
+            "secret:gitlab-sample-registry-??????\" # the display name"
+        )
+    );
+    // The plan is never written.
+    assert_eq!(std::fs::read(plan("web.plan.json")).unwrap(), plan_bytes);
+    let root = std::fs::read_to_string(tf.join("main.tf")).unwrap();
+    assert_eq!(
+        root,
+        std::fs::read_to_string(Path::new(DATA).join("web/main.tf")).unwrap()
+    );
+}
+
+#[test]
+fn tf_sources_that_are_not_hcl_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.tf"),
+        "resource \"aws_iam_role\" \"x\" {\n  name = \n",
+    )
+    .unwrap();
+    let (code, v, stderr) = support::run_json(
+        "check",
+        &[
+            "--terraform-plan",
+            &plan("web.plan.json"),
+            "--terraform-dir",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().contains("not valid HCL"))
+        .unwrap_or_else(|| panic!("{v}"));
+    assert!(
+        f["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("broken.tf"),
+        "{f}"
+    );
+    assert!(f["location"]["line"].as_u64().is_some(), "{f}");
+    // A folder that does not exist: a usage error, exit 2.
+    let (code, _, stderr) = support::run_json(
+        "check",
+        &[
+            "--terraform-plan",
+            &plan("web.plan.json"),
+            "--terraform-dir",
+            "/nonexistent/tf",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("/nonexistent/tf"), "{stderr}");
+}

@@ -69,6 +69,8 @@ pub struct CheckOptions {
     pub stack: crate::load::cloudformation::Settings,
     /// The document rules only (`lint`): task definitions read are not checked.
     pub policies_only: bool,
+    /// `--terraform-dir`: the `.tf` sources of the plans, to locate findings and fixes in.
+    pub terraform_dir: Option<String>,
 }
 
 /// A finding inside a document that is not a file of its own (a role's policy in account
@@ -199,6 +201,138 @@ fn extend_sub(replaced: &str, replacement: &str) -> Option<String> {
     })
 }
 
+/// Reads the `.tf` files under `dir`; one that is not HCL is an input problem where it fails.
+fn read_terraform_dir(
+    dir: &str,
+    loaded: &mut crate::model::Loaded,
+) -> Result<crate::load::hcl::Locator, LoadError> {
+    let locator = crate::load::hcl::Locator::read(std::path::Path::new(dir)).map_err(|reason| {
+        LoadError::Unreadable {
+            path: dir.to_string(),
+            reason,
+        }
+    })?;
+    for (path, text, offset, message) in &locator.problems {
+        let id = loaded.sources.add(path.clone(), text.clone());
+        loaded.problems.push(crate::model::InputProblem {
+            kind: crate::model::ProblemKind::InvalidInput,
+            loc: source::Loc::new(id, source::Span::new(*offset, *offset)),
+            message: message.clone(),
+            related: None,
+        });
+    }
+    Ok(locator)
+}
+
+/// A finding inside a document a plan holds (a policy string, the container definitions) is
+/// moved to the `.tf` line that wrote the value, the plan's place kept as related; its fix,
+/// where the value is a literal there, becomes an edit of that line. The `.tf` sources used.
+fn locate_in_terraform(
+    findings: &mut [Finding],
+    loaded: &mut crate::model::Loaded,
+    locator: &crate::load::hcl::Locator,
+) -> Vec<source::SourceId> {
+    use crate::load::hcl::How;
+    let mut ids: Vec<Option<source::SourceId>> = vec![None; locator.files.len()];
+    for finding in findings {
+        let Some(loc) = finding.loc else { continue };
+        let source = loaded.sources.get(loc.source);
+        let Some(holder) = source.embedded_in else {
+            continue;
+        };
+        if !loaded.plans.contains(&holder.source) {
+            continue;
+        }
+        // `plan.json#ADDRESS.ATTRIBUTE`, as the Terraform loader names what it embeds.
+        let Some((address, attr)) = source
+            .name
+            .rsplit_once('#')
+            .and_then(|(_, field)| field.rsplit_once('.'))
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        else {
+            continue;
+        };
+        let token = source.text.get(loc.span.start..loc.span.end).unwrap_or("");
+        let value: String = serde_json::from_str(token).unwrap_or_default();
+        let Some(place) = locator.find(&address, &attr, &value) else {
+            continue;
+        };
+        let file = &locator.files[place.file];
+        let id = *ids[place.file]
+            .get_or_insert_with(|| loaded.sources.add(file.path.clone(), file.text.clone()));
+        let tf = source::Loc::new(id, source::Span::new(place.span.start, place.span.end));
+        finding.related.insert(
+            0,
+            crate::rules::Related {
+                loc,
+                message: format!("in the plan, `{attr}` of {address}"),
+            },
+        );
+        finding.loc = Some(tf);
+        // The places the finding names in the plan's documents, on their `.tf` lines too.
+        for r in finding.related.iter_mut().skip(1) {
+            let source = loaded.sources.get(r.loc.source);
+            let in_plan = source
+                .embedded_in
+                .is_some_and(|h| loaded.plans.contains(&h.source));
+            let Some((address, attr)) = source
+                .name
+                .rsplit_once('#')
+                .and_then(|(_, field)| field.rsplit_once('.'))
+                .filter(|_| in_plan)
+            else {
+                continue;
+            };
+            let token = source
+                .text
+                .get(r.loc.span.start..r.loc.span.end)
+                .unwrap_or("");
+            let value: String = serde_json::from_str(token).unwrap_or_default();
+            if let Some(p) = locator.find(address, attr, &value) {
+                let file = &locator.files[p.file];
+                let id = *ids[p.file].get_or_insert_with(|| {
+                    loaded.sources.add(file.path.clone(), file.text.clone())
+                });
+                r.loc = source::Loc::new(id, source::Span::new(p.span.start, p.span.end));
+            }
+        }
+        let Some(fix) = &mut finding.fix else {
+            continue;
+        };
+        // The one edit that replaced this JSON string with another: the same, in HCL.
+        let replaced: Option<String> = match &fix.edits[..] {
+            [edit] if edit.loc == loc => serde_json::from_str(&edit.replacement).ok(),
+            _ => None,
+        };
+        match (place.how, replaced) {
+            (How::HclString, Some(new)) => {
+                fix.edits = vec![crate::fix::Edit::replace(
+                    tf,
+                    crate::load::hcl::hcl_string(&new),
+                )];
+            }
+            (How::JsonInHeredoc, Some(new)) => {
+                fix.edits = vec![crate::fix::Edit::replace(
+                    tf,
+                    crate::load::hcl::heredoc_json_string(&new),
+                )];
+            }
+            _ => {
+                let note = format!(
+                    "the value comes from an expression in {} (not a literal there): {}",
+                    file.path, fix.message
+                );
+                finding.fix = None;
+                finding.help = Some(match finding.help.take() {
+                    Some(h) => format!("{h}\n{note}"),
+                    None => note,
+                });
+            }
+        }
+    }
+    ids.into_iter().flatten().collect()
+}
+
 /// A fix inside a Terraform plan is not an edit anyone can apply (the plan is Terraform's
 /// output): it is said as what to change in the `.tf` source that produced the value.
 fn fit_fixes_to_plans(findings: &mut [Finding], loaded: &crate::model::Loaded) {
@@ -305,6 +439,12 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
     if let Some(env) = &options.template_env {
         render_ecspresso_env(&mut loaded, env);
     }
+    // `--terraform-dir`: the `.tf` sources, read before the rules so that a file that is not
+    // HCL is reported like any input.
+    let locator = match &options.terraform_dir {
+        Some(dir) => Some(read_terraform_dir(dir, &mut loaded)?),
+        None => None,
+    };
     let mut needs = needs::Needs::default();
     for td in &loaded.task_definitions {
         let mut context = needs::TaskContext::of(td, options.region.as_deref());
@@ -327,6 +467,10 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         findings.retain(|f| seen.insert((f.rule, f.loc, f.message.clone())));
     }
     fit_fixes_to_templates(&mut findings, &loaded);
+    let tf_sources = match &locator {
+        Some(locator) => locate_in_terraform(&mut findings, &mut loaded, locator),
+        None => Vec::new(),
+    };
     fit_fixes_to_plans(&mut findings, &loaded);
     let needs_granted = assessments
         .iter()
@@ -348,6 +492,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         // Templates are files to write, with the fixes that fit them
         // (`fit_fixes_to_templates`); documents fetched live (a stack's template too) are not.
         .chain(loaded.templates.iter().copied())
+        .chain(tf_sources.iter().copied())
         .filter(|id| !fetched.contains(loaded.sources.get(*id).name.as_str()))
         // A plan is Terraform's output, not a source: never written, nor what is inside it.
         .filter(|id| {
@@ -540,6 +685,7 @@ pub fn run(args: CheckArgs) -> Outcome {
         template_env: args.ecspresso_env.then(|| std::env::vars().collect()),
         stack,
         policies_only: args.policies_only,
+        terraform_dir: args.terraform_dir.clone(),
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,
@@ -710,6 +856,7 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
         template_env: None,
         stack,
         policies_only: false,
+        terraform_dir: None,
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,

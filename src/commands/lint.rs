@@ -29,6 +29,7 @@ pub fn run(args: LintArgs) -> Outcome {
         account_id: None,
         stack_resources: Vec::new(),
         terraform_plans: Vec::new(),
+        terraform_dir: None,
         stacks: Vec::new(),
         account: args.account,
         policy: args.policy,

@@ -7,6 +7,7 @@
 pub mod aws_cli;
 pub mod cloudformation;
 pub mod discover;
+pub mod hcl;
 pub mod input;
 #[cfg(feature = "aws")]
 pub mod live;

@@ -218,7 +218,7 @@ struct Resource<'n> {
 }
 
 /// `module.a["x"].aws_y.z[0]` without its instance keys: `module.a.aws_y.z`.
-fn config_address(address: &str) -> String {
+pub fn config_address(address: &str) -> String {
     let mut out = String::with_capacity(address.len());
     let mut depth = 0;
     let mut quoted = false;

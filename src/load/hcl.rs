@@ -1,0 +1,361 @@
+//! The `.tf` sources of a plan (`--terraform-dir`): where in the HCL a value the plan holds was
+//! written, so a finding points at the line a merge request shows and a fix edits it.
+//!
+//! Parsed with `hcl-edit`, which keeps every token's byte range. A value is located when the
+//! attribute that produced it holds it as a literal: a string (`policy_arn = "arn:…"`), a string
+//! inside `jsonencode({…})`, or a JSON string token inside a heredoc (`policy = <<EOF … EOF`).
+//! Anything else (a variable, a reference, a function of them) is located at the attribute, with
+//! no edit: the value comes from elsewhere.
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::template::Element;
+use std::ops::Range;
+use std::path::Path;
+
+/// One `.tf` file, parsed.
+pub struct TfFile {
+    pub path: String,
+    pub text: String,
+    body: Body,
+}
+
+/// What `--terraform-dir` holds: its `.tf` files (and its modules' below it), and the ones that
+/// are not valid HCL: path, byte offset, message.
+#[derive(Default)]
+pub struct Locator {
+    pub files: Vec<TfFile>,
+    pub problems: Vec<(String, String, usize, String)>,
+}
+
+/// Where a value stands in a `.tf` file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// Index into [`Locator::files`].
+    pub file: usize,
+    pub span: Range<usize>,
+    pub how: How,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// An HCL string literal, quotes included: an edit writes an HCL string.
+    HclString,
+    /// A JSON string token inside a heredoc, quotes included: an edit writes a JSON string.
+    JsonInHeredoc,
+    /// The attribute's expression, which is no literal: no edit.
+    Expression,
+}
+
+/// At most this many `.tf` files, each at most [`crate::load::MAX_FILE_BYTES`].
+const MAX_FILES: usize = 10_000;
+
+impl Locator {
+    /// Reads every `*.tf` under `dir` (not `.terraform/`, where `terraform init` keeps copies of
+    /// remote modules). An unreadable folder is an error; a file that is not HCL is a problem.
+    pub fn read(dir: &Path) -> Result<Locator, String> {
+        let mut paths = Vec::new();
+        collect(dir, &mut paths, 0).map_err(|e| format!("{}: {e}", dir.display()))?;
+        paths.sort();
+        let mut out = Locator::default();
+        for path in paths.into_iter().take(MAX_FILES) {
+            let name = path.to_string_lossy().into_owned();
+            let bytes = crate::load::read_bytes(&name).map_err(|e| e.to_string())?;
+            let Ok(text) = String::from_utf8(bytes) else {
+                out.problems
+                    .push((name, String::new(), 0, "the file is not UTF-8 text".into()));
+                continue;
+            };
+            match hcl_edit::parser::parse_body(&text) {
+                Ok(body) => out.files.push(TfFile {
+                    path: name,
+                    text,
+                    body,
+                }),
+                Err(e) => {
+                    let line = e.location().line();
+                    let column = e.location().column();
+                    let offset = offset_of(&text, line, column);
+                    out.problems.push((
+                        name,
+                        text,
+                        offset,
+                        format!("not valid HCL: {}", e.message()),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Where `value` (the text a plan holds) was written in attribute `attr` of the resource at
+    /// `address` (`module.app.aws_iam_role_policy.exec[0]`); the attribute itself when the value
+    /// is not a literal there; `None` when no single block is that resource.
+    pub fn find(&self, address: &str, attr: &str, value: &str) -> Option<Place> {
+        let (data, kind, name) = split_address(address)?;
+        let wanted = if data { "data" } else { "resource" };
+        let mut found = None;
+        for (i, f) in self.files.iter().enumerate() {
+            for s in f.body.iter() {
+                let Structure::Block(b) = s else { continue };
+                let labels: Vec<&str> = b
+                    .labels
+                    .iter()
+                    .map(|l| match l {
+                        hcl_edit::structure::BlockLabel::Ident(i) => i.as_str(),
+                        hcl_edit::structure::BlockLabel::String(s) => s.as_str(),
+                    })
+                    .collect();
+                if b.ident.as_str() == wanted && labels == [kind.as_str(), name.as_str()] {
+                    if found.is_some() {
+                        // The same resource in two modules: which one, only the plan's
+                        // configuration says; no place is better than a wrong one.
+                        return None;
+                    }
+                    found = Some((i, &b.body));
+                }
+            }
+        }
+        let (file, body) = found?;
+        let attribute = body.iter().find_map(|s| match s {
+            Structure::Attribute(a) if a.key.as_str() == attr => Some(a),
+            _ => None,
+        })?;
+        let text = &self.files[file].text;
+        match literal(&attribute.value, value, text) {
+            Some((span, how)) => Some(Place { file, span, how }),
+            None => attribute.value.span().map(|span| Place {
+                file,
+                span,
+                how: How::Expression,
+            }),
+        }
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>, depth: usize) -> std::io::Result<()> {
+    if depth > 32 {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            if entry.file_name() != ".terraform" && entry.file_name() != ".git" {
+                collect(&path, out, depth + 1)?;
+            }
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "tf") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = text.get(start..).unwrap_or("");
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+/// `(data?, type, name)` of a plan address, modules and instance keys dropped.
+fn split_address(address: &str) -> Option<(bool, String, String)> {
+    let plain = super::terraform::config_address(address);
+    let mut parts: Vec<&str> = plain.split('.').collect();
+    while parts.len() > 2 && parts[0] == "module" {
+        parts.drain(..2);
+    }
+    match parts[..] {
+        ["data", kind, name] => Some((true, kind.to_string(), name.to_string())),
+        [kind, name] => Some((false, kind.to_string(), name.to_string())),
+        _ => None,
+    }
+}
+
+/// The literal in `e` whose value is `value`: a string, inside `jsonencode(…)`, arrays and
+/// objects, or a JSON string token inside a heredoc. Only one such literal counts: two are
+/// ambiguous.
+fn literal(e: &Expression, value: &str, text: &str) -> Option<(Range<usize>, How)> {
+    let mut found = Vec::new();
+    walk(e, value, text, &mut found);
+    match found.len() {
+        1 => found.pop(),
+        _ => None,
+    }
+}
+
+fn walk(e: &Expression, value: &str, text: &str, out: &mut Vec<(Range<usize>, How)>) {
+    match e {
+        Expression::String(s) => {
+            if s.as_str() == value
+                && let Some(span) = s.span()
+            {
+                out.push((span, How::HclString));
+            }
+        }
+        Expression::Array(a) => a.iter().for_each(|i| walk(i, value, text, out)),
+        Expression::Object(o) => {
+            for (k, v) in o.iter() {
+                if let ObjectKey::Expression(k) = k {
+                    walk(k, value, text, out);
+                }
+                walk(v.expr(), value, text, out);
+            }
+        }
+        Expression::Parenthesis(p) => walk(p.inner(), value, text, out),
+        Expression::FuncCall(f) if f.name.name.as_str() == "jsonencode" => {
+            f.args.iter().for_each(|a| walk(a, value, text, out));
+        }
+        Expression::HeredocTemplate(h) => {
+            // The JSON string `"value"` inside the heredoc's literal text.
+            let Ok(quoted) = serde_json::to_string(value) else {
+                return;
+            };
+            for element in h.template.iter() {
+                let Element::Literal(l) = element else {
+                    continue;
+                };
+                let Some(span) = l.span() else { continue };
+                let Some(raw) = text.get(span.clone()) else {
+                    continue;
+                };
+                let mut from = 0;
+                while let Some(i) = raw[from..].find(&quoted) {
+                    let start = span.start + from + i;
+                    out.push((start..start + quoted.len(), How::JsonInHeredoc));
+                    from += i + quoted.len();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `value` as an HCL quoted string: `"`, `\` and control characters escaped, and `${` / `%{`
+/// doubled so they stay text, not interpolations or directives.
+pub fn hcl_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `value` as a JSON string inside a heredoc: `${` and `%{` doubled, as HCL reads the heredoc
+/// as a template first.
+pub fn heredoc_json_string(value: &str) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    json.replace("${", "$${").replace("%{", "%%{")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TF: &str = r#"
+resource "aws_iam_role_policy" "registry" {
+  name = "registry-credentials"
+  role = aws_iam_role.exec.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "secretsmanager:GetSecretValue"
+      Resource = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:gitlab-sample-registry"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "heredoc" {
+  role   = aws_iam_role.exec.id
+  policy = <<EOF
+{"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:eu-west-1:111122223333:key:key_id"}]}
+EOF
+}
+"#;
+
+    fn locator() -> Locator {
+        Locator {
+            files: vec![TfFile {
+                path: "main.tf".into(),
+                text: TF.into(),
+                body: hcl_edit::parser::parse_body(TF).unwrap(),
+            }],
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_literal_inside_jsonencode_is_found_with_its_quotes() {
+        let l = locator();
+        let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:gitlab-sample-registry";
+        let p = l
+            .find("module.app.aws_iam_role_policy.registry[0]", "policy", arn)
+            .unwrap();
+        assert_eq!(p.how, How::HclString);
+        assert_eq!(&TF[p.span], format!("\"{arn}\""));
+        // Not a literal there: the attribute, no edit.
+        let p = l
+            .find("aws_iam_role_policy.registry", "role", "web-exec")
+            .unwrap();
+        assert_eq!(
+            (p.how, &TF[p.span]),
+            (How::Expression, "aws_iam_role.exec.id")
+        );
+        assert_eq!(l.find("aws_iam_role_policy.nope", "policy", arn), None);
+    }
+
+    #[test]
+    fn a_json_string_inside_a_heredoc_is_found() {
+        let l = locator();
+        let key = "arn:aws:kms:eu-west-1:111122223333:key:key_id";
+        let p = l
+            .find("aws_iam_role_policy.heredoc", "policy", key)
+            .unwrap();
+        assert_eq!(p.how, How::JsonInHeredoc);
+        assert_eq!(&TF[p.span], format!("\"{key}\""));
+    }
+
+    #[test]
+    fn strings_are_written_so_hcl_reads_them_back_as_they_are() {
+        for v in [
+            "a\"b\\c",
+            "${not.an.interpolation}",
+            "%{ if }",
+            "line\nbreak",
+            "é?*",
+        ] {
+            let written = hcl_string(v);
+            let e = hcl_edit::parser::parse_expr(&written).unwrap();
+            let Expression::String(s) = e else {
+                panic!("{written} is not a plain string: {e:?}");
+            };
+            assert_eq!(s.as_str(), v, "{written}");
+        }
+    }
+}
