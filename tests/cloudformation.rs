@@ -289,6 +289,27 @@ fn bad_templates_are_located_errors_never_panics() {
             "{name}: {v}"
         );
     }
+    // Over CloudFormation's 1 MB: said where the file starts, and still read (its roles' trust
+    // policies are checked as usual).
+    let mut big = seed(
+        "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????",
+    );
+    big.push_str(&format!(
+        "Metadata:\n  Padding: \"{}\"\n",
+        "x".repeat(1_100_000)
+    ));
+    let (code, v) = check(&big, "big.yaml", &[]);
+    assert_eq!(code, 1, "{v}");
+    let f = &v["findings"][0];
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("CloudFormation accepts at most 1 MB"),
+        "{f}"
+    );
+    assert_eq!(f["location"]["line"], 1);
+    assert_eq!(errors(&v).len(), 1, "{v}");
     // Not UTF-8.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bin.yaml");

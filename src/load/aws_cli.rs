@@ -13,6 +13,9 @@ use crate::model::taskdef;
 use crate::model::{InputProblem, Loaded, ProblemKind};
 
 /// A file read and parsed ahead of loading.
+/// The largest template CloudFormation accepts (from S3; CloudFormation quotas).
+const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
+
 /// The text of UTF-16 bytes that start with a byte-order mark (little or big endian), without
 /// the mark; `None` for anything else or for invalid UTF-16.
 fn utf16_text(bytes: &[u8]) -> Option<String> {
@@ -463,6 +466,18 @@ impl Loader {
             return Ok(());
         }
         let text = prepared.text;
+        // CloudFormation quotas: a template body is at most 51,200 bytes inline and 1 MB from
+        // S3 (which CDK uses). Larger, it cannot be deployed; it is still read.
+        if text.len() > MAX_TEMPLATE_BYTES {
+            self.problem(
+                ProblemKind::InvalidInput,
+                Loc::new(id, Span::new(0, 0)),
+                format!(
+                    "the template is {} bytes: CloudFormation accepts at most 1 MB ({MAX_TEMPLATE_BYTES} bytes) from S3 and 51,200 bytes inline, so this stack cannot be deployed as it is (split it into nested stacks)",
+                    text.len()
+                ),
+            );
+        }
         let json = super::cloudformation::is_json(&text);
         let parsed = if json {
             json::parse(&text)
