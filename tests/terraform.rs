@@ -366,6 +366,10 @@ fn with_the_tf_sources_a_finding_is_on_the_tf_line_and_fix_edits_only_that_liter
     let tf_dir = tf.to_str().unwrap();
     let module = tf.join("modules/app/main.tf");
     let before = std::fs::read_to_string(&module).unwrap();
+    // Another module with a resource of the same type and name: the plan's configuration says
+    // `module.app` is `./modules/app`, so the decoy is not taken.
+    std::fs::create_dir_all(tf.join("modules/other")).unwrap();
+    std::fs::write(tf.join("modules/other/main.tf"), before.clone()).unwrap();
     let plan_bytes = std::fs::read(plan("web.plan.json")).unwrap();
     let (code, v, stderr) = support::run_json(
         "check",

@@ -254,7 +254,8 @@ fn locate_in_terraform(
         };
         let token = source.text.get(loc.span.start..loc.span.end).unwrap_or("");
         let value: String = serde_json::from_str(token).unwrap_or_default();
-        let Some(place) = locator.find(&address, &attr, &value) else {
+        let Some(place) = locator.find(&address, &attr, &value, module_dir(loaded, &address))
+        else {
             continue;
         };
         let file = &locator.files[place.file];
@@ -288,7 +289,7 @@ fn locate_in_terraform(
                 .get(r.loc.span.start..r.loc.span.end)
                 .unwrap_or("");
             let value: String = serde_json::from_str(token).unwrap_or_default();
-            if let Some(p) = locator.find(address, attr, &value) {
+            if let Some(p) = locator.find(address, attr, &value, module_dir(loaded, address)) {
                 let file = &locator.files[p.file];
                 let id = *ids[p.file].get_or_insert_with(|| {
                     loaded.sources.add(file.path.clone(), file.text.clone())
@@ -331,6 +332,21 @@ fn locate_in_terraform(
         }
     }
     ids.into_iter().flatten().collect()
+}
+
+/// The folder of the module an address is in, relative to the root module's, when the plans'
+/// configuration says (`""` for the root module).
+fn module_dir<'l>(loaded: &'l crate::model::Loaded, address: &str) -> Option<&'l str> {
+    let module =
+        crate::load::terraform::module_of(&crate::load::terraform::config_address(address));
+    if module.is_empty() {
+        return (!loaded.module_dirs.is_empty()).then_some("");
+    }
+    loaded
+        .module_dirs
+        .iter()
+        .find(|(m, _)| *m == module)
+        .map(|(_, d)| d.as_str())
 }
 
 /// A fix inside a Terraform plan is not an edit anyone can apply (the plan is Terraform's

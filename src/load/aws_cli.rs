@@ -792,6 +792,11 @@ impl Loader {
             region: stack.region.clone(),
             account: stack.account.clone(),
         };
+        for dir in super::terraform::module_dirs(&node) {
+            if !self.out.module_dirs.contains(&dir) {
+                self.out.module_dirs.push(dir);
+            }
+        }
         let expanded = super::terraform::expand(&node, &settings);
         self.ingest(id, path, expanded);
         Ok(())

@@ -25,6 +25,8 @@ pub struct TfFile {
 /// are not valid HCL: path, byte offset, message.
 #[derive(Default)]
 pub struct Locator {
+    /// The folder given, as the files' paths start.
+    root: std::path::PathBuf,
     pub files: Vec<TfFile>,
     pub problems: Vec<(String, String, usize, String)>,
 }
@@ -58,7 +60,10 @@ impl Locator {
         let mut paths = Vec::new();
         collect(dir, &mut paths, 0).map_err(|e| format!("{}: {e}", dir.display()))?;
         paths.sort();
-        let mut out = Locator::default();
+        let mut out = Locator {
+            root: dir.to_path_buf(),
+            ..Locator::default()
+        };
         for path in paths.into_iter().take(MAX_FILES) {
             let name = path.to_string_lossy().into_owned();
             let bytes = crate::load::read_bytes(&name).map_err(|e| e.to_string())?;
@@ -92,11 +97,29 @@ impl Locator {
     /// Where `value` (the text a plan holds) was written in attribute `attr` of the resource at
     /// `address` (`module.app.aws_iam_role_policy.exec[0]`); the attribute itself when the value
     /// is not a literal there; `None` when no single block is that resource.
-    pub fn find(&self, address: &str, attr: &str, value: &str) -> Option<Place> {
+    ///
+    /// `module_dir` is the resource's module folder relative to the root (`""` for the root
+    /// module) when the plan's configuration says it: only that folder's files are searched.
+    pub fn find(
+        &self,
+        address: &str,
+        attr: &str,
+        value: &str,
+        module_dir: Option<&str>,
+    ) -> Option<Place> {
         let (data, kind, name) = split_address(address)?;
         let wanted = if data { "data" } else { "resource" };
+        let folder = module_dir.and_then(|d| std::fs::canonicalize(self.root.join(d)).ok());
         let mut found = None;
         for (i, f) in self.files.iter().enumerate() {
+            if let Some(folder) = &folder {
+                let parent = Path::new(&f.path)
+                    .parent()
+                    .and_then(|p| std::fs::canonicalize(p).ok());
+                if parent.as_ref() != Some(folder) {
+                    continue;
+                }
+            }
             for s in f.body.iter() {
                 let Structure::Block(b) = s else { continue };
                 let labels: Vec<&str> = b
@@ -301,6 +324,7 @@ EOF
 
     fn locator() -> Locator {
         Locator {
+            root: std::path::PathBuf::new(),
             files: vec![TfFile {
                 path: "main.tf".into(),
                 text: TF.into(),
@@ -315,19 +339,27 @@ EOF
         let l = locator();
         let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:gitlab-sample-registry";
         let p = l
-            .find("module.app.aws_iam_role_policy.registry[0]", "policy", arn)
+            .find(
+                "module.app.aws_iam_role_policy.registry[0]",
+                "policy",
+                arn,
+                None,
+            )
             .unwrap();
         assert_eq!(p.how, How::HclString);
         assert_eq!(&TF[p.span], format!("\"{arn}\""));
         // Not a literal there: the attribute, no edit.
         let p = l
-            .find("aws_iam_role_policy.registry", "role", "web-exec")
+            .find("aws_iam_role_policy.registry", "role", "web-exec", None)
             .unwrap();
         assert_eq!(
             (p.how, &TF[p.span]),
             (How::Expression, "aws_iam_role.exec.id")
         );
-        assert_eq!(l.find("aws_iam_role_policy.nope", "policy", arn), None);
+        assert_eq!(
+            l.find("aws_iam_role_policy.nope", "policy", arn, None),
+            None
+        );
     }
 
     #[test]
@@ -335,7 +367,7 @@ EOF
         let l = locator();
         let key = "arn:aws:kms:eu-west-1:111122223333:key:key_id";
         let p = l
-            .find("aws_iam_role_policy.heredoc", "policy", key)
+            .find("aws_iam_role_policy.heredoc", "policy", key, None)
             .unwrap();
         assert_eq!(p.how, How::JsonInHeredoc);
         assert_eq!(&TF[p.span], format!("\"{key}\""));

@@ -245,7 +245,7 @@ pub fn config_address(address: &str) -> String {
 }
 
 /// The module part of a configuration address (`module.a.module.b`), "" for the root.
-fn module_of(config_address: &str) -> String {
+pub fn module_of(config_address: &str) -> String {
     let parts: Vec<&str> = config_address.split('.').collect();
     let mut i = 0;
     let mut module = Vec::new();
@@ -273,6 +273,40 @@ fn walk_module<'n>(module: &'n Node, out: &mut Vec<(&'n Node, String)>) {
     {
         walk_module(c, out);
     }
+}
+
+/// Each module call's folder, relative to the root module's: `("module.app", "modules/app")`,
+/// nested calls joined to their parent's. Only local sources (`./…`, `../…`): a registry or git
+/// module lives under `.terraform/`, which is not the user's to edit.
+pub fn module_dirs(plan: &Node) -> Vec<(String, String)> {
+    fn walk(module: &Node, prefix: &str, dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        let Some(Kind::Object(calls)) = module.get("module_calls").map(|c| &c.kind) else {
+            return;
+        };
+        for call in calls {
+            let address = if prefix.is_empty() {
+                format!("module.{}", call.key)
+            } else {
+                format!("{prefix}.module.{}", call.key)
+            };
+            let Some(source) = call.value.get("source").and_then(Node::as_str) else {
+                continue;
+            };
+            if !(source.starts_with("./") || source.starts_with("../")) {
+                continue;
+            }
+            let here = dir.join(source);
+            out.push((address.clone(), here.to_string_lossy().into_owned()));
+            if let Some(inner) = call.value.get("module") {
+                walk(inner, &address, &here, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(root) = plan.get("configuration").and_then(|c| c.get("root_module")) {
+        walk(root, "", std::path::Path::new(""), &mut out);
+    }
+    out
 }
 
 /// Configuration blocks by their configuration address (`module.app.aws_iam_role.exec`).

@@ -24,6 +24,9 @@ pub struct Loaded {
     pub templates: Vec<source::SourceId>,
     /// Terraform plans and states read: never written (a fix belongs in the `.tf` source).
     pub plans: Vec<source::SourceId>,
+    /// The local module calls of the plans' configuration: module address and its folder
+    /// relative to the root module's (`module.app`, `./modules/app`).
+    pub module_dirs: Vec<(String, String)>,
     /// Managed policies attached but not given (not in the account details, not built in):
     /// they exist in AWS, their grants are unknown here.
     pub unknown_policies: Vec<source::Loc>,
