@@ -3,14 +3,9 @@
 
 mod support;
 
-use serde_json::Value;
-use std::path::Path;
+use support::{errors, write};
 
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
-}
+use serde_json::Value;
 
 fn check(template: &str, name: &str, args: &[&str]) -> (i32, Value) {
     let dir = tempfile::tempdir().unwrap();
@@ -19,16 +14,6 @@ fn check(template: &str, name: &str, args: &[&str]) -> (i32, Value) {
         support::run_json("check", &[&["--cloudformation", &path], args].concat());
     assert!(!v.is_null(), "{stderr}");
     (code, v)
-}
-
-fn errors(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "error")
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect()
 }
 
 const ROLE_TRUST: &str = r#"

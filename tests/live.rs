@@ -167,21 +167,15 @@ fn json_and_stderr(moto: &Moto, args: &[&str], code: i32) -> (Value, String) {
     (serde_json::from_slice(&out.stdout).unwrap(), stderr)
 }
 
-/// `snapshot --aws` of one task definition into a new folder, then the offline `check` command it
-/// printed, run without any AWS environment; its JSON findings, and the folder.
-fn snapshot_then_offline(moto: &Moto, family: &str) -> (tempfile::TempDir, Value) {
+/// `snapshot --aws WHAT` (`--task-definition FAMILY`, `--stack NAME`) into a new folder, then
+/// the offline `check` command it printed, run without any AWS environment; its JSON findings,
+/// and the folder.
+fn snapshot_then_offline(moto: &Moto, what: &[&str]) -> (tempfile::TempDir, Value) {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().to_str().unwrap();
     let out = ecslint(
         moto,
-        &[
-            "snapshot",
-            "--aws",
-            "--task-definition",
-            family,
-            "-o",
-            folder,
-        ],
+        &[&["snapshot", "--aws"][..], what, &["-o", folder]].concat(),
     );
     assert_eq!(
         out.status.code(),
@@ -294,7 +288,7 @@ fn live_mode_against_moto() {
     );
 
     // snapshot writes what was fetched; checking the folder offline gives the same findings.
-    let (dir, offline) = snapshot_then_offline(&moto, "nginx-web");
+    let (dir, offline) = snapshot_then_offline(&moto, &["--task-definition", "nginx-web"]);
     for file in [
         "describe-task-definition.json",
         "account-details.json",
@@ -521,7 +515,7 @@ fn live_mode_against_moto() {
         format!("aws://key-policy-{key_id}.json#Policy")
     );
     // The snapshot keeps the key policy, and its offline check command reads it back.
-    let (dir, offline) = snapshot_then_offline(&moto, "db-app");
+    let (dir, offline) = snapshot_then_offline(&moto, &["--task-definition", "db-app"]);
     let key_id_file = dir.path().join(format!("key-policy-{key_id}.json"));
     assert!(key_id_file.exists(), "{key_id_file:?}");
     assert_eq!(rules(&offline), rules(&keyed));
@@ -597,7 +591,7 @@ fn live_mode_against_moto() {
         stderr.contains("SSM parameter /web/missing was not found"),
         "{stderr}"
     );
-    let (dir, offline) = snapshot_then_offline(&moto, "params-app");
+    let (dir, offline) = snapshot_then_offline(&moto, &["--task-definition", "params-app"]);
     for file in ["describe-parameters.json", "list-aliases.json"] {
         let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
         assert!(!text.contains("not-read-by-ecslint"), "a value in {file}");
@@ -856,35 +850,14 @@ fn a_deployed_stack_against_moto() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read stack nope"));
     // The snapshot's files, read offline, give the same finding.
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().to_str().unwrap();
-    let out = ecslint(
-        &moto,
-        &["snapshot", "--aws", "--stack", "web", "-o", folder],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let said = String::from_utf8(out.stdout).unwrap();
-    let command = said.lines().last().unwrap();
-    let offline = Command::cargo_bin("ecslint")
-        .unwrap()
-        .args(command.split_whitespace().skip(1))
-        .args(["--format", "json"])
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .unwrap();
-    let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
+    let (_dir, offline) = snapshot_then_offline(&moto, &["--stack", "web"]);
     let offline_errors: Vec<&Value> = offline["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["severity"] == "error")
         .collect();
-    assert_eq!(offline_errors.len(), 1, "{command}\n{offline}");
+    assert_eq!(offline_errors.len(), 1, "{offline}");
     assert_eq!(offline_errors[0]["message"], f["message"], "{offline}");
 
     // The published read-only policy is enough to read a stack: with moto enforcing IAM, a

@@ -4,6 +4,8 @@
 
 mod support;
 
+use support::{errors, write};
+
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -11,22 +13,6 @@ const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/terraform");
 
 fn plan(name: &str) -> String {
     format!("{DATA}/{name}")
-}
-
-fn errors(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "error")
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
 }
 
 #[test]

@@ -234,34 +234,23 @@ fn locate_in_terraform(
 ) -> Vec<source::SourceId> {
     use crate::load::hcl::How;
     let mut ids: Vec<Option<source::SourceId>> = vec![None; locator.files.len()];
-    for finding in findings {
-        let Some(loc) = finding.loc else { continue };
-        let source = loaded.sources.get(loc.source);
-        let Some(holder) = source.embedded_in else {
-            continue;
-        };
-        if !loaded.plans.contains(&holder.source) {
-            continue;
-        }
-        // `plan.json#ADDRESS.ATTRIBUTE`, as the Terraform loader names what it embeds.
-        let Some((address, attr)) = source
-            .name
-            .rsplit_once('#')
-            .and_then(|(_, field)| field.rsplit_once('.'))
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-        else {
-            continue;
-        };
-        let token = source.text.get(loc.span.start..loc.span.end).unwrap_or("");
-        let value: String = serde_json::from_str(token).unwrap_or_default();
-        let Some(place) = locator.find(&address, &attr, &value, module_dir(loaded, &address))
-        else {
-            continue;
-        };
+    // Where a place of a plan's document was written in the `.tf` files, each file added to the
+    // sources once.
+    let mut on_tf = |loaded: &mut crate::model::Loaded, at: source::Loc| {
+        let (address, attr, value) = plan_value(loaded, at)?;
+        let place = locator.find(&address, &attr, &value, module_dir(loaded, &address))?;
         let file = &locator.files[place.file];
         let id = *ids[place.file]
             .get_or_insert_with(|| loaded.sources.add(file.path.clone(), file.text.clone()));
         let tf = source::Loc::new(id, source::Span::new(place.span.start, place.span.end));
+        Some((tf, place, address, attr))
+    };
+    for finding in findings {
+        let Some(loc) = finding.loc else { continue };
+        let Some((tf, place, address, attr)) = on_tf(loaded, loc) else {
+            continue;
+        };
+        let path = locator.files[place.file].path.clone();
         finding.related.insert(
             0,
             crate::rules::Related {
@@ -272,29 +261,8 @@ fn locate_in_terraform(
         finding.loc = Some(tf);
         // The places the finding names in the plan's documents, on their `.tf` lines too.
         for r in finding.related.iter_mut().skip(1) {
-            let source = loaded.sources.get(r.loc.source);
-            let in_plan = source
-                .embedded_in
-                .is_some_and(|h| loaded.plans.contains(&h.source));
-            let Some((address, attr)) = source
-                .name
-                .rsplit_once('#')
-                .and_then(|(_, field)| field.rsplit_once('.'))
-                .filter(|_| in_plan)
-            else {
-                continue;
-            };
-            let token = source
-                .text
-                .get(r.loc.span.start..r.loc.span.end)
-                .unwrap_or("");
-            let value: String = serde_json::from_str(token).unwrap_or_default();
-            if let Some(p) = locator.find(address, attr, &value, module_dir(loaded, address)) {
-                let file = &locator.files[p.file];
-                let id = *ids[p.file].get_or_insert_with(|| {
-                    loaded.sources.add(file.path.clone(), file.text.clone())
-                });
-                r.loc = source::Loc::new(id, source::Span::new(p.span.start, p.span.end));
+            if let Some((tf, ..)) = on_tf(loaded, r.loc) {
+                r.loc = tf;
             }
         }
         let Some(fix) = &mut finding.fix else {
@@ -320,8 +288,8 @@ fn locate_in_terraform(
             }
             _ => {
                 let note = format!(
-                    "the value comes from an expression in {} (not a literal there): {}",
-                    file.path, fix.message
+                    "the value comes from an expression in {path} (not a literal there): {}",
+                    fix.message
                 );
                 finding.fix = None;
                 finding.help = Some(match finding.help.take() {
@@ -332,6 +300,27 @@ fn locate_in_terraform(
         }
     }
     ids.into_iter().flatten().collect()
+}
+
+/// Whether a source is a Terraform plan or a document embedded in one.
+fn in_plan(loaded: &crate::model::Loaded, id: source::SourceId) -> bool {
+    let holder = loaded.sources.get(id).embedded_in.map_or(id, |l| l.source);
+    loaded.plans.contains(&id) || loaded.plans.contains(&holder)
+}
+
+/// The resource address, attribute and string value of a place inside a document a plan holds
+/// (`plan.json#ADDRESS.ATTRIBUTE`, as the Terraform loader names what it embeds); `None`
+/// elsewhere. A place that is not a JSON string has the value "".
+fn plan_value(loaded: &crate::model::Loaded, at: source::Loc) -> Option<(String, String, String)> {
+    let source = loaded.sources.get(at.source);
+    if source.embedded_in.is_none() || !in_plan(loaded, at.source) {
+        return None;
+    }
+    let (_, field) = source.name.rsplit_once('#')?;
+    let (address, attr) = field.rsplit_once('.')?;
+    let token = source.text.get(at.span.start..at.span.end).unwrap_or("");
+    let value = serde_json::from_str(token).unwrap_or_default();
+    Some((address.to_string(), attr.to_string(), value))
 }
 
 /// The folder of the module an address is in, relative to the root module's, when the plans'
@@ -355,13 +344,9 @@ fn fit_fixes_to_plans(findings: &mut [Finding], loaded: &crate::model::Loaded) {
     if loaded.plans.is_empty() {
         return;
     }
-    let in_plan = |id: source::SourceId| {
-        let holder = loaded.sources.get(id).embedded_in.map_or(id, |l| l.source);
-        loaded.plans.contains(&id) || loaded.plans.contains(&holder)
-    };
     for finding in findings {
         let Some(fix) = &finding.fix else { continue };
-        if !fix.edits.iter().any(|e| in_plan(e.loc.source)) {
+        if !fix.edits.iter().any(|e| in_plan(loaded, e.loc.source)) {
             continue;
         }
         let note = format!(
@@ -511,14 +496,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         .chain(tf_sources.iter().copied())
         .filter(|id| !fetched.contains(loaded.sources.get(*id).name.as_str()))
         // A plan is Terraform's output, not a source: never written, nor what is inside it.
-        .filter(|id| {
-            let holder = loaded
-                .sources
-                .get(*id)
-                .embedded_in
-                .map_or(*id, |l| l.source);
-            !loaded.plans.contains(id) && !loaded.plans.contains(&holder)
-        })
+        .filter(|id| !in_plan(&loaded, *id))
         .collect();
     writable.sort();
     writable.dedup();

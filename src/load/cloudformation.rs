@@ -140,6 +140,11 @@ pub fn read_deployed(node: &Node) -> Option<Vec<Deployed>> {
     Some(out)
 }
 
+/// The region and account a template or plan is read in when nothing says them: stand-ins, the
+/// same on both sides of every comparison (a map keyed by them is not looked up).
+pub const STAND_IN_REGION: &str = "us-east-1";
+pub const STAND_IN_ACCOUNT: &str = "123456789012";
+
 /// A resource of the template.
 struct Resource<'n> {
     kind: &'n str,
@@ -897,12 +902,12 @@ pub fn expand(template: &Node, settings: &Settings) -> Expanded {
             .region
             .clone()
             .or(region)
-            .unwrap_or_else(|| "us-east-1".to_string()),
+            .unwrap_or_else(|| STAND_IN_REGION.to_string()),
         account: settings
             .account
             .clone()
             .or(account)
-            .unwrap_or_else(|| "123456789012".to_string()),
+            .unwrap_or_else(|| STAND_IN_ACCOUNT.to_string()),
         partition: "aws".to_string(),
         stack_name: settings
             .stack_name

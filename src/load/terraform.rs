@@ -17,7 +17,9 @@
 //! holds a secret by its attribute's name (`secret_string`, `value` of an SSM parameter, …), is
 //! blanked in the text before it is kept as a source, so no report can quote it.
 
-use super::cloudformation::{Expanded, PolicySpec, RoleSpec, SecretSpec};
+use super::cloudformation::{
+    Expanded, PolicySpec, RoleSpec, STAND_IN_ACCOUNT, STAND_IN_REGION, SecretSpec,
+};
 use crate::json::{Kind, Member, Node};
 use crate::model::source::Span;
 use std::collections::BTreeMap;
@@ -411,14 +413,7 @@ impl<'n> Reader<'n> {
         let attribute_refs: Vec<&str> = references
             .iter()
             .copied()
-            .filter(|s| {
-                let n = s.split('.').count();
-                if s.starts_with("data.") {
-                    n == 4
-                } else {
-                    n == 3
-                }
-            })
+            .filter(|s| names_an_attribute(s))
             .collect();
         let unknown_said =
             || Value::Unknown(format!("terraform {}.{attr}, known after apply", r.address));
@@ -592,14 +587,7 @@ impl<'n> Reader<'n> {
             .as_array()?
             .iter()
             .filter_map(Node::as_str)
-            .filter(|s| {
-                let n = s.split('.').count();
-                if s.starts_with("data.") {
-                    n == 4
-                } else {
-                    n == 3
-                }
-            })
+            .filter(|s| names_an_attribute(s))
             .collect();
         let [reference] = references[..] else {
             return None;
@@ -608,6 +596,17 @@ impl<'n> Reader<'n> {
         let target = self.find(&r.module, target)?;
         let node = self.symbolic(target, attr, r.values.span, depth + 1)?;
         Some(Some(to_json(&node)))
+    }
+}
+
+/// Whether a configuration reference names one attribute of one resource
+/// (`aws_iam_role.exec.arn`, `data.aws_iam_policy_document.db.json`), not only the resource.
+fn names_an_attribute(reference: &str) -> bool {
+    let n = reference.split('.').count();
+    if reference.starts_with("data.") {
+        n == 4
+    } else {
+        n == 3
     }
 }
 
@@ -766,12 +765,13 @@ pub fn expand(plan: &Node, settings: &Settings) -> Expanded {
     {
         walk_module(root, &mut found);
     }
-    let changes: BTreeMap<&str, &Node> = plan
+    // Each change entry (address, mode, type, name, change) by its address.
+    let entries: BTreeMap<&str, &Node> = plan
         .get("resource_changes")
         .and_then(Node::as_array)
         .unwrap_or_default()
         .iter()
-        .filter_map(|c| Some((c.get("address")?.as_str()?, c.get("change")?)))
+        .filter_map(|c| Some((c.get("address")?.as_str()?, c)))
         .collect();
     let mut config = BTreeMap::new();
     if let Some(root) = plan.get("configuration").and_then(|c| c.get("root_module")) {
@@ -788,7 +788,7 @@ pub fn expand(plan: &Node, settings: &Settings) -> Expanded {
             continue;
         }
         let key = config_address(&address);
-        let change = changes.get(address.as_str());
+        let change = entries.get(address.as_str()).and_then(|c| c.get("change"));
         // A resource the plan deletes is not there after apply.
         let deleted = change
             .and_then(|c| c.get("actions"))
@@ -812,17 +812,11 @@ pub fn expand(plan: &Node, settings: &Settings) -> Expanded {
         });
     }
     // A resource only resource_changes knows (all of it unknown) is still a resource.
-    for (address, change) in &changes {
+    for (address, c) in &entries {
         if resources.iter().any(|r| r.address == *address) {
             continue;
         }
-        let Some(c) = plan
-            .get("resource_changes")
-            .and_then(Node::as_array)
-            .unwrap_or_default()
-            .iter()
-            .find(|c| c.get("address").and_then(Node::as_str) == Some(address))
-        else {
+        let Some(change) = c.get("change") else {
             continue;
         };
         let Some(after) = change
@@ -849,12 +843,12 @@ pub fn expand(plan: &Node, settings: &Settings) -> Expanded {
             .region
             .clone()
             .or(region)
-            .unwrap_or_else(|| "us-east-1".to_string()),
+            .unwrap_or_else(|| STAND_IN_REGION.to_string()),
         account: settings
             .account
             .clone()
             .or(account)
-            .unwrap_or_else(|| "123456789012".to_string()),
+            .unwrap_or_else(|| STAND_IN_ACCOUNT.to_string()),
         partition: "aws".to_string(),
         resources,
         problems: Vec::new(),
