@@ -478,3 +478,290 @@ fn tf_sources_that_are_not_hcl_are_located_errors() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("/nonexistent/tf"), "{stderr}");
 }
+
+/// One trap of a plan that creates everything (nothing known before apply but names), with its
+/// `.tf` source: the task definition's `container_definitions` is `jsonencode([...])` of
+/// references, so the plan does not know it and only the `.tf` source can tell it.
+struct Created {
+    /// The policy's `Resource`: an HCL expression.
+    resource: &'static str,
+    /// The role the policy is put on.
+    role: &'static str,
+    /// The secret is encrypted with a key the plan creates; the policy grants `kms:Decrypt` on it.
+    kms: Option<bool>,
+}
+
+impl Created {
+    fn tf(&self) -> String {
+        let key = match self.kms {
+            Some(_) => "\n  kms_key_id = aws_kms_key.db.arn",
+            None => "",
+        };
+        let decrypt = match self.kms {
+            Some(true) => {
+                ", {\n      Effect   = \"Allow\"\n      Action   = \"kms:Decrypt\"\n      Resource = aws_kms_key.db.arn\n    }"
+            }
+            _ => "",
+        };
+        format!(
+            r#"locals {{
+  family = "web"
+}}
+
+resource "aws_kms_key" "db" {{
+  description = "db"
+}}
+
+resource "aws_secretsmanager_secret" "db" {{
+  name = "prod/db"{key}
+}}
+
+resource "aws_iam_role" "exec" {{
+  name               = "web-exec"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Principal = {{ Service = "ecs-tasks.amazonaws.com" }}, Action = "sts:AssumeRole" }}] }})
+}}
+
+resource "aws_iam_role" "task" {{
+  name               = "web-task"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Principal = {{ Service = "ecs-tasks.amazonaws.com" }}, Action = "sts:AssumeRole" }}] }})
+}}
+
+resource "aws_iam_role_policy" "secrets" {{
+  name = "secrets"
+  role = aws_iam_role.{role}.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect   = "Allow"
+      Action   = "secretsmanager:GetSecretValue"
+      Resource = {resource}
+    }}{decrypt}]
+  }})
+}}
+
+resource "aws_ecs_task_definition" "web" {{
+  family                   = local.family
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  execution_role_arn       = aws_iam_role.exec.arn
+  task_role_arn            = aws_iam_role.task.arn
+  container_definitions = jsonencode([{{
+    name    = "app"
+    image   = var.image
+    secrets = [{{ name = "DB_PASSWORD", valueFrom = "${{aws_secretsmanager_secret.db.arn}}:password::" }}]
+  }}])
+}}
+"#,
+            role = self.role,
+            resource = self.resource,
+        )
+    }
+
+    /// What `terraform show -json` prints for [`Created::tf`]: the policy is known when its
+    /// `Resource` is a literal (and no key is referenced), else after apply.
+    fn plan(&self) -> Value {
+        let literal = self.resource.starts_with('"') && self.kms != Some(true);
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}).to_string();
+        let mut policy = json!({"name": "secrets"});
+        let mut policy_unknown = json!({"id": true, "role": true});
+        if literal {
+            let resource: String = serde_json::from_str(self.resource).unwrap();
+            policy["policy"] = json!(json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": resource}]}).to_string());
+        } else {
+            policy_unknown["policy"] = json!(true);
+        }
+        let mut resources = vec![
+            (
+                "aws_secretsmanager_secret",
+                "db",
+                json!({"name": "prod/db"}),
+                json!({"arn": true, "id": true, "kms_key_id": self.kms.is_some()}),
+            ),
+            (
+                "aws_iam_role",
+                "exec",
+                json!({"name": "web-exec", "path": "/", "assume_role_policy": trust}),
+                json!({"arn": true, "id": true}),
+            ),
+            (
+                "aws_iam_role",
+                "task",
+                json!({"name": "web-task", "path": "/", "assume_role_policy": trust}),
+                json!({"arn": true, "id": true}),
+            ),
+            ("aws_iam_role_policy", "secrets", policy, policy_unknown),
+            (
+                "aws_ecs_task_definition",
+                "web",
+                json!({"family": "web", "requires_compatibilities": ["FARGATE"], "network_mode": "awsvpc"}),
+                json!({"arn": true, "container_definitions": true, "execution_role_arn": true, "task_role_arn": true}),
+            ),
+        ];
+        if self.kms.is_some() {
+            resources.push((
+                "aws_kms_key",
+                "db",
+                json!({"description": "db"}),
+                json!({"arn": true, "key_id": true, "id": true, "policy": true}),
+            ));
+        }
+        let refs = |r: &str| json!({"references": [r, r.rsplit_once('.').unwrap().0]});
+        let mut policy_expressions = json!({"name": {"constant_value": "secrets"}, "role": refs(&format!("aws_iam_role.{}.id", self.role))});
+        if !literal {
+            let mut r = vec![
+                json!("aws_secretsmanager_secret.db.arn"),
+                json!("aws_secretsmanager_secret.db"),
+            ];
+            if self.kms == Some(true) {
+                r.extend([json!("aws_kms_key.db.arn"), json!("aws_kms_key.db")]);
+            }
+            policy_expressions["policy"] = json!({"references": r});
+        }
+        let mut secret_expressions = json!({"name": {"constant_value": "prod/db"}});
+        if self.kms.is_some() {
+            secret_expressions["kms_key_id"] = refs("aws_kms_key.db.arn");
+        }
+        let config = json!([
+            {"address": "aws_secretsmanager_secret.db", "mode": "managed", "type": "aws_secretsmanager_secret", "name": "db", "expressions": secret_expressions},
+            {"address": "aws_iam_role_policy.secrets", "mode": "managed", "type": "aws_iam_role_policy", "name": "secrets", "expressions": policy_expressions},
+            {"address": "aws_ecs_task_definition.web", "mode": "managed", "type": "aws_ecs_task_definition", "name": "web", "expressions": {
+                "family": {"references": ["local.family"]},
+                "execution_role_arn": refs("aws_iam_role.exec.arn"), "task_role_arn": refs("aws_iam_role.task.arn"),
+                "container_definitions": {"references": ["var.image", "aws_secretsmanager_secret.db.arn", "aws_secretsmanager_secret.db"]}}},
+        ]);
+        let planned: Vec<Value> = resources.iter().map(|(t, n, v, _)| json!({
+            "address": format!("{t}.{n}"), "mode": "managed", "type": t, "name": n, "values": v, "sensitive_values": {}})).collect();
+        let changes: Vec<Value> = resources
+            .iter()
+            .map(|(t, n, v, u)| {
+                json!({
+            "address": format!("{t}.{n}"), "mode": "managed", "type": t, "name": n,
+            "change": {"actions": ["create"], "before": null, "after": v, "after_unknown": u}})
+            })
+            .collect();
+        json!({
+            "format_version": "1.2",
+            "variables": {"image": {"value": "public.ecr.aws/nginx/nginx:1.27"}},
+            "planned_values": {"root_module": {"resources": planned}},
+            "resource_changes": changes,
+            "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}},
+                "root_module": {"resources": config}},
+        })
+    }
+
+    /// `check --terraform-plan` of the plan, with and without `--terraform-dir`: exit code, the
+    /// errors' rules, and the report with the sources.
+    fn check(&self) -> (i32, Vec<String>, Value, Value, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let tf = dir.path().join("tf");
+        std::fs::create_dir(&tf).unwrap();
+        write(&tf, "main.tf", &self.tf());
+        let plan = write(dir.path(), "plan.json", &self.plan().to_string());
+        let args = [
+            "--terraform-plan",
+            plan.as_str(),
+            "--account-id",
+            "111122223333",
+        ];
+        let (_, without, _) = support::run_json("check", &args);
+        let mut with = args.to_vec();
+        with.extend(["--terraform-dir", tf.to_str().unwrap()]);
+        let (code, v, stderr) = support::run_json("check", &with);
+        let tf_text = std::fs::read_to_string(tf.join("main.tf")).unwrap();
+        (code, errors(&v), v, without, format!("{stderr}\n{tf_text}"))
+    }
+}
+
+#[test]
+fn container_definitions_known_only_after_apply_are_rebuilt_from_the_tf_source_with_each_trap_and_its_twin()
+ {
+    let secret_ref = "aws_secretsmanager_secret.db.arn";
+    // The secret referenced on both sides, both known only after apply: granted.
+    let clean = Created {
+        resource: secret_ref,
+        role: "exec",
+        kms: None,
+    };
+    let (code, errs, v, without, why) = clean.check();
+    assert_eq!((code, errs), (0, Vec::<String>::new()), "{v}\n{why}");
+    assert_eq!(v["summary"]["needs_checked"], 1, "{v}");
+    assert_eq!(v["summary"]["needs_granted"], 1, "{v}");
+    assert!(
+        !v["findings"].to_string().contains("known only after apply"),
+        "{v}"
+    );
+    // Without the `.tf` source the plan cannot tell them: said, not guessed.
+    assert_eq!(without["summary"]["needs_checked"], 0, "{without}");
+    assert!(
+        without["findings"].to_string().contains("--terraform-dir"),
+        "{without}"
+    );
+
+    // The display name in the policy: the reference is the full ARN (`prod/db-??????`), which
+    // the literal does not match. On the `.tf` line, with an edit of that literal.
+    let trap = Created {
+        resource: "\"arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db\"",
+        role: "exec",
+        kms: None,
+    };
+    let (code, errs, v, _, why) = trap.check();
+    assert_eq!(
+        (code, errs),
+        (1, vec!["secret-display-name".to_string()]),
+        "{v}\n{why}"
+    );
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-display-name")
+        .unwrap();
+    assert!(
+        f["location"]["file"].as_str().unwrap().ends_with("main.tf"),
+        "{f}"
+    );
+    let line = trap
+        .tf()
+        .lines()
+        .position(|l| l.contains("Resource = \"arn:"))
+        .unwrap()
+        + 1;
+    assert_eq!(f["location"]["line"], line, "{f}");
+    assert_eq!(f["fix"]["applicability"], "safe", "{f}");
+
+    // The grant on the task role, not the execution role that reads the secret.
+    let trap = Created {
+        resource: secret_ref,
+        role: "task",
+        kms: None,
+    };
+    let (code, errs, v, _, why) = trap.check();
+    assert_eq!(code, 1, "{v}\n{why}");
+    assert!(
+        errs.contains(&"grant-on-wrong-role".to_string()),
+        "{errs:?}\n{v}"
+    );
+
+    // A secret under a key the plan creates: `kms:Decrypt` is needed too.
+    let trap = Created {
+        resource: secret_ref,
+        role: "exec",
+        kms: Some(false),
+    };
+    let (code, errs, v, _, why) = trap.check();
+    assert_eq!(code, 1, "{v}\n{why}");
+    assert!(
+        errs.contains(&"missing-permission".to_string()),
+        "{errs:?}\n{v}"
+    );
+    assert!(v["findings"].to_string().contains("kms:Decrypt"), "{v}");
+    let twin = Created {
+        resource: secret_ref,
+        role: "exec",
+        kms: Some(true),
+    };
+    let (code, errs, v, _, why) = twin.check();
+    assert_eq!((code, errs), (0, Vec::<String>::new()), "{v}\n{why}");
+    assert_eq!(v["summary"]["needs_granted"], 2, "{v}");
+}

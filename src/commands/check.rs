@@ -201,17 +201,18 @@ fn extend_sub(replaced: &str, replacement: &str) -> Option<String> {
     })
 }
 
-/// Reads the `.tf` files under `dir`; one that is not HCL is an input problem where it fails.
-fn read_terraform_dir(
-    dir: &str,
-    loaded: &mut crate::model::Loaded,
-) -> Result<crate::load::hcl::Locator, LoadError> {
-    let locator = crate::load::hcl::Locator::read(std::path::Path::new(dir)).map_err(|reason| {
+/// Reads the `.tf` files under `dir`.
+fn read_terraform_dir(dir: &str) -> Result<crate::load::hcl::Locator, LoadError> {
+    crate::load::hcl::Locator::read(std::path::Path::new(dir)).map_err(|reason| {
         LoadError::Unreadable {
             path: dir.to_string(),
             reason,
         }
-    })?;
+    })
+}
+
+/// A `.tf` file that is not HCL is an input problem where it fails.
+fn terraform_problems(locator: &crate::load::hcl::Locator, loaded: &mut crate::model::Loaded) {
     for (path, text, offset, message) in &locator.problems {
         let id = loaded.sources.add(path.clone(), text.clone());
         loaded.problems.push(crate::model::InputProblem {
@@ -221,7 +222,6 @@ fn read_terraform_dir(
             related: None,
         });
     }
-    Ok(locator)
 }
 
 /// A finding inside a document a plan holds (a policy string, the container definitions) is
@@ -433,19 +433,24 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
     if stack.region.is_none() {
         stack.region.clone_from(&options.region);
     }
+    // `--terraform-dir`: the `.tf` sources, read before the plans (what a plan knows only after
+    // apply is rebuilt from them) and reported before the rules (a file that is not HCL is an
+    // input problem like any other).
+    let locator = match &options.terraform_dir {
+        Some(dir) => Some(std::sync::Arc::new(read_terraform_dir(dir)?)),
+        None => None,
+    };
+    stack.terraform.clone_from(&locator);
     let mut loaded = crate::load::load_with(inputs, &stack)?;
+    if let Some(locator) = &locator {
+        terraform_problems(locator, &mut loaded);
+    }
     if options.policies_only {
         loaded.task_definitions.clear();
     }
     if let Some(env) = &options.template_env {
         render_ecspresso_env(&mut loaded, env);
     }
-    // `--terraform-dir`: the `.tf` sources, read before the rules so that a file that is not
-    // HCL is reported like any input.
-    let locator = match &options.terraform_dir {
-        Some(dir) => Some(read_terraform_dir(dir, &mut loaded)?),
-        None => None,
-    };
     let mut needs = needs::Needs::default();
     for td in &loaded.task_definitions {
         let mut context = needs::TaskContext::of(td, options.region.as_deref());

@@ -791,6 +791,7 @@ impl Loader {
         let settings = super::terraform::Settings {
             region: stack.region.clone(),
             account: stack.account.clone(),
+            locator: stack.terraform.as_deref(),
         };
         for dir in super::terraform::module_dirs(&node) {
             if !self.out.module_dirs.contains(&dir) {

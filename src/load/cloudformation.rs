@@ -26,6 +26,9 @@ pub struct Settings {
     /// What the deployed stack's SSM-typed parameters (`AWS::SSM::Parameter::Value<…>`) resolved
     /// to (`ResolvedValue` of `describe-stacks`): offline, their value is what SSM holds, unknown.
     pub resolved: Vec<(String, String)>,
+    /// The `.tf` sources (`--terraform-dir`): a plan's value known only after apply is rebuilt
+    /// from the expression that writes it where that expression can be told.
+    pub terraform: Option<std::sync::Arc<crate::load::hcl::Locator>>,
 }
 
 /// A deployed stack as the AWS CLI describes it: `describe-stack-resources` (or
@@ -57,6 +60,7 @@ impl Deployed {
             stack_name: Some(self.name.clone()).filter(|n| !n.is_empty()),
             physical: self.physical.clone(),
             resolved: self.resolved.clone(),
+            terraform: given.terraform.clone(),
         }
     }
 

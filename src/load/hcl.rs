@@ -8,7 +8,7 @@
 //! no edit: the value comes from elsewhere.
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::template::Element;
 use std::ops::Range;
@@ -29,6 +29,16 @@ pub struct Locator {
     root: std::path::PathBuf,
     pub files: Vec<TfFile>,
     pub problems: Vec<(String, String, usize, String)>,
+}
+
+impl std::fmt::Debug for Locator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Locator")
+            .field("root", &self.root)
+            .field("files", &self.files.len())
+            .field("problems", &self.problems.len())
+            .finish()
+    }
 }
 
 /// Where a value stands in a `.tf` file.
@@ -107,6 +117,26 @@ impl Locator {
         value: &str,
         module_dir: Option<&str>,
     ) -> Option<Place> {
+        let (file, expression) = self.attribute(address, attr, module_dir)?;
+        let text = &self.files[file].text;
+        match literal(expression, value, text) {
+            Some((span, how)) => Some(Place { file, span, how }),
+            None => expression.span().map(|span| Place {
+                file,
+                span,
+                how: How::Expression,
+            }),
+        }
+    }
+
+    /// The expression of attribute `attr` of the resource at `address`, and the file it is in;
+    /// `None` when no single block is that resource or it has no such attribute.
+    pub fn attribute(
+        &self,
+        address: &str,
+        attr: &str,
+        module_dir: Option<&str>,
+    ) -> Option<(usize, &Expression)> {
         let (data, kind, name) = split_address(address)?;
         let wanted = if data { "data" } else { "resource" };
         let folder = module_dir.and_then(|d| std::fs::canonicalize(self.root.join(d)).ok());
@@ -141,20 +171,182 @@ impl Locator {
             }
         }
         let (file, body) = found?;
-        let attribute = body.iter().find_map(|s| match s {
-            Structure::Attribute(a) if a.key.as_str() == attr => Some(a),
+        body.iter().find_map(|s| match s {
+            Structure::Attribute(a) if a.key.as_str() == attr => Some((file, &a.value)),
             _ => None,
-        })?;
-        let text = &self.files[file].text;
-        match literal(&attribute.value, value, text) {
-            Some((span, how)) => Some(Place { file, span, how }),
-            None => attribute.value.span().map(|span| Place {
-                file,
-                span,
-                how: How::Expression,
-            }),
+        })
+    }
+
+    /// The expression of `local.NAME` as the `locals` blocks of the folder `file` is in define
+    /// it (a module's locals are its folder's).
+    pub fn local(&self, file: usize, name: &str) -> Option<(usize, &Expression)> {
+        let folder = Path::new(&self.files.get(file)?.path).parent();
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| Path::new(&f.path).parent() == folder)
+            .find_map(|(i, f)| {
+                f.body.iter().find_map(|s| match s {
+                    Structure::Block(b) if b.ident.as_str() == "locals" => {
+                        b.body.iter().find_map(|s| match s {
+                            Structure::Attribute(a) if a.key.as_str() == name => {
+                                Some((i, &a.value))
+                            }
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                })
+            })
+    }
+}
+
+/// The text of a plain traversal (`aws_secretsmanager_secret.db.arn`, `var.name`,
+/// `aws_iam_role.exec[0].arn`); `None` for splats and computed indexes.
+pub fn traversal_text(e: &Expression) -> Option<String> {
+    match e {
+        Expression::Variable(v) => Some(v.as_str().to_string()),
+        Expression::Traversal(t) => {
+            let mut out = traversal_text(&t.expr)?;
+            for op in &t.operators {
+                match op.value() {
+                    TraversalOperator::GetAttr(a) => {
+                        out.push('.');
+                        out.push_str(a.as_str());
+                    }
+                    TraversalOperator::LegacyIndex(i) => out.push_str(&format!("[{}]", i.value())),
+                    TraversalOperator::Index(Expression::Number(n)) => {
+                        out.push_str(&format!("[{}]", n.value()));
+                    }
+                    TraversalOperator::Index(Expression::String(s)) => {
+                        out.push_str(&format!("[{}]", serde_json::to_string(s.as_str()).ok()?));
+                    }
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// The value of an HCL expression built from literals, objects, arrays, string templates,
+/// `jsonencode(…)` and references that `resolve` can tell (given the reference's text, as
+/// [`traversal_text`] writes it). `Err` names the first part that cannot be told: nothing is
+/// guessed.
+pub fn evaluate(
+    e: &Expression,
+    resolve: &mut dyn FnMut(&str) -> Option<serde_json::Value>,
+    depth: usize,
+) -> Result<serde_json::Value, String> {
+    use serde_json::Value;
+    if depth > 64 {
+        return Err("an expression nested too deeply".into());
+    }
+    let cannot = |what: &str| {
+        let what = what.trim();
+        Err(match what.char_indices().nth(60) {
+            Some((i, _)) => format!("`{}…`", &what[..i]),
+            None => format!("`{what}`"),
+        })
+    };
+    match e {
+        Expression::Null(_) => Ok(Value::Null),
+        Expression::Bool(b) => Ok(Value::Bool(*b.value())),
+        Expression::Number(n) => {
+            serde_json::from_str(&n.value().to_string()).map_err(|e| e.to_string())
+        }
+        Expression::String(s) => Ok(Value::String(s.as_str().to_string())),
+        Expression::Array(a) => a
+            .iter()
+            .map(|i| evaluate(i, resolve, depth + 1))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        Expression::Object(o) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in o.iter() {
+                let key = match k {
+                    ObjectKey::Ident(i) => i.as_str().to_string(),
+                    ObjectKey::Expression(k) => match evaluate(k, resolve, depth + 1)? {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    },
+                };
+                out.insert(key, evaluate(v.expr(), resolve, depth + 1)?);
+            }
+            Ok(Value::Object(out))
+        }
+        Expression::Parenthesis(p) => evaluate(p.inner(), resolve, depth + 1),
+        Expression::StringTemplate(t) => template(t.iter(), resolve, depth).map(Value::String),
+        Expression::HeredocTemplate(h) => {
+            template(h.template.iter(), resolve, depth).map(Value::String)
+        }
+        Expression::FuncCall(f)
+            if f.name.namespace.is_empty()
+                && f.name.name.as_str() == "jsonencode"
+                && f.args.len() == 1 =>
+        {
+            let arg = f.args.iter().next().ok_or("jsonencode()")?;
+            // Terraform's objects are maps: `jsonencode` writes their keys sorted.
+            let v = sorted(evaluate(arg, resolve, depth + 1)?);
+            serde_json::to_string(&v)
+                .map(Value::String)
+                .map_err(|e| e.to_string())
+        }
+        Expression::FuncCall(f)
+            if f.name.namespace.is_empty() && f.name.name.as_str() == "tostring" =>
+        {
+            let arg = f.args.iter().next().ok_or("tostring()")?;
+            match evaluate(arg, resolve, depth + 1)? {
+                Value::String(s) => Ok(Value::String(s)),
+                v @ (Value::Number(_) | Value::Bool(_)) => Ok(Value::String(v.to_string())),
+                _ => cannot(&e.to_string()),
+            }
+        }
+        Expression::Variable(_) | Expression::Traversal(_) => {
+            let text = traversal_text(e).ok_or_else(|| format!("`{}`", e.to_string().trim()))?;
+            resolve(&text).ok_or_else(|| format!("`{text}`"))
+        }
+        other => cannot(&other.to_string()),
+    }
+}
+
+fn sorted(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut entries: Vec<_> = m.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
+}
+
+/// A template's string: its literal text with each interpolation's value; directives (`%{if}`,
+/// `%{for}`) cannot be told.
+fn template<'t>(
+    elements: impl Iterator<Item = &'t Element>,
+    resolve: &mut dyn FnMut(&str) -> Option<serde_json::Value>,
+    depth: usize,
+) -> Result<String, String> {
+    let mut out = String::new();
+    for element in elements {
+        match element {
+            Element::Literal(l) => out.push_str(l.value()),
+            Element::Interpolation(i) => match evaluate(&i.expr, resolve, depth + 1)? {
+                serde_json::Value::String(s) => out.push_str(&s),
+                v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => {
+                    out.push_str(&v.to_string());
+                }
+                _ => return Err(format!("`${{{}}}`", i.expr.to_string().trim())),
+            },
+            Element::Directive(_) => return Err("a template directive (`%{…}`)".into()),
         }
     }
+    Ok(out)
 }
 
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>, depth: usize) -> std::io::Result<()> {
@@ -371,6 +563,37 @@ EOF
             .unwrap();
         assert_eq!(p.how, How::JsonInHeredoc);
         assert_eq!(&TF[p.span], format!("\"{key}\""));
+    }
+
+    #[test]
+    fn an_expression_is_told_from_literals_and_references_or_says_what_it_cannot_tell() {
+        let value = |src: &str| {
+            let e: Expression = src.parse().unwrap();
+            let mut resolve = |r: &str| match r {
+                "aws_secretsmanager_secret.db.arn" => Some(serde_json::json!("arn:x-??????")),
+                "var.n" => Some(serde_json::json!(2)),
+                _ => None,
+            };
+            evaluate(&e, &mut resolve, 0)
+        };
+        assert_eq!(
+            value(
+                r#"jsonencode([{ name = "a", n = var.n, v = "${aws_secretsmanager_secret.db.arn}:k::", ok = true, none = null }])"#
+            ),
+            Ok(serde_json::json!(
+                r#"[{"n":2,"name":"a","none":null,"ok":true,"v":"arn:x-??????:k::"}]"#
+            ))
+        );
+        assert_eq!(value("tostring(var.n)"), Ok(serde_json::json!("2")));
+        // Nothing guessed: the first part that cannot be told is named.
+        assert_eq!(value("jsonencode([var.other])"), Err("`var.other`".into()));
+        assert_eq!(
+            value(r#""%{ if true }x%{ endif }""#),
+            Err("a template directive (`%{…}`)".into())
+        );
+        assert!(value("merge(var.a, var.b)").unwrap_err().contains("merge"));
+        assert!(value("[for x in var.l : x]").is_err());
+        assert!(value("aws_iam_role.exec[*].arn").is_err());
     }
 
     #[test]

@@ -198,9 +198,11 @@ fn strings(node: &Node, out: &mut Vec<Span>) {
 
 /// What the command line says (`--region`, `--account-id`).
 #[derive(Clone, Debug, Default)]
-pub struct Settings {
+pub struct Settings<'a> {
     pub region: Option<String>,
     pub account: Option<String>,
+    /// The `.tf` sources, when given: what the plan knows only after apply is rebuilt from them.
+    pub locator: Option<&'a super::hcl::Locator>,
 }
 
 /// One resource instance of the plan.
@@ -346,6 +348,11 @@ fn walk_config<'n>(module: &'n Node, prefix: &str, out: &mut BTreeMap<String, &'
 
 struct Reader<'n> {
     resources: Vec<Resource<'n>>,
+    /// The `.tf` sources, the module folders the configuration gives, and the plan's root
+    /// module variables: what an unknown value is rebuilt from.
+    locator: Option<&'n super::hcl::Locator>,
+    module_dirs: Vec<(String, String)>,
+    variables: Option<&'n Node>,
     region: String,
     account: String,
     partition: String,
@@ -435,6 +442,12 @@ impl<'n> Reader<'n> {
             return Some(unknown_said());
         }
         let (target, target_attr) = reference.rsplit_once('.')?;
+        // Terraform's configuration lists the references of an expression, not its shape: a
+        // document attribute that references another resource's ARN is `jsonencode({…})` of it,
+        // not that ARN. Only a document is taken for a document.
+        if is_document(attr) && !is_document(target_attr) {
+            return Some(unknown_said());
+        }
         let Some(target) = self.find(&r.module, target) else {
             return Some(unknown_said());
         };
@@ -450,7 +463,10 @@ impl<'n> Reader<'n> {
     fn string(&self, r: &Resource<'n>, attr: &str) -> Option<Node> {
         match self.value(r, attr, 0)? {
             Value::Known(n) => Some(n),
-            Value::Unknown(what) => Some(text(r.values.span, format!("${{{what}}}"))),
+            Value::Unknown(what) => match self.rebuild(r, attr, r.values.span) {
+                Ok(Some(n)) => Some(n),
+                _ => Some(text(r.values.span, format!("${{{what}}}"))),
+            },
         }
     }
 
@@ -508,6 +524,82 @@ impl<'n> Reader<'n> {
             _ => return None,
         };
         Some(text(at, s))
+    }
+
+    /// Attribute `attr` of `res`, known only after apply, rebuilt from the `.tf` expression that
+    /// writes it (`jsonencode([...])` of literals and references the plan can tell); `Err` says
+    /// why it cannot be, `Ok(None)` when there are no `.tf` sources to read.
+    fn rebuild(&self, res: &Resource<'n>, attr: &str, at: Span) -> Result<Option<Node>, String> {
+        let Some(locator) = self.locator else {
+            return Ok(None);
+        };
+        let dir = if res.module.is_empty() {
+            (!self.module_dirs.is_empty()).then_some("")
+        } else {
+            self.module_dirs
+                .iter()
+                .find(|(m, _)| *m == res.module)
+                .map(|(_, d)| d.as_str())
+        };
+        let Some((file, e)) = locator.attribute(&res.address, attr, dir) else {
+            return Err(format!(
+                "no one block of the `.tf` files writes `{attr}` of {}",
+                res.address
+            ));
+        };
+        let path = &locator.files[file].path;
+        let mut resolve = |reference: &str| self.reference(res, reference, file, at, 0);
+        match super::hcl::evaluate(e, &mut resolve, 0) {
+            Ok(serde_json::Value::String(s)) => Ok(Some(text(at, s))),
+            Ok(_) => Err(format!("`{attr}` in {path} is not a string")),
+            Err(what) => Err(format!("{what} in {path} is not known before apply")),
+        }
+    }
+
+    /// What a reference in a `.tf` expression of `res` stands for, where the plan tells it: a
+    /// root module variable's value, a local (from the `locals` of the folder of `file`), or
+    /// another resource's attribute, known or symbolic.
+    fn reference(
+        &self,
+        res: &Resource<'n>,
+        reference: &str,
+        file: usize,
+        at: Span,
+        depth: usize,
+    ) -> Option<serde_json::Value> {
+        if depth > 8 {
+            return None;
+        }
+        let parts: Vec<&str> = reference.splitn(2, '.').collect();
+        match parts[..] {
+            ["var", name] => {
+                // A module's variables are its caller's expressions: not followed.
+                if !res.module.is_empty() {
+                    return None;
+                }
+                let value = self.variables?.get(name)?.get("value")?;
+                return Some(to_json(value));
+            }
+            ["local", name] => {
+                let (f, e) = self.locator?.local(file, name)?;
+                let mut resolve = |r: &str| self.reference(res, r, f, at, depth + 1);
+                return super::hcl::evaluate(e, &mut resolve, 0).ok();
+            }
+            _ => {}
+        }
+        let (target, attr) = reference.rsplit_once('.')?;
+        let instance = if res.module.is_empty() {
+            target.to_string()
+        } else {
+            format!("{}.{target}", res.module)
+        };
+        let target = self
+            .resources
+            .iter()
+            .find(|r| r.address == instance)
+            .or_else(|| self.find(&res.module, &config_address(target)))?;
+        let node = self.symbolic(target, attr, at, depth + 1)?;
+        Some(to_json(&node))
     }
 
     /// A `data.aws_iam_policy_document` the plan could not render, rebuilt from its
@@ -608,6 +700,14 @@ fn names_an_attribute(reference: &str) -> bool {
     } else {
         n == 3
     }
+}
+
+/// Whether an attribute holds a JSON document (a policy, container definitions), not a name.
+fn is_document(attr: &str) -> bool {
+    matches!(
+        attr,
+        "policy" | "assume_role_policy" | "container_definitions" | "json" | "minified_json"
+    )
 }
 
 /// The attribute of another resource an attribute takes when its expression names only that
@@ -851,6 +951,9 @@ pub fn expand(plan: &Node, settings: &Settings) -> Expanded {
             .unwrap_or_else(|| STAND_IN_ACCOUNT.to_string()),
         partition: "aws".to_string(),
         resources,
+        locator: settings.locator,
+        module_dirs: module_dirs(plan),
+        variables: plan.get("variables"),
         problems: Vec::new(),
     };
     // Managed policies the plan holds: ARN → index in `out.policies`.
@@ -893,7 +996,20 @@ pub fn expand(plan: &Node, settings: &Settings) -> Expanded {
                         ),
                     ));
                 }
-                match s("container_definitions") {
+                let mut defs = s("container_definitions");
+                let mut why = None;
+                if defs
+                    .as_ref()
+                    .and_then(Node::as_str)
+                    .is_some_and(|d| d.starts_with("${terraform"))
+                {
+                    match r.rebuild(res, "container_definitions", at) {
+                        Ok(Some(rebuilt)) => defs = Some(rebuilt),
+                        Ok(None) => {}
+                        Err(e) => why = Some(e),
+                    }
+                }
+                match defs {
                     Some(defs) if defs.as_str().is_some_and(|d| !d.starts_with("${terraform")) => {
                         members.push(member("containerDefinitions", defs.span, defs));
                         out.labels.push(res.address.clone());
@@ -904,10 +1020,16 @@ pub fn expand(plan: &Node, settings: &Settings) -> Expanded {
                     }
                     Some(_) => out.undecided.push((
                         at,
-                        format!(
-                            "the container definitions of {} are known only after apply (they use values the plan does not know yet), so what they reference was not checked; `terraform show -json` of the state after apply, or a plan that does not create what they reference, shows them",
-                            res.address
-                        ),
+                        match why {
+                            Some(why) => format!(
+                                "the container definitions of {} are known only after apply and cannot be rebuilt from the `.tf` sources ({why}), so what they reference was not checked",
+                                res.address
+                            ),
+                            None => format!(
+                                "the container definitions of {} are known only after apply (they use values the plan does not know yet), so what they reference was not checked; with `--terraform-dir` they are rebuilt from the `.tf` sources where their expression allows, and `terraform show -json` of the state after apply shows them",
+                                res.address
+                            ),
+                        },
                     )),
                     None => {}
                 }
