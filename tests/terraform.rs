@@ -765,3 +765,71 @@ fn container_definitions_known_only_after_apply_are_rebuilt_from_the_tf_source_w
     assert_eq!((code, errs), (0, Vec::<String>::new()), "{v}\n{why}");
     assert_eq!(v["summary"]["needs_granted"], 2, "{v}");
 }
+
+#[test]
+fn a_registry_modules_copy_under_dot_terraform_is_located_and_never_edited() {
+    // The same plan, its module now from a registry: `terraform init` copied it under
+    // `.terraform/modules/` and says where in `modules.json`.
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("web");
+    std::fs::create_dir_all(tf.join(".terraform/modules/app")).unwrap();
+    let source = "registry.terraform.io/example-group/app/aws";
+    std::fs::write(
+        tf.join("main.tf"),
+        format!("module \"app\" {{\n  source  = \"{source}\"\n  version = \"1.0.0\"\n}}\n"),
+    )
+    .unwrap();
+    let copy = tf.join(".terraform/modules/app/main.tf");
+    std::fs::copy(Path::new(DATA).join("web/modules/app/main.tf"), &copy).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    std::fs::write(
+        tf.join(".terraform/modules/modules.json"),
+        json!({"Modules": [
+            {"Key": "", "Source": "", "Dir": "."},
+            {"Key": "app", "Source": source, "Version": "1.0.0", "Dir": ".terraform/modules/app"},
+            // Pointing outside `.terraform/` is not followed.
+            {"Key": "evil", "Source": source, "Dir": ".terraform/../../"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(plan("web.plan.json"))
+        .unwrap()
+        .replace(
+            "\"source\":\"./modules/app\"",
+            &format!("\"source\":\"{source}\""),
+        );
+    assert!(text.contains(source));
+    let plan_path = write(dir.path(), "plan.json", &text);
+    let args = [
+        "--terraform-plan",
+        plan_path.as_str(),
+        "--terraform-dir",
+        tf.to_str().unwrap(),
+    ];
+    let (code, v, stderr) = support::run_json("check", &args);
+    assert_eq!(code, 1, "{stderr}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-display-name")
+        .unwrap();
+    assert!(
+        f["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with(".terraform/modules/app/main.tf"),
+        "{f}"
+    );
+    assert!(f["fix"].is_null(), "{f}");
+    let help = f["help"].as_str().unwrap();
+    assert!(
+        help.contains(source) && help.contains("terraform init"),
+        "{help}"
+    );
+    let mut fix = args.to_vec();
+    fix.push("--fix");
+    support::ecslint().arg("check").args(&fix).output().unwrap();
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+}

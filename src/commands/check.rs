@@ -238,7 +238,12 @@ fn locate_in_terraform(
     // sources once.
     let mut on_tf = |loaded: &mut crate::model::Loaded, at: source::Loc| {
         let (address, attr, value) = plan_value(loaded, at)?;
-        let place = locator.find(&address, &attr, &value, module_dir(loaded, &address))?;
+        let place = locator.find(
+            &address,
+            &attr,
+            &value,
+            module_dir(loaded, locator, &address),
+        )?;
         let file = &locator.files[place.file];
         let id = *ids[place.file]
             .get_or_insert_with(|| loaded.sources.add(file.path.clone(), file.text.clone()));
@@ -273,7 +278,13 @@ fn locate_in_terraform(
             [edit] if edit.loc == loc => serde_json::from_str(&edit.replacement).ok(),
             _ => None,
         };
-        match (place.how, replaced) {
+        let file = &locator.files[place.file];
+        let how = if file.vendored.is_some() {
+            How::Expression
+        } else {
+            place.how
+        };
+        match (how, replaced) {
             (How::HclString, Some(new)) => {
                 fix.edits = vec![crate::fix::Edit::replace(
                     tf,
@@ -287,10 +298,29 @@ fn locate_in_terraform(
                 )];
             }
             _ => {
-                let note = format!(
-                    "the value comes from an expression in {path} (not a literal there): {}",
-                    fix.message
-                );
+                let note = match &file.vendored {
+                    Some(source) => format!(
+                        "the value is written in the module `{source}`, of which {path} is the copy `terraform init` made: change it where that module is maintained, or pass it another input: {}",
+                        fix.message
+                    ),
+                    None => {
+                        let written = file
+                            .text
+                            .get(place.span.clone())
+                            .map(str::trim)
+                            .filter(|t| t.len() <= 80 && !t.contains('\n'));
+                        match written {
+                            Some(e) => format!(
+                                "the value comes from the expression `{e}` in {path}, not a literal there: {}",
+                                fix.message
+                            ),
+                            None => format!(
+                                "the value comes from an expression in {path} (not a literal there): {}",
+                                fix.message
+                            ),
+                        }
+                    }
+                };
                 finding.fix = None;
                 finding.help = Some(match finding.help.take() {
                     Some(h) => format!("{h}\n{note}"),
@@ -325,7 +355,11 @@ fn plan_value(loaded: &crate::model::Loaded, at: source::Loc) -> Option<(String,
 
 /// The folder of the module an address is in, relative to the root module's, when the plans'
 /// configuration says (`""` for the root module).
-fn module_dir<'l>(loaded: &'l crate::model::Loaded, address: &str) -> Option<&'l str> {
+fn module_dir<'l>(
+    loaded: &'l crate::model::Loaded,
+    locator: &'l crate::load::hcl::Locator,
+    address: &str,
+) -> Option<&'l str> {
     let module =
         crate::load::terraform::module_of(&crate::load::terraform::config_address(address));
     if module.is_empty() {
@@ -336,6 +370,7 @@ fn module_dir<'l>(loaded: &'l crate::model::Loaded, address: &str) -> Option<&'l
         .iter()
         .find(|(m, _)| *m == module)
         .map(|(_, d)| d.as_str())
+        .or_else(|| locator.installed_dir(&module))
 }
 
 /// A fix inside a Terraform plan is not an edit anyone can apply (the plan is Terraform's

@@ -18,6 +18,9 @@ use std::path::Path;
 pub struct TfFile {
     pub path: String,
     pub text: String,
+    /// The module source when this file is a copy `terraform init` made of a registry or git
+    /// module (under `.terraform/modules/`): located, never edited.
+    pub vendored: Option<String>,
     body: Body,
 }
 
@@ -29,6 +32,9 @@ pub struct Locator {
     root: std::path::PathBuf,
     pub files: Vec<TfFile>,
     pub problems: Vec<(String, String, usize, String)>,
+    /// Module calls `terraform init` installed under `.terraform/modules/` (its
+    /// `modules.json`): module address (`module.app.module.db`) and folder relative to the root.
+    pub vendored: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Locator {
@@ -74,7 +80,23 @@ impl Locator {
             root: dir.to_path_buf(),
             ..Locator::default()
         };
-        for path in paths.into_iter().take(MAX_FILES) {
+        let mut sources = vec![None; paths.len()];
+        for (address, folder, source) in installed_modules(dir) {
+            let mut here = Vec::new();
+            if let Ok(entries) = std::fs::read_dir(dir.join(&folder)) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.is_file() && path.extension().is_some_and(|e| e == "tf") {
+                        here.push(path);
+                    }
+                }
+            }
+            here.sort();
+            sources.extend(here.iter().map(|_| Some(source.clone())));
+            paths.extend(here);
+            out.vendored.push((address, folder));
+        }
+        for (path, vendored) in paths.into_iter().zip(sources).take(MAX_FILES) {
             let name = path.to_string_lossy().into_owned();
             let bytes = crate::load::read_bytes(&name).map_err(|e| e.to_string())?;
             let Ok(text) = String::from_utf8(bytes) else {
@@ -86,6 +108,7 @@ impl Locator {
                 Ok(body) => out.files.push(TfFile {
                     path: name,
                     text,
+                    vendored,
                     body,
                 }),
                 Err(e) => {
@@ -175,6 +198,14 @@ impl Locator {
             Structure::Attribute(a) if a.key.as_str() == attr => Some((file, &a.value)),
             _ => None,
         })
+    }
+
+    /// The folder of a module `terraform init` installed, relative to the root.
+    pub fn installed_dir(&self, module: &str) -> Option<&str> {
+        self.vendored
+            .iter()
+            .find(|(m, _)| m == module)
+            .map(|(_, d)| d.as_str())
     }
 
     /// The expression of `local.NAME` as the `locals` blocks of the folder `file` is in define
@@ -349,6 +380,41 @@ fn template<'t>(
     Ok(out)
 }
 
+/// The modules `terraform init` installed from a registry or git (`.terraform/modules/modules.json`:
+/// `{"Modules": [{"Key": "app.db", "Source": "…", "Dir": ".terraform/modules/app.db"}]}`): module
+/// address, folder relative to `dir`, source. Local modules are read where they are.
+fn installed_modules(dir: &Path) -> Vec<(String, String, String)> {
+    let manifest = dir.join(".terraform/modules/modules.json");
+    let Ok(bytes) = crate::load::read_bytes(&manifest.to_string_lossy()) else {
+        return Vec::new();
+    };
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for m in json["Modules"].as_array().into_iter().flatten() {
+        let (Some(key), Some(folder)) = (m["Key"].as_str(), m["Dir"].as_str()) else {
+            continue;
+        };
+        let source = m["Source"].as_str().unwrap_or("").to_string();
+        // Only what `terraform init` copied, inside `.terraform/`: a path elsewhere (`..`) is
+        // not followed.
+        let inside = Path::new(folder)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if key.is_empty() || !folder.starts_with(".terraform/") || !inside {
+            continue;
+        }
+        let address = key
+            .split('.')
+            .map(|k| format!("module.{k}"))
+            .collect::<Vec<_>>()
+            .join(".");
+        out.push((address, folder.to_string(), source));
+    }
+    out
+}
+
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>, depth: usize) -> std::io::Result<()> {
     if depth > 32 {
         return Ok(());
@@ -520,9 +586,11 @@ EOF
             files: vec![TfFile {
                 path: "main.tf".into(),
                 text: TF.into(),
+                vendored: None,
                 body: hcl_edit::parser::parse_body(TF).unwrap(),
             }],
             problems: Vec::new(),
+            vendored: Vec::new(),
         }
     }
 

@@ -540,6 +540,7 @@ impl<'n> Reader<'n> {
                 .iter()
                 .find(|(m, _)| *m == res.module)
                 .map(|(_, d)| d.as_str())
+                .or_else(|| locator.installed_dir(&res.module))
         };
         let Some((file, e)) = locator.attribute(&res.address, attr, dir) else {
             return Err(format!(
