@@ -247,3 +247,93 @@ fn sarif_validates_against_the_official_schema() {
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
     assert!(!validator.is_valid(&broken));
 }
+
+#[test]
+fn a_plaintext_credential_is_never_printed_by_any_format_nor_by_a_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = "Zq8-plaintext-VALUE-never-printed";
+    let key = "AKIAZZZZZZZZZZZZZZZZ";
+    let td = format!(
+        r#"{{
+  "family": "api",
+  "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/api:3",
+  "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+  "containerDefinitions": [{{
+    "name": "api",
+    "image": "api:1",
+    "environment": [
+      {{"name": "MODE", "value": "prod"}},
+      {{"name": "DB_PASSWORD", "value": "{password}"}},
+      {{"name": "UPLOADS_AWS_KEY", "value": "{key}"}}
+    ],
+    "secrets": [{{"name": "DB_PASSWORD_OLD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/x"}}]
+  }}]
+}}
+"#
+    );
+    let path = support::write(dir.path(), "td.json", &td);
+    let leaks = |text: &str| text.contains(password) || text.contains(key);
+    for format in ["human", "json", "sarif", "markdown", "gitlab", "github"] {
+        for extra in [&[][..], &["--diff", "--unsafe-fixes"][..]] {
+            let out = support::ecslint()
+                .args(["check", "--task-definition", &path, "--format", format])
+                .args(extra)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !leaks(&stdout) && !leaks(&stderr),
+                "{format} {extra:?}:\n{stdout}\n{stderr}"
+            );
+            if extra.is_empty() {
+                assert!(
+                    stdout.contains("plaintext-secret-in-environment"),
+                    "{format}:\n{stdout}"
+                );
+            } else {
+                assert!(
+                    stdout.contains("app") || stdout.contains("secretsmanager"),
+                    "{format}:\n{stdout}"
+                );
+            }
+        }
+    }
+    let (_, v, _) = support::run_json("check", &["--task-definition", &path]);
+    let found: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "plaintext-secret-in-environment")
+        .collect();
+    assert_eq!(found.len(), 2, "{v}");
+    assert_eq!(found[0]["severity"], "warning");
+    // The unsafe fix moves both to `secrets`, by the ARN of the secret to create; the values
+    // are gone from the file, the rest stays.
+    let out = support::ecslint()
+        .args([
+            "check",
+            "--task-definition",
+            &path,
+            "--fix",
+            "--unsafe-fixes",
+        ])
+        .output()
+        .unwrap();
+    assert!(!leaks(&String::from_utf8_lossy(&out.stderr)));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(!leaks(&fixed), "{fixed}");
+    let parsed: Value = serde_json::from_str(&fixed).unwrap();
+    let c = &parsed["containerDefinitions"][0];
+    assert_eq!(
+        c["environment"],
+        serde_json::json!([{"name": "MODE", "value": "prod"}])
+    );
+    assert_eq!(c["secrets"][0]["name"], "DB_PASSWORD");
+    assert_eq!(
+        c["secrets"][0]["valueFrom"],
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/api/DB_PASSWORD"
+    );
+    assert_eq!(c["secrets"][1]["name"], "UPLOADS_AWS_KEY");
+    assert_eq!(c["secrets"][2]["name"], "DB_PASSWORD_OLD");
+}

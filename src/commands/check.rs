@@ -818,9 +818,14 @@ fn show_fixes(
     for (id, text) in &plan.files {
         let source = checked.sources.get(*id);
         if checked.writable.contains(id) && fixing.diff {
-            out.push_str(&crate::fix::unified_diff(&source.name, &source.text, text));
+            // Shown, not applied: secrets masked on both sides.
+            out.push_str(&crate::fix::unified_diff(
+                &source.name,
+                source.shown(),
+                &source.mask(text),
+            ));
         } else if checked.writable.contains(id) {
-            out.push_str(&format!("== {} ==\n{text}", source.name));
+            out.push_str(&format!("== {} ==\n{}", source.name, source.mask(text)));
             if !text.ends_with('\n') {
                 out.push('\n');
             }

@@ -119,8 +119,9 @@ pub fn preview(sources: &SourceMap, fix: &Fix) -> Result<String, ApplyError> {
         let fixed = apply_edits(text, &edits)?;
         let growth = fixed.len() as isize - text.len() as isize;
         let new_end = (line_end as isize + growth).max(line_start as isize) as usize;
-        let old_lines = text.get(line_start..line_end).unwrap_or("");
-        let new_lines = fixed.get(line_start..new_end).unwrap_or("");
+        // What a report shows: secrets masked, before and after.
+        let old_lines = source.mask(text.get(line_start..line_end).unwrap_or(""));
+        let new_lines = source.mask(fixed.get(line_start..new_end).unwrap_or(""));
         for line in old_lines.lines() {
             out.push_str(&format!("- {line}\n"));
         }

@@ -313,6 +313,18 @@ pub fn load(
             }
         }
     }
+    // A credential written in plain text in a task definition is never shown by any report.
+    let hidden: Vec<_> = loader
+        .out
+        .task_definitions
+        .iter()
+        .flat_map(|td| &td.containers)
+        .flat_map(|c| &c.plaintext_credentials)
+        .map(|p| p.value)
+        .collect();
+    for loc in hidden {
+        loader.out.sources.hide(loc);
+    }
     Ok(loader.out)
 }
 

@@ -66,9 +66,29 @@ pub struct Source {
     /// For an embedded document (a URL-encoded policy inside a JSON string): where its text came from.
     /// Edits to such a source cannot be written back byte for byte.
     pub embedded_in: Option<Loc>,
+    /// Tokens of the text that hold secrets (a credential written in plain text): every report
+    /// shows them masked, through [`Source::shown`] and [`Source::mask`].
+    hidden: Vec<String>,
+    shown: Option<Arc<str>>,
 }
 
 impl Source {
+    /// The text as reports may show it: secrets masked, same length, same offsets.
+    pub fn shown(&self) -> &Arc<str> {
+        self.shown.as_ref().unwrap_or(&self.text)
+    }
+
+    /// `text` (this source's, or what a fix makes of it) with every secret token masked.
+    pub fn mask<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for token in &self.hidden {
+            if out.contains(token.as_str()) {
+                out = std::borrow::Cow::Owned(out.replace(token.as_str(), &masked(token)));
+            }
+        }
+        out
+    }
+
     /// Whether fixes may be written to this source's file.
     pub fn is_file(&self) -> bool {
         self.embedded_in.is_none()
@@ -101,6 +121,16 @@ pub struct SourceMap {
     sources: Vec<Source>,
 }
 
+/// A token with every byte but a JSON string's quotes replaced by `*`: as long as it was.
+fn masked(token: &str) -> String {
+    let quoted = token.len() >= 2 && token.starts_with('"') && token.ends_with('"');
+    if quoted {
+        format!("\"{}\"", "*".repeat(token.len() - 2))
+    } else {
+        "*".repeat(token.len())
+    }
+}
+
 impl SourceMap {
     pub fn new() -> Self {
         Self::default()
@@ -111,6 +141,8 @@ impl SourceMap {
             name: name.into(),
             text: text.into(),
             embedded_in: None,
+            hidden: Vec::new(),
+            shown: None,
         })
     }
 
@@ -124,6 +156,8 @@ impl SourceMap {
             name: name.into(),
             text: text.into(),
             embedded_in: Some(embedded_in),
+            hidden: Vec::new(),
+            shown: None,
         })
     }
 
@@ -136,6 +170,25 @@ impl SourceMap {
     fn push(&mut self, source: Source) -> SourceId {
         self.sources.push(source);
         SourceId(self.sources.len() - 1)
+    }
+
+    /// Marks the text at `loc` (a JSON string token, quotes included) as a secret: no report
+    /// shows it (see [`Source::shown`]); the same token is masked wherever a report would show
+    /// it, in a fix's preview or diff too.
+    pub fn hide(&mut self, loc: Loc) {
+        let source = &mut self.sources[loc.source.0];
+        let Some(token) = source.text.get(loc.span.start..loc.span.end) else {
+            return;
+        };
+        let token = token.to_string();
+        let mut shown = source.shown().to_string();
+        if shown.is_char_boundary(loc.span.start) && shown.is_char_boundary(loc.span.end) {
+            shown.replace_range(loc.span.start..loc.span.end, &masked(&token));
+        }
+        source.shown = Some(shown.into());
+        if !token.is_empty() && !source.hidden.contains(&token) {
+            source.hidden.push(token);
+        }
     }
 
     /// The source with this id. Ids are only minted by this map, so the index is always valid.

@@ -30,7 +30,118 @@ pub struct ContainerDefinition {
     pub environment_files: Vec<Spanned<String>>,
     /// `environment` entries that carry a `valueFrom`, which ECS ignores there: the key's place.
     pub environment_value_from: Vec<(Option<String>, Loc)>,
+    /// `environment` entries whose value looks like a credential written in plain text. The
+    /// value itself is not kept: no report can print it.
+    pub plaintext_credentials: Vec<PlaintextCredential>,
+    /// Where the container's `environment` and `secrets` arrays and their items stand, for
+    /// fixes that move entries between them.
+    pub layout: ContainerLayout,
     pub mount_points: Vec<MountPoint>,
+}
+
+/// An `environment` entry that holds what looks like a credential.
+#[derive(Clone, Debug)]
+pub struct PlaintextCredential {
+    pub name: Spanned<String>,
+    pub why: CredentialSign,
+    /// The entry's index in `environment`.
+    pub index: usize,
+    /// Its `value`'s place.
+    pub value: Loc,
+}
+
+/// What makes an environment value look like a credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialSign {
+    /// The variable's name says it (`DB_PASSWORD`, `STRIPE_API_KEY`, `GITHUB_TOKEN`).
+    Name,
+    /// The value has the shape of an AWS access key id (`AKIA…`, `ASIA…`).
+    AccessKeyId,
+    /// The value holds a PEM private key.
+    PrivateKey,
+}
+
+/// Spans of a container definition's lists (an array and its items).
+#[derive(Clone, Debug, Default)]
+pub struct ContainerLayout {
+    pub object: Span,
+    pub environment: Option<(Span, Vec<Span>)>,
+    pub secrets: Option<(Span, Vec<Span>)>,
+}
+
+/// Whether an environment variable's name says it holds a credential: its last word is
+/// `PASSWORD`, `PASSWD`, `SECRET`, `TOKEN`, `APIKEY` or `CREDENTIALS`, or its last two are
+/// `API_KEY`, `SECRET_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`, `AUTH_KEY`, `SIGNING_KEY`,
+/// `ENCRYPTION_KEY` or `KEY_BASE`. Names that only mention one (`PASSWORD_FILE`,
+/// `SECRET_ARN`, `TOKEN_URL`) do not: they name where a credential is, not the credential.
+pub fn credential_name(name: &str) -> bool {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let last = |i: usize| {
+        words
+            .len()
+            .checked_sub(i)
+            .and_then(|j| words.get(j))
+            .map(String::as_str)
+    };
+    matches!(
+        last(1),
+        Some("PASSWORD" | "PASSWD" | "SECRET" | "TOKEN" | "APIKEY" | "CREDENTIALS")
+    ) || matches!(
+        (last(2), last(1)),
+        (
+            Some("API" | "SECRET" | "PRIVATE" | "ACCESS" | "AUTH" | "SIGNING" | "ENCRYPTION"),
+            Some("KEY")
+        ) | (Some("KEY"), Some("BASE"))
+    )
+}
+
+/// Whether a value is not itself the credential: empty, a reference (`arn:…`, a path), or a slot a
+/// template fills at deploy time (`${X}`, `{{x}}`, `{x}`, `%s`, `$X`, `<x>`, `#{x}`).
+fn filled_elsewhere(value: &str) -> bool {
+    let v = value.trim();
+    let slot = |open: &str, close: &str| {
+        v.starts_with(open) && v.ends_with(close) && v.len() >= open.len() + close.len()
+    };
+    v.is_empty()
+        || v.starts_with("arn:")
+        || v.starts_with('/')
+        || v.contains("${")
+        || v.contains("{{")
+        || v.contains("#{")
+        || slot("{", "}")
+        || slot("<", ">")
+        || slot("%(", ")s")
+        || matches!(v, "%s" | "%v" | "%d")
+        || (v.starts_with('$')
+            && v[1..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// What in a value itself shows a credential, whatever the variable is named.
+fn credential_value(value: &str) -> Option<CredentialSign> {
+    if value.contains("-----BEGIN") && value.contains("PRIVATE KEY") {
+        return Some(CredentialSign::PrivateKey);
+    }
+    let bytes = value.as_bytes();
+    let boundary = |i: usize| bytes.get(i).is_none_or(|b| !b.is_ascii_alphanumeric());
+    for start in 0..bytes.len().saturating_sub(19) {
+        let head = &bytes[start..start + 4];
+        if (head == b"AKIA" || head == b"ASIA")
+            && (start == 0 || boundary(start - 1))
+            && boundary(start + 20)
+            && bytes[start + 4..start + 20]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            return Some(CredentialSign::AccessKeyId);
+        }
+    }
+    None
 }
 
 #[derive(Clone, Debug)]
@@ -410,6 +521,41 @@ fn parse_container(
             Some((name, Loc::new(source, member.key_span)))
         })
         .collect();
+    let environment = node
+        .get("environment")
+        .and_then(Node::as_array)
+        .unwrap_or_default();
+    let plaintext_credentials = environment
+        .iter()
+        .enumerate()
+        .filter_map(|(index, e)| {
+            let name = e.get("name")?;
+            let value = e.get("value")?;
+            let text = value.as_str()?;
+            let why = credential_value(text).or_else(|| {
+                (credential_name(name.as_str()?) && !filled_elsewhere(text))
+                    .then_some(CredentialSign::Name)
+            })?;
+            Some(PlaintextCredential {
+                name: Spanned::new(
+                    name.as_str().unwrap_or("").to_string(),
+                    Loc::new(source, name.span),
+                ),
+                why,
+                index,
+                value: Loc::new(source, value.span),
+            })
+        })
+        .collect();
+    let items = |key: &str| {
+        let list = node.get(key)?;
+        Some((list.span, list.as_array()?.iter().map(|i| i.span).collect()))
+    };
+    let layout = ContainerLayout {
+        object: node.span,
+        environment: items("environment"),
+        secrets: items("secrets"),
+    };
     let mount_points = node
         .get("mountPoints")
         .and_then(Node::as_array)
@@ -431,6 +577,8 @@ fn parse_container(
         log_configuration,
         environment_files,
         environment_value_from,
+        plaintext_credentials,
+        layout,
         mount_points,
     })
 }

@@ -287,7 +287,7 @@ fn suggestion(sources: &SourceMap, f: &Finding) -> Option<(usize, usize, String)
     let fixed = fix::apply_edits(text, &edits).ok()?;
     let growth = fixed.len() as isize - text.len() as isize;
     let new_end = (line_end as isize + growth) as usize;
-    let replacement = fixed.get(line_start..new_end)?.to_string();
+    let replacement = source.mask(fixed.get(line_start..new_end)?).into_owned();
     Some((
         source.line_col(line_start).0,
         source.line_col(line_end).0,

@@ -153,7 +153,7 @@ fn on_long_line(text: &str, offset: usize) -> bool {
 /// `FILE:LINE:COLUMN: `…text…``: where a span on a long line stands, and up to 160 bytes of it.
 fn excerpt(sources: &SourceMap, loc: Loc) -> String {
     let source = sources.get(loc.source);
-    let text = &source.text;
+    let text = source.shown();
     let (line, column) = source.line_col(loc.span.start);
     let mut end = (loc.span.start + 160).min(loc.span.end).min(text.len());
     while !text.is_char_boundary(end) {
@@ -273,7 +273,7 @@ impl Sources {
             let source = sources.get(id);
             (
                 terminal_safe(&source.name),
-                terminal_safe(&source.text).into(),
+                terminal_safe(source.shown()).into(),
             )
         });
         NamedSource::new(name.clone(), text.clone())

@@ -10,6 +10,7 @@ mod arn_wrong_region;
 mod condition_dependent;
 mod condition_not_met;
 mod cross_account_policy_missing;
+mod execution_role_is_task_role;
 mod explicit_deny;
 mod grant_on_wrong_role;
 mod invalid_input;
@@ -20,6 +21,7 @@ mod kms_alias_resource;
 mod kms_key_arn_colon;
 mod missing_execution_role;
 mod missing_permission;
+mod plaintext_secret_in_environment;
 mod resource_star_reads;
 mod resource_type_mismatch;
 mod role_trust;
@@ -84,6 +86,8 @@ pub static ALL: &[&dyn Rule] = &[
     &cross_account_policy_missing::CrossAccountPolicyMissing,
     &role_trust_confused_deputy::RoleTrustConfusedDeputy,
     &value_from_in_environment::ValueFromInEnvironment,
+    &plaintext_secret_in_environment::PlaintextSecretInEnvironment,
+    &execution_role_is_task_role::ExecutionRoleIsTaskRole,
     &secret_wildcard_broad::SecretWildcardBroad,
     &secret_deny_sidestep::SecretDenySidestep,
     &resource_star_reads::ResourceStarReads,
