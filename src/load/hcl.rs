@@ -200,6 +200,31 @@ impl Locator {
         })
     }
 
+    /// The names of the `resource` blocks of a type, each with its file's index.
+    pub fn resources(&self, kind: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for (i, f) in self.files.iter().enumerate() {
+            for s in f.body.iter() {
+                let Structure::Block(b) = s else { continue };
+                let labels: Vec<&str> = b
+                    .labels
+                    .iter()
+                    .map(|l| match l {
+                        hcl_edit::structure::BlockLabel::Ident(i) => i.as_str(),
+                        hcl_edit::structure::BlockLabel::String(s) => s.as_str(),
+                    })
+                    .collect();
+                if b.ident.as_str() == "resource"
+                    && labels.first() == Some(&kind)
+                    && let Some(name) = labels.get(1)
+                {
+                    out.push((i, name.to_string()));
+                }
+            }
+        }
+        out
+    }
+
     /// The folder of a module `terraform init` installed, relative to the root.
     pub fn installed_dir(&self, module: &str) -> Option<&str> {
         self.vendored
@@ -334,6 +359,58 @@ pub fn evaluate(
                 _ => cannot(&e.to_string()),
             }
         }
+        Expression::FuncCall(f) if f.name.namespace.is_empty() => {
+            let args = f
+                .args
+                .iter()
+                .map(|a| evaluate(a, resolve, depth + 1))
+                .collect::<Result<Vec<_>, _>>()?;
+            let name = f.name.name.as_str();
+            match (name, &args[..]) {
+                ("concat", _) if args.iter().all(Value::is_array) => Ok(Value::Array(
+                    args.into_iter()
+                        .flat_map(|a| match a {
+                            Value::Array(items) => items,
+                            _ => Vec::new(),
+                        })
+                        .collect(),
+                )),
+                ("merge", _) if args.iter().all(|a| a.is_object() || a.is_null()) => {
+                    let mut out = serde_json::Map::new();
+                    for a in args {
+                        if let Value::Object(m) = a {
+                            out.extend(m);
+                        }
+                    }
+                    Ok(Value::Object(out))
+                }
+                // The first argument that is neither null nor an empty string.
+                ("coalesce", _) => args
+                    .into_iter()
+                    .find(|a| !a.is_null() && a.as_str() != Some(""))
+                    .ok_or_else(|| "`coalesce` of nothing".to_string()),
+                ("flatten", [Value::Array(_)]) => {
+                    fn flat(v: Value, out: &mut Vec<Value>) {
+                        match v {
+                            Value::Array(items) => items.into_iter().for_each(|i| flat(i, out)),
+                            other => out.push(other),
+                        }
+                    }
+                    let mut out = Vec::new();
+                    flat(args.into_iter().next().unwrap_or_default(), &mut out);
+                    Ok(Value::Array(out))
+                }
+                ("tolist" | "toset", [Value::Array(_)]) | ("tomap", [Value::Object(_)]) => {
+                    Ok(args.into_iter().next().unwrap_or_default())
+                }
+                _ => cannot(&e.to_string()),
+            }
+        }
+        Expression::Conditional(c) => match evaluate(&c.cond_expr, resolve, depth + 1)? {
+            Value::Bool(true) => evaluate(&c.true_expr, resolve, depth + 1),
+            Value::Bool(false) => evaluate(&c.false_expr, resolve, depth + 1),
+            _ => cannot(&c.cond_expr.to_string()),
+        },
         Expression::Variable(_) | Expression::Traversal(_) => {
             let text = traversal_text(e).ok_or_else(|| format!("`{}`", e.to_string().trim()))?;
             resolve(&text).ok_or_else(|| format!("`{text}`"))
@@ -659,7 +736,34 @@ EOF
             value(r#""%{ if true }x%{ endif }""#),
             Err("a template directive (`%{…}`)".into())
         );
-        assert!(value("merge(var.a, var.b)").unwrap_err().contains("merge"));
+        assert_eq!(
+            value(r#"concat([1], [var.n], [])"#),
+            Ok(serde_json::json!([1, 2]))
+        );
+        assert_eq!(
+            value(r#"merge({ a = 1, b = 1 }, { b = var.n })"#),
+            Ok(serde_json::json!({"a": 1, "b": 2}))
+        );
+        assert_eq!(
+            value(r#"coalesce(null, "", "x")"#),
+            Ok(serde_json::json!("x"))
+        );
+        assert_eq!(
+            value(r#"flatten([[1], [[2]]])"#),
+            Ok(serde_json::json!([1, 2]))
+        );
+        assert_eq!(
+            value(r#"true ? "a" : var.other"#),
+            Ok(serde_json::json!("a"))
+        );
+        // A function of something unknown is unknown: the unknown part is named.
+        assert_eq!(value("merge(var.a, var.b)"), Err("`var.a`".into()));
+        assert!(
+            value(r#"templatefile("x.tpl", {})"#)
+                .unwrap_err()
+                .contains("templatefile")
+        );
+        assert!(value("var.other ? 1 : 2").is_err());
         assert!(value("[for x in var.l : x]").is_err());
         assert!(value("aws_iam_role.exec[*].arn").is_err());
     }
