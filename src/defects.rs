@@ -77,6 +77,7 @@ pub enum DefectKind {
     UnsuffixedSecret,
     StarOnlyScoped,
     ResourceTypeMismatch,
+    Oversized,
 }
 
 impl DefectKind {
@@ -86,6 +87,7 @@ impl DefectKind {
         DefectKind::UnsuffixedSecret,
         DefectKind::StarOnlyScoped,
         DefectKind::ResourceTypeMismatch,
+        DefectKind::Oversized,
     ];
 }
 
@@ -112,6 +114,110 @@ pub struct Defects {
     /// Allow statements whose resources are all of types none of their actions accepts:
     /// `(policy, statement)`.
     pub type_mismatches: Vec<(usize, usize)>,
+    /// Policies over IAM's size quota (see [`oversized`]).
+    pub oversized: Vec<Oversized>,
+}
+
+/// A policy (or a role's inline policies together) over the size IAM accepts, counted as IAM
+/// counts: characters, white space not included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Oversized {
+    /// The policy reported (for a role's inline policies, the largest).
+    pub policy: usize,
+    pub size: usize,
+    pub quota: usize,
+    /// The quota can be raised up to this (trust policies: 4,096), else `quota`.
+    pub raisable_to: usize,
+    /// What the quota is of: "a customer managed policy", "the inline policies of role X", ….
+    pub what: String,
+}
+
+/// Characters IAM counts in a policy: all but white space outside and inside strings.
+fn counted(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// The policies over IAM's size quotas, judged where the inputs say what kind of policy it is: a
+/// customer managed policy (6,144 characters), a role's inline policies together (10,240), a
+/// role's trust policy (2,048 by default, 4,096 at most). A policy file given without a role or
+/// linted alone is not judged: its kind, and so its quota, is unknown. AWS managed policies are
+/// AWS's.
+pub fn oversized(
+    inventory: &Inventory,
+    sources: &crate::model::source::SourceMap,
+) -> Vec<Oversized> {
+    use crate::model::inventory::Attachment;
+    use crate::model::policy::PolicyType;
+    let size = |p: &AttachedPolicy| {
+        let loc = p.document.loc;
+        sources
+            .get(loc.source)
+            .text
+            .get(loc.span.start..loc.span.end)
+            .map_or(0, counted)
+    };
+    let mut out = Vec::new();
+    let mut inline: Vec<(&str, usize, usize, usize)> = Vec::new();
+    for (i, p) in inventory.policies.iter().enumerate() {
+        let aws_managed = p
+            .managed_arn
+            .as_deref()
+            .is_some_and(|a| a.split(':').nth(4) == Some("aws"));
+        if aws_managed {
+            continue;
+        }
+        match (&p.attachment, p.kind, &p.managed_arn) {
+            (_, PolicyType::Identity | PolicyType::PermissionsBoundary, Some(_)) => {
+                let n = size(p);
+                if n > 6_144 {
+                    out.push(Oversized {
+                        policy: i,
+                        size: n,
+                        quota: 6_144,
+                        raisable_to: 6_144,
+                        what: "the customer managed policy".into(),
+                    });
+                }
+            }
+            (Attachment::Role(role), PolicyType::Identity, None) => {
+                let n = size(p);
+                match inline.iter_mut().find(|(r, ..)| *r == role.as_str()) {
+                    Some((_, total, largest, at)) => {
+                        *total += n;
+                        if n > *largest {
+                            (*largest, *at) = (n, i);
+                        }
+                    }
+                    None => inline.push((role.as_str(), n, n, i)),
+                }
+            }
+            (Attachment::Trust(role), _, _) => {
+                let n = size(p);
+                if n > 2_048 {
+                    out.push(Oversized {
+                        policy: i,
+                        size: n,
+                        quota: 2_048,
+                        raisable_to: 4_096,
+                        what: format!("the trust policy of role {role}"),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for (role, total, _, at) in inline {
+        if total > 10_240 {
+            out.push(Oversized {
+                policy: at,
+                size: total,
+                quota: 10_240,
+                raisable_to: 10_240,
+                what: format!("the inline policies of role {role} together"),
+            });
+        }
+    }
+    out
 }
 
 impl Defects {

@@ -86,8 +86,15 @@ fn run(rule: &str, files: &BTreeMap<String, String>) -> (usize, Option<BTreeMap<
 
 #[test]
 fn rule_doc_examples_raise_their_rule_and_the_corrections_do_not() {
+    // A policy over IAM's size quota is thousands of characters: its doc describes the example
+    // and its test vectors (in the rule's file) hold it.
+    const TOO_LARGE_TO_SHOW: &[&str] = &["policy-size-quota"];
     for rule in ALL {
         let meta = rule.meta();
+        if TOO_LARGE_TO_SHOW.contains(&meta.name) {
+            assert!(meta.doc.contains("## Example"), "{}", meta.name);
+            continue;
+        }
         let example = blocks(meta.doc, "Example");
         assert!(!example.is_empty(), "{} has no example files", meta.name);
         let (fired, fixed) = run(meta.name, &example);

@@ -494,7 +494,8 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         }
         needs.merge(needs::derive(td, &loaded.inventory, &context));
     }
-    let defects = crate::defects::find(&loaded.inventory);
+    let mut defects = crate::defects::find(&loaded.inventory);
+    defects.oversized = crate::defects::oversized(&loaded.inventory, &loaded.sources);
     let assessments = explain::assess(&loaded.inventory, &defects, &needs, &options.context);
     let trust = explain::task_role_trust(&loaded.task_definitions, &loaded.inventory);
     let cx = rules::Context::of(&loaded, &needs, &assessments, &defects, &trust);

@@ -22,6 +22,7 @@ mod kms_key_arn_colon;
 mod missing_execution_role;
 mod missing_permission;
 mod plaintext_secret_in_environment;
+mod policy_size_quota;
 mod resource_star_reads;
 mod resource_type_mismatch;
 mod role_trust;
@@ -88,6 +89,7 @@ pub static ALL: &[&dyn Rule] = &[
     &value_from_in_environment::ValueFromInEnvironment,
     &plaintext_secret_in_environment::PlaintextSecretInEnvironment,
     &execution_role_is_task_role::ExecutionRoleIsTaskRole,
+    &policy_size_quota::PolicySizeQuota,
     &secret_wildcard_broad::SecretWildcardBroad,
     &secret_deny_sidestep::SecretDenySidestep,
     &resource_star_reads::ResourceStarReads,
