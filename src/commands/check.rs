@@ -353,8 +353,8 @@ fn plan_value(loaded: &crate::model::Loaded, at: source::Loc) -> Option<(String,
     Some((address.to_string(), attr.to_string(), value))
 }
 
-/// The folder of the module an address is in, relative to the root module's, when the plans'
-/// configuration says (`""` for the root module).
+/// The folder of the module an address is in, relative to the root module's: the plans'
+/// configuration's, else the copy `terraform init` installed (`""` for the root module).
 fn module_dir<'l>(
     loaded: &'l crate::model::Loaded,
     locator: &'l crate::load::hcl::Locator,
@@ -362,15 +362,7 @@ fn module_dir<'l>(
 ) -> Option<&'l str> {
     let module =
         crate::load::terraform::module_of(&crate::load::terraform::config_address(address));
-    if module.is_empty() {
-        return (!loaded.module_dirs.is_empty()).then_some("");
-    }
-    loaded
-        .module_dirs
-        .iter()
-        .find(|(m, _)| *m == module)
-        .map(|(_, d)| d.as_str())
-        .or_else(|| locator.installed_dir(&module))
+    locator.module_dir(&module, &loaded.module_dirs)
 }
 
 /// A fix inside a Terraform plan is not an edit anyone can apply (the plan is Terraform's

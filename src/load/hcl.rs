@@ -175,14 +175,7 @@ impl Locator {
             }
             for s in f.body.iter() {
                 let Structure::Block(b) = s else { continue };
-                let labels: Vec<&str> = b
-                    .labels
-                    .iter()
-                    .map(|l| match l {
-                        hcl_edit::structure::BlockLabel::Ident(i) => i.as_str(),
-                        hcl_edit::structure::BlockLabel::String(s) => s.as_str(),
-                    })
-                    .collect();
+                let labels = labels(b);
                 if b.ident.as_str() == wanted && labels == [kind.as_str(), name.as_str()] {
                     if found.is_some() {
                         // The same resource in two modules: which one, only the plan's
@@ -206,14 +199,7 @@ impl Locator {
         for (i, f) in self.files.iter().enumerate() {
             for s in f.body.iter() {
                 let Structure::Block(b) = s else { continue };
-                let labels: Vec<&str> = b
-                    .labels
-                    .iter()
-                    .map(|l| match l {
-                        hcl_edit::structure::BlockLabel::Ident(i) => i.as_str(),
-                        hcl_edit::structure::BlockLabel::String(s) => s.as_str(),
-                    })
-                    .collect();
+                let labels = labels(b);
                 if b.ident.as_str() == "resource"
                     && labels.first() == Some(&kind)
                     && let Some(name) = labels.get(1)
@@ -225,10 +211,20 @@ impl Locator {
         out
     }
 
-    /// The folder of a module `terraform init` installed, relative to the root.
-    pub fn installed_dir(&self, module: &str) -> Option<&str> {
-        self.vendored
+    /// The folder of a module relative to the root (`""` for the root module): the local one a
+    /// plan's configuration gives (`plan_dirs`, [`super::terraform::module_dirs`]), else the copy
+    /// `terraform init` installed. `None` when neither says (every folder is then searched).
+    pub fn module_dir<'a>(
+        &'a self,
+        module: &str,
+        plan_dirs: &'a [(String, String)],
+    ) -> Option<&'a str> {
+        if module.is_empty() {
+            return (!plan_dirs.is_empty()).then_some("");
+        }
+        plan_dirs
             .iter()
+            .chain(&self.vendored)
             .find(|(m, _)| m == module)
             .map(|(_, d)| d.as_str())
     }
@@ -255,6 +251,17 @@ impl Locator {
                 })
             })
     }
+}
+
+/// A block's labels as written (`resource "aws_iam_role" "exec"` → `["aws_iam_role", "exec"]`).
+fn labels(b: &hcl_edit::structure::Block) -> Vec<&str> {
+    b.labels
+        .iter()
+        .map(|l| match l {
+            hcl_edit::structure::BlockLabel::Ident(i) => i.as_str(),
+            hcl_edit::structure::BlockLabel::String(s) => s.as_str(),
+        })
+        .collect()
 }
 
 /// The text of a plain traversal (`aws_secretsmanager_secret.db.arn`, `var.name`,

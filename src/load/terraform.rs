@@ -533,15 +533,7 @@ impl<'n> Reader<'n> {
         let Some(locator) = self.locator else {
             return Ok(None);
         };
-        let dir = if res.module.is_empty() {
-            (!self.module_dirs.is_empty()).then_some("")
-        } else {
-            self.module_dirs
-                .iter()
-                .find(|(m, _)| *m == res.module)
-                .map(|(_, d)| d.as_str())
-                .or_else(|| locator.installed_dir(&res.module))
-        };
+        let dir = locator.module_dir(&res.module, &self.module_dirs);
         let Some((file, e)) = locator.attribute(&res.address, attr, dir) else {
             return Err(format!(
                 "no one block of the `.tf` files writes `{attr}` of {}",

@@ -20,7 +20,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             // One fix per container moves all of its credentials at once: the edits of two
             // would rewrite the same arrays.
             let fix = if cx.is_file(td.loc) {
-                move_to_secrets(cx, td, container)
+                move_to_secrets(cx, td, container, i)
             } else {
                 None
             };
@@ -87,7 +87,12 @@ fn secret_name(td: &TaskDefinition, c: &ContainerDefinition, i: usize, variable:
 /// `secrets` as a reference to the secret to create, by its ARN without the suffix Secrets
 /// Manager adds (which exists only once it is created): unsafe, since the secret does not exist
 /// yet. `None` when the task's region or account is unknown.
-fn move_to_secrets(cx: &Context<'_>, td: &TaskDefinition, c: &ContainerDefinition) -> Option<Fix> {
+fn move_to_secrets(
+    cx: &Context<'_>,
+    td: &TaskDefinition,
+    c: &ContainerDefinition,
+    container: usize,
+) -> Option<Fix> {
     let source = td.loc.source;
     let text = &cx.sources.get(source).text;
     let (env, items) = c.layout.environment.as_ref()?;
@@ -115,7 +120,6 @@ fn move_to_secrets(cx: &Context<'_>, td: &TaskDefinition, c: &ContainerDefinitio
             text.get(last.end..env.end)?
         )
     };
-    let container = td.containers.iter().position(|x| std::ptr::eq(x, c))?;
     // `valueFrom` by name is a Parameter Store parameter: a secret is named by its ARN, which
     // takes the task's region and account.
     let task = crate::needs::TaskContext::of(td, None);
