@@ -3,6 +3,10 @@
 //! explainer reads them when it decides why an entry meant for a need does not grant it. Each
 //! defect is detected here and nowhere else.
 
+mod checks;
+
+pub use checks::{Check, Checked, Level};
+
 use crate::arn::{Arn, Placeholder, has_secret_suffix, kms_key_colon_corrected, placeholders};
 use crate::explain::EntryRef;
 use crate::model::inventory::{AttachedPolicy, Inventory};
@@ -78,6 +82,8 @@ pub enum DefectKind {
     StarOnlyScoped,
     ResourceTypeMismatch,
     Oversized,
+    /// One of Access Analyzer's policy checks.
+    Check(Check),
 }
 
 impl DefectKind {
@@ -116,6 +122,8 @@ pub struct Defects {
     pub type_mismatches: Vec<(usize, usize)>,
     /// Policies over IAM's size quota (see [`oversized`]).
     pub oversized: Vec<Oversized>,
+    /// What Access Analyzer's policy checks would find ([`Check`]), in policy order.
+    pub checks: Vec<Checked>,
 }
 
 /// A policy (or a role's inline policies together) over the size IAM accepts, counted as IAM
@@ -231,8 +239,15 @@ impl Defects {
 }
 
 /// The defects of one policy.
-fn of_policy(index: usize, policy: &AttachedPolicy) -> Defects {
-    let mut out = Defects::default();
+fn of_policy(
+    index: usize,
+    policy: &AttachedPolicy,
+    sources: Option<&crate::model::source::SourceMap>,
+) -> Defects {
+    let mut out = Defects {
+        checks: checks::of_policy(index, policy, sources),
+        ..Defects::default()
+    };
     for (s, statement) in policy.document.statements.iter().enumerate() {
         let allow = statement.effect.value == Effect::Allow;
         for (e, entry) in statement.resource.values.iter().enumerate() {
@@ -349,20 +364,25 @@ fn fits_no_action(statement: &crate::model::policy::Statement) -> bool {
     judged
 }
 
-/// The one pass: every policy, on every core when there are many.
-pub fn find(inventory: &Inventory) -> Defects {
+/// The one pass: every policy, on every core when there are many. With `sources`, the checks
+/// that have a fix offer it.
+pub fn find(inventory: &Inventory, sources: Option<&crate::model::source::SourceMap>) -> Defects {
     const WORTH_THREADS: usize = 64;
     let indexed: Vec<(usize, &AttachedPolicy)> = inventory.policies.iter().enumerate().collect();
     let parts = if indexed.len() < WORTH_THREADS {
-        indexed.iter().map(|(i, p)| of_policy(*i, p)).collect()
+        indexed
+            .iter()
+            .map(|(i, p)| of_policy(*i, p, sources))
+            .collect()
     } else {
-        crate::parallel::map(&indexed, |(i, p)| of_policy(*i, p))
+        crate::parallel::map(&indexed, |(i, p)| of_policy(*i, p, sources))
     };
     let mut all = Defects::default();
     for part in parts {
         all.entries.extend(part.entries);
         all.star_only_scoped.extend(part.star_only_scoped);
         all.type_mismatches.extend(part.type_mismatches);
+        all.checks.extend(part.checks);
     }
     all
 }

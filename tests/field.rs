@@ -87,10 +87,10 @@ fn documentation_and_project_policies_presented_as_working_raise_no_unverified_e
         errors.join("\n")
     );
     every_entry_still_holds(&found, &verified, "policies");
-    // The examples their sources call wrong: a ratchet on how many are caught. The rest need the
-    // policy checks still to come (duplicate keys, a public principal, NotPrincipal with Allow,
-    // statements that grant nothing by design); raise it as they land.
-    const CAUGHT_AT_LEAST: usize = 4;
+    // The examples their sources call wrong: a ratchet on how many are caught. The rest need a
+    // resource the lint is not told (a secret's or key's policy open to `*`), or conditions and
+    // resources judged per action (`s3:VersionId` on actions without it); raise it as they land.
+    const CAUGHT_AT_LEAST: usize = 10;
     let wrong: Vec<_> = rest.into_iter().filter(|d| d.valid == "no").collect();
     let caught: BTreeSet<String> = corpus::check_each(&wrong)
         .into_iter()

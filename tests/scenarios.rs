@@ -475,7 +475,7 @@ fn wildcards_and_not_resource_grant_as_iam_does() {
 fn policies_from_several_files_are_evaluated_together() {
     let task = task_with_credentials(&format!("{PREFIX}app-AbCdEf"));
     let allow = policy_allowing(&format!("{PREFIX}app-??????"));
-    let deny = r#"{"Statement": [{"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
+    let deny = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
     let r = run(&task, &[&allow, deny], &[]);
     assert_eq!(r.rules, ["explicit-deny"]);
     assert_eq!(r.granted, 0);

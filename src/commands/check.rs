@@ -486,7 +486,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
         }
         needs.merge(needs::derive(td, &loaded.inventory, &context));
     }
-    let mut defects = crate::defects::find(&loaded.inventory);
+    let mut defects = crate::defects::find(&loaded.inventory, Some(&loaded.sources));
     defects.oversized = crate::defects::oversized(&loaded.inventory, &loaded.sources);
     let assessments = explain::assess(&loaded.inventory, &defects, &needs, &options.context);
     let trust = explain::task_role_trust(&loaded.task_definitions, &loaded.inventory);

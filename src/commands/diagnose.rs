@@ -229,7 +229,7 @@ pub fn diagnose(
             }
         }
     }
-    let defects = crate::defects::find(&loaded.inventory);
+    let defects = crate::defects::find(&loaded.inventory, Some(&loaded.sources));
     let assessments = explain::assess(&loaded.inventory, &defects, &needs, given);
     let mut findings = {
         let trust = explain::task_role_trust(&loaded.task_definitions, &loaded.inventory);
@@ -1089,7 +1089,7 @@ fn role_not_assumable(
         trust = explain::role_trust(&loaded.inventory, name.as_deref().map(|n| ("role", n)));
     }
     let needs = Needs::default();
-    let defects = crate::defects::find(&loaded.inventory);
+    let defects = crate::defects::find(&loaded.inventory, Some(&loaded.sources));
     let assessments = explain::assess(&loaded.inventory, &defects, &needs, given);
     // What role-trust says of this role, and nothing else: the message is about it alone.
     let findings: Vec<Finding> = {

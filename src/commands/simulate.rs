@@ -230,7 +230,7 @@ pub fn simulate(
         _ => false,
     };
     let needs = Needs::default();
-    let defects = crate::defects::find(&inventory);
+    let defects = crate::defects::find(&inventory, Some(&loaded.sources));
     let cx = rules::Context {
         sources: &loaded.sources,
         task_definitions: &[],

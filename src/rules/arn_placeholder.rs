@@ -13,7 +13,10 @@ crate::declare_rule!(ArnPlaceholder {
     summary: "An ARN still holds placeholder text from documentation, such as `region` or `secret_name`",
     decides: [
         Decides::Entry(EntryDefect::Placeholder),
-        Decides::Defect(DefectKind::Placeholder)
+        Decides::Defect(DefectKind::Placeholder),
+        Decides::Defect(DefectKind::Check(
+            crate::defects::Check::PrincipalPlaceholder
+        ))
     ],
 });
 
@@ -29,6 +32,24 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let statement = cx.statement(entry_ref.policy, entry_ref.statement);
         if let Some(finding) = finding(cx, entry, &facts.placeholders, "`Resource`") {
             out.push(finding.fix(fix_for(cx, *entry_ref, entry, statement)));
+        }
+    }
+    for c in &cx.defects.checks {
+        if c.check != crate::defects::Check::PrincipalPlaceholder {
+            continue;
+        }
+        let principal = cx.inventory.policies[c.policy]
+            .document
+            .statements
+            .iter()
+            .filter_map(|s| s.principal.as_ref())
+            .flat_map(|p| &p.entries)
+            .map(|(_, v)| v)
+            .find(|v| v.loc == c.loc);
+        if let Some(value) = principal
+            && let Some(finding) = finding(cx, value, &placeholders(&value.value), "`Principal`")
+        {
+            out.push(finding);
         }
     }
     for td in cx.task_definitions {
@@ -196,6 +217,13 @@ mod tests {
             .pass(&[(
                 "task-definition",
                 &task_reading("arn:aws:secretsmanager:${AWS_REGION}:123456789012:secret:db"),
+            )])
+            // In a trust policy's `Principal` too.
+            .fail(&[(
+                "account-details",
+                &trusted_by(
+                    r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::ACCOUNT_ID:role/deployer"}, "Action": "sts:AssumeRole"}"#,
+                ),
             )])
             // A policy variable is not a placeholder.
             .pass(&[(

@@ -6,6 +6,37 @@ use crate::explain::EntryRef;
 use crate::model::source::Loc;
 use crate::needs::Need;
 
+/// The findings of the policy checks this rule owns (its `decides` list): the defect pass
+/// decided and worded them, the rule reports them with the Access Analyzer issue code.
+pub(super) fn check_findings(meta: &RuleMeta, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    use crate::defects::{DefectKind, Level};
+    for c in &cx.defects.checks {
+        if !meta
+            .decides
+            .contains(&super::Decides::Defect(DefectKind::Check(c.check)))
+        {
+            continue;
+        }
+        let mut finding = Finding::new(meta, c.loc, c.message.clone())
+            .note(format!(
+                "{} (IAM Access Analyzer: {})",
+                c.note,
+                c.check.code()
+            ))
+            .help(c.help.clone())
+            .fix(c.fix.clone());
+        finding.severity = match c.level {
+            Level::Error => super::Severity::Error,
+            Level::Warning => super::Severity::Warning,
+            Level::Info => super::Severity::Info,
+        };
+        if let Some((loc, message)) = &c.related {
+            finding = finding.related(*loc, message.clone());
+        }
+        out.push(finding);
+    }
+}
+
 /// The findings of one kind of input problem: the loaders decided them, the rule names them.
 pub(super) fn problem_findings(
     meta: &RuleMeta,

@@ -48,6 +48,11 @@ mod tests {
                 r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
                     "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}"#,
             )])
+            // A key written twice: IAM refuses it, a JSON reader keeps the last.
+            .fail(&[(
+                "policy",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+            )])
             .pass(&[("policy", &allow(GET_SECRET, SECRET_PATTERN))])
             .test();
     }

@@ -3,11 +3,13 @@
 
 mod action_near_miss;
 mod arn_case_mismatch;
+mod arn_format;
 mod arn_placeholder;
 mod arn_wrong_account;
 mod arn_wrong_partition;
 mod arn_wrong_region;
 mod condition_dependent;
+mod condition_format;
 mod condition_not_met;
 mod cross_account_policy_missing;
 mod execution_role_is_task_role;
@@ -22,7 +24,10 @@ mod kms_key_arn_colon;
 mod missing_execution_role;
 mod missing_permission;
 mod plaintext_secret_in_environment;
+mod policy_grammar;
+mod policy_security;
 mod policy_size_quota;
+mod principal_format;
 mod resource_star_reads;
 mod resource_type_mismatch;
 mod role_trust;
@@ -48,8 +53,8 @@ pub(crate) mod tester;
 
 pub use common::describe_need;
 use common::{
-    arn_field, entry_defect_findings, field_defect_findings, full_reference, full_reference_edits,
-    problem_findings, reference_problems,
+    arn_field, check_findings, entry_defect_findings, field_defect_findings, full_reference,
+    full_reference_edits, problem_findings, reference_problems,
 };
 pub use rule::{Context, Decides, Finding, FixAvailability, Related, Rule, RuleMeta, Severity};
 pub use run::{check, check_only};
@@ -58,6 +63,8 @@ pub use run::{check, check_only};
 pub static ALL: &[&dyn Rule] = &[
     &invalid_json::InvalidJson,
     &invalid_policy::InvalidPolicy,
+    &policy_grammar::PolicyGrammar,
+    &principal_format::PrincipalFormat,
     &invalid_input::InvalidInput,
     &invalid_value_from::InvalidValueFrom,
     &secret_partial_arn_ambiguous::SecretPartialArnAmbiguous,
@@ -72,6 +79,7 @@ pub static ALL: &[&dyn Rule] = &[
     &arn_wrong_partition::ArnWrongPartition,
     &arn_case_mismatch::ArnCaseMismatch,
     &arn_placeholder::ArnPlaceholder,
+    &arn_format::ArnFormat,
     &kms_key_arn_colon::KmsKeyArnColon,
     &kms_alias_resource::KmsAliasResource,
     &star_only_action_scoped::StarOnlyActionScoped,
@@ -84,12 +92,14 @@ pub static ALL: &[&dyn Rule] = &[
     &missing_permission::MissingPermission,
     &role_trust::RoleTrust,
     &condition_dependent::ConditionDependent,
+    &condition_format::ConditionFormat,
     &cross_account_policy_missing::CrossAccountPolicyMissing,
     &role_trust_confused_deputy::RoleTrustConfusedDeputy,
     &value_from_in_environment::ValueFromInEnvironment,
     &plaintext_secret_in_environment::PlaintextSecretInEnvironment,
     &execution_role_is_task_role::ExecutionRoleIsTaskRole,
     &policy_size_quota::PolicySizeQuota,
+    &policy_security::PolicySecurity,
     &secret_wildcard_broad::SecretWildcardBroad,
     &secret_deny_sidestep::SecretDenySidestep,
     &resource_star_reads::ResourceStarReads,
@@ -162,6 +172,11 @@ mod tests {
             crate::defects::DefectKind::ALL
                 .iter()
                 .map(|&d| Decides::Defect(d)),
+        );
+        owned.extend(
+            crate::defects::Check::ALL
+                .iter()
+                .map(|&c| Decides::Defect(crate::defects::DefectKind::Check(c))),
         );
         owned.extend(
             crate::model::ProblemKind::ALL

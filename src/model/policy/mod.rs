@@ -321,6 +321,7 @@ fn parse_as(
         });
         return (None, problems);
     };
+    duplicate_keys(node, "the policy", source, &mut problems);
     let version = match node.get("Version") {
         None => None,
         Some(v) => match v.as_str() {
@@ -400,6 +401,28 @@ fn parse_as(
     (Some(document), problems)
 }
 
+/// A key written twice in one object: IAM refuses the policy (a JSON reader would keep the last
+/// one, and so would this parser).
+fn duplicate_keys(node: &Node, what: &str, source: SourceId, problems: &mut Vec<Problem>) {
+    let Kind::Object(members) = &node.kind else {
+        return;
+    };
+    if members.len() < 2 {
+        return;
+    }
+    for (i, m) in members.iter().enumerate() {
+        if members[..i].iter().any(|earlier| earlier.key == m.key) {
+            problems.push(Problem {
+                loc: Loc::new(source, m.key_span),
+                message: format!(
+                    "`{}` is written twice in {what}: IAM refuses a policy with a duplicate key (a JSON reader keeps only the last one)",
+                    m.key
+                ),
+            });
+        }
+    }
+}
+
 fn parse_statement(
     node: &Node,
     index: usize,
@@ -407,6 +430,7 @@ fn parse_statement(
     resource_required: bool,
     problems: &mut Vec<Problem>,
 ) -> Option<Statement> {
+    duplicate_keys(node, &format!("statement {}", index + 1), source, problems);
     let loc = |span: Span| Loc::new(source, span);
     let mut report = |span: Span, message: String| {
         problems.push(Problem {
@@ -504,6 +528,7 @@ fn parse_conditions(
 ) -> Vec<ConditionEntry> {
     let loc = |span: Span| Loc::new(source, span);
     let mut out = Vec::new();
+    duplicate_keys(block, "the `Condition` block", source, problems);
     for op in block.as_object().unwrap_or_default() {
         let Some(keys) = op.value.as_object() else {
             problems.push(Problem {
@@ -516,6 +541,7 @@ fn parse_conditions(
             });
             continue;
         };
+        duplicate_keys(&op.value, &format!("`{}`", op.key), source, problems);
         for key in keys {
             let items: Vec<&Node> = match &key.value.kind {
                 Kind::Array(items) => items.iter().collect(),
@@ -584,6 +610,7 @@ fn parse_principal(
     match &node.kind {
         Kind::String(s) if s == "*" => block.anyone = true,
         Kind::Object(members) => {
+            duplicate_keys(node, "the `Principal`", source, problems);
             for m in members {
                 let items: Vec<&Node> = match &m.value.kind {
                     Kind::Array(items) => items.iter().collect(),
