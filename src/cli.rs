@@ -321,6 +321,23 @@ pub struct CheckArgs {
     pub live: LiveArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// The principal that deploys the task definitions (a role, user or assumed-role ARN): check
+    /// that it may register them, update the service (`--service CLUSTER/SERVICE`) and pass
+    /// their execution and task roles to ECS (`iam:PassRole` with `iam:PassedToService`
+    /// `ecs-tasks.amazonaws.com`). Its policies come from `--policy PRINCIPAL_ARN=FILE`,
+    /// `--account-details` (roles and users) or `--aws`.
+    #[arg(long, value_name = "PRINCIPAL_ARN")]
+    pub deployer: Option<String>,
+    /// With --deployer: the tool that deploys, whose AWS calls are checked (each tool's calls
+    /// are listed in rules/missing-permission.md).
+    #[arg(
+        long = "deploy-tool",
+        value_enum,
+        value_name = "TOOL",
+        default_value_t = crate::deploy::DeployTool::AwsCli,
+        requires = "deployer"
+    )]
+    pub deploy_tool: crate::deploy::DeployTool,
     /// The task's region, for bare secret and parameter names, when the task definition does not
     /// give it. Defaults to AWS_REGION, then AWS_DEFAULT_REGION, as the AWS CLI does.
     #[arg(long, value_name = "REGION")]

@@ -338,6 +338,16 @@ pub fn assess(
                 &RequestContext::new(),
             );
             agent_context(&need.subject, principal.as_ref(), inventory, &mut context);
+            // Registering a task definition passes its roles to ECS tasks. (A pasted denial's
+            // PassRole may be to any service: CloudFormation, Lambda.)
+            if need.role == crate::needs::RoleKind::Deployer
+                && need.request.action.eq_ignore_ascii_case("iam:PassRole")
+            {
+                context.set(
+                    "iam:PassedToService",
+                    vec![crate::needs::PASSED_TO_ECS_TASKS.to_string()],
+                );
+            }
             // What the user gave wins over what is known of the agent's request.
             context.override_with(given);
             let evaluation = evaluate(&need.request, &set, principal.as_ref(), &context);

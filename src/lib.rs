@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod defects;
 pub mod denial;
+pub mod deploy;
 pub mod explain;
 pub mod fix;
 pub mod iam;

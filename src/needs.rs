@@ -19,7 +19,15 @@ pub enum RoleKind {
     /// The principal a pasted message names when it is neither of a task's roles: a deploy
     /// principal, an IAM user, an instance's role.
     Caller,
+    /// The principal that deploys the task definition (`check --deployer`): it registers the
+    /// task definition, updates the service and passes the task's roles to ECS.
+    Deployer,
 }
+
+/// The service a deploy principal passes a task's roles to: `iam:PassedToService` of the
+/// `iam:PassRole` that `ecs:RegisterTaskDefinition` makes (ECS developer guide, "Task execution
+/// IAM role": the deploying principal needs `iam:PassRole` on the roles).
+pub const PASSED_TO_ECS_TASKS: &str = "ecs-tasks.amazonaws.com";
 
 impl RoleKind {
     pub fn describe(self) -> &'static str {
@@ -27,6 +35,7 @@ impl RoleKind {
             RoleKind::Execution => "execution role",
             RoleKind::Task => "task role",
             RoleKind::Caller => "principal",
+            RoleKind::Deployer => "deploy principal",
         }
     }
 }
@@ -98,12 +107,13 @@ impl RoleKind {
             RoleKind::Execution => RoleKind::Task,
             RoleKind::Task => RoleKind::Execution,
             RoleKind::Caller => RoleKind::Caller,
+            RoleKind::Deployer => RoleKind::Deployer,
         }
     }
 
     /// The role's ARN, when the task definition writes a real one (not a template, not a
     /// documentation placeholder).
-    fn arn_in(self, td: &TaskDefinition) -> Option<String> {
+    pub(crate) fn arn_in(self, td: &TaskDefinition) -> Option<String> {
         self.field_in(td)
             .as_ref()
             .filter(|a| is_literal(&a.value))
@@ -114,7 +124,7 @@ impl RoleKind {
         match self {
             RoleKind::Execution => &td.execution_role_arn,
             RoleKind::Task => &td.task_role_arn,
-            RoleKind::Caller => &None,
+            RoleKind::Caller | RoleKind::Deployer => &None,
         }
     }
 }

@@ -71,6 +71,8 @@ pub struct CheckOptions {
     pub policies_only: bool,
     /// `--terraform-dir`: the `.tf` sources of the plans, to locate findings and fixes in.
     pub terraform_dir: Option<String>,
+    /// `--deployer`: the principal that deploys the task definitions, and with what.
+    pub deployer: Option<crate::deploy::Deployer>,
 }
 
 /// A finding inside a document that is not a file of its own (a role's policy in account
@@ -485,6 +487,9 @@ pub fn check(inputs: &[Input], options: &CheckOptions) -> Result<Checked, LoadEr
             context.region.clone_from(&options.default_region);
         }
         needs.merge(needs::derive(td, &loaded.inventory, &context));
+        if let Some(deployer) = &options.deployer {
+            needs.merge(crate::deploy::needs(td, deployer, &context));
+        }
     }
     let mut defects = crate::defects::find(&loaded.inventory, Some(&loaded.sources));
     defects.oversized = crate::defects::oversized(&loaded.inventory, &loaded.sources);
@@ -654,6 +659,10 @@ pub fn run(args: CheckArgs) -> Outcome {
     if args.live.aws {
         return check_live(args, config);
     }
+    let deployer = match deployer_of(&args) {
+        Ok(d) => d,
+        Err(e) => return usage_error(&e),
+    };
     let mut skipped = Vec::new();
     let task_definitions: Vec<Input> = args
         .task_definitions
@@ -713,6 +722,7 @@ pub fn run(args: CheckArgs) -> Outcome {
         stack,
         policies_only: args.policies_only,
         terraform_dir: args.terraform_dir.clone(),
+        deployer,
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,
@@ -860,6 +870,38 @@ fn skipped_note(findings: &[crate::rules::Finding], plan: &crate::fix::Plan) -> 
 }
 
 /// `check --aws`: fetch, then check the fetched documents like files named `aws://FILE`.
+/// `--deployer`, `--deploy-tool` and the service it deploys (`--service`, when one is given).
+fn deployer_of(args: &CheckArgs) -> Result<Option<crate::deploy::Deployer>, String> {
+    let Some(arn) = &args.deployer else {
+        return Ok(None);
+    };
+    let parsed = crate::arn::Arn::parse(arn).filter(|a| {
+        (a.service == "iam" && (a.resource.starts_with("role/") || a.resource.starts_with("user/")))
+            || (a.service == "sts" && a.resource.starts_with("assumed-role/"))
+    });
+    if parsed.is_none() {
+        return Err(format!(
+            "--deployer {arn}: expected the ARN of an IAM role or user (arn:aws:iam::ACCOUNT:role/NAME, …:user/NAME) or an assumed-role session"
+        ));
+    }
+    if args.live.services.len() > 1 {
+        return Err(
+            "--deployer checks one service: give at most one --service CLUSTER/SERVICE".to_string(),
+        );
+    }
+    let service = args.live.services.first().cloned();
+    if let Some(s) = &service
+        && s.split('/').filter(|p| !p.is_empty()).count() != 2
+    {
+        return Err(format!("--service {s}: expected CLUSTER/SERVICE"));
+    }
+    Ok(Some(crate::deploy::Deployer {
+        arn: arn.clone(),
+        tool: args.deploy_tool,
+        service,
+    }))
+}
+
 fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
     if args.task_definitions.is_empty() && args.live.services.is_empty() && args.stacks.is_empty() {
         return usage_error(
@@ -868,6 +910,10 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
     }
     let stack = match stack_settings(&args) {
         Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    let deployer = match deployer_of(&args) {
+        Ok(d) => d,
         Err(e) => return usage_error(&e),
     };
     let snapshot = match super::fetch_task_definitions(
@@ -889,6 +935,7 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
         stack,
         policies_only: false,
         terraform_dir: None,
+        deployer,
     };
     let checked = match check(&inputs, &options) {
         Ok(c) => c,

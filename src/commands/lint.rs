@@ -35,6 +35,8 @@ pub fn run(args: LintArgs) -> Outcome {
         policy: args.policy,
         region: None,
         ecspresso_env: false,
+        deployer: None,
+        deploy_tool: Default::default(),
         output: args.output,
         fixing: args.fixing,
         extra: files,

@@ -234,11 +234,14 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// A permission to add: `action` on `resource`.
+/// A permission to add: `action` on `resource`, under `condition` when it has one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grant {
     pub action: String,
     pub resource: String,
+    /// `(operator, key, value)`: `iam:PassRole` scoped with `StringEquals`
+    /// `iam:PassedToService` `ecs-tasks.amazonaws.com`.
+    pub condition: Option<(String, String, String)>,
 }
 
 /// The edits that add `grants` to a policy document: into an `Allow` statement that already names
@@ -254,19 +257,21 @@ pub fn grant_edits(doc: &PolicyDocument, source: &Source, grants: &[Grant]) -> V
     // Grants needing a new statement, grouped by action.
     let mut new_statements: Vec<(String, Vec<usize>)> = Vec::new();
     for (g, grant) in grants.iter().enumerate() {
+        // A grant under a condition never widens a statement without it: it gets its own.
+        let joins = grant.condition.is_none();
         match doc
             .statements
             .iter()
-            .position(|s| can_take_resource(s, &grant.action))
+            .position(|s| joins && can_take_resource(s, &grant.action))
         {
             Some(s) => match appended.iter_mut().find(|(i, _)| *i == s) {
                 Some((_, list)) => list.push(g),
                 None => appended.push((s, vec![g])),
             },
-            None => match new_statements
-                .iter_mut()
-                .find(|(a, _)| a.eq_ignore_ascii_case(&grant.action))
-            {
+            None => match new_statements.iter_mut().find(|(a, list)| {
+                a.eq_ignore_ascii_case(&grant.action)
+                    && list.first().map(|&f| &grants[f].condition) == Some(&grant.condition)
+            }) {
                 Some((_, list)) => list.push(g),
                 None => new_statements.push((grant.action.clone(), vec![g])),
             },
@@ -300,10 +305,10 @@ pub fn grant_edits(doc: &PolicyDocument, source: &Source, grants: &[Grant]) -> V
             r.dedup();
             r
         };
-        match merged
-            .iter_mut()
-            .find(|(_, other)| resources(other) == resources(&list))
-        {
+        let condition = |l: &[usize]| l.first().and_then(|&g| grants[g].condition.clone());
+        match merged.iter_mut().find(|(_, other)| {
+            resources(other) == resources(&list) && condition(other) == condition(&list)
+        }) {
             Some((actions, other)) => {
                 actions.push(action);
                 other.extend(list);
@@ -368,7 +373,15 @@ fn new_statement_edits(
                     resources.push(&grants[g].resource);
                 }
             }
-            render_statement(actions, &resources, &element_indent, style, multiline)
+            let condition = list.first().and_then(|&g| grants[g].condition.as_ref());
+            render_statement(
+                actions,
+                &resources,
+                condition,
+                &element_indent,
+                style,
+                multiline,
+            )
         })
         .collect();
     let separator = if multiline {
@@ -421,6 +434,7 @@ fn new_statement_edits(
 fn render_statement(
     actions: &[String],
     resources: &[&str],
+    condition: Option<&(String, String, String)>,
     indent: &str,
     style: &Style,
     multiline: bool,
@@ -449,11 +463,24 @@ fn render_statement(
         ),
     };
     let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
-    let fields = [
+    let mut fields = vec![
         ("Effect", json::quote("Allow")),
         ("Action", list(&actions)),
         ("Resource", list(resources)),
     ];
+    if let Some((operator, key, value)) = condition {
+        fields.push((
+            "Condition",
+            format!(
+                "{{{}{}{{{}{}{}}}}}",
+                json::quote(operator),
+                style.colon,
+                json::quote(key),
+                style.colon,
+                json::quote(value)
+            ),
+        ));
+    }
     if multiline {
         let inner = format!("{indent}{}", style.unit);
         let body: Vec<String> = fields
@@ -566,6 +593,7 @@ mod tests {
         Grant {
             action: action.into(),
             resource: resource.into(),
+            condition: None,
         }
     }
 

@@ -1030,6 +1030,19 @@ impl Loader {
         for role in roles {
             self.load_role(id, path, role, &managed);
         }
+        // Users (a deploy principal is often one), with the policies of their groups.
+        let groups: Vec<&Node> = node
+            .get("GroupDetailList")
+            .and_then(Node::as_array)
+            .map(|g| g.iter().collect())
+            .unwrap_or_default();
+        for user in node
+            .get("UserDetailList")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+        {
+            self.load_user(id, path, user, &groups, &managed);
+        }
         self.account_policies
             .extend(managed.iter().map(|p| (id, path.to_string(), (*p).clone())));
         Ok(())
@@ -1075,8 +1088,88 @@ impl Loader {
             );
         }
         let attachment = Attachment::Role(name.clone());
-        for inline in role
-            .get("RolePolicyList")
+        self.load_grants(
+            id,
+            path,
+            role,
+            "RolePolicyList",
+            &format!("role/{name}"),
+            &attachment,
+            managed,
+        );
+    }
+
+    /// One user of account details, with the policies of its groups: its grants are attached
+    /// by the user's name, as a role's are (a deploy principal given as `--deployer
+    /// arn:aws:iam::ACCOUNT:user/NAME` finds them so).
+    fn load_user(
+        &mut self,
+        id: SourceId,
+        path: &str,
+        user: &Node,
+        groups: &[&Node],
+        managed: &[&Node],
+    ) {
+        let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_string);
+        let Some(name) = text(user, "UserName") else {
+            self.problem(
+                ProblemKind::InvalidInput,
+                Loc::new(id, user.span),
+                "this user has no `UserName` string".to_string(),
+            );
+            return;
+        };
+        let attachment = Attachment::Role(name.clone());
+        self.load_grants(
+            id,
+            path,
+            user,
+            "UserPolicyList",
+            &format!("user/{name}"),
+            &attachment,
+            managed,
+        );
+        for group in user
+            .get("GroupList")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+        {
+            if let Some(g) = groups
+                .iter()
+                .find(|g| text(g, "GroupName").as_deref() == Some(group))
+            {
+                self.load_grants(
+                    id,
+                    path,
+                    g,
+                    "GroupPolicyList",
+                    &format!("group/{group}"),
+                    &attachment,
+                    managed,
+                );
+            }
+        }
+    }
+
+    /// The inline policies (under `list`), attached managed policies and permissions boundary
+    /// of a role, user or group of account details, attached to `attachment`.
+    #[allow(clippy::too_many_arguments)]
+    fn load_grants(
+        &mut self,
+        id: SourceId,
+        path: &str,
+        holder: &Node,
+        list: &str,
+        key: &str,
+        attachment: &Attachment,
+        managed: &[&Node],
+    ) {
+        let loc = |span: Span| Loc::new(id, span);
+        let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_string);
+        for inline in holder
+            .get(list)
             .and_then(Node::as_array)
             .unwrap_or_default()
         {
@@ -1086,7 +1179,7 @@ impl Loader {
                     self.add_document(
                         id,
                         path,
-                        &format!("role/{name}/inline/{policy_name}"),
+                        &format!("{key}/inline/{policy_name}"),
                         doc,
                         attachment.clone(),
                         PolicyType::Identity,
@@ -1100,7 +1193,7 @@ impl Loader {
                 ),
             }
         }
-        let mut attached: Vec<(String, Loc, PolicyType)> = role
+        let mut attached: Vec<(String, Loc, PolicyType)> = holder
             .get("AttachedManagedPolicies")
             .and_then(Node::as_array)
             .unwrap_or_default()
@@ -1114,7 +1207,7 @@ impl Loader {
                 ))
             })
             .collect();
-        if let Some(b) = role
+        if let Some(b) = holder
             .get("PermissionsBoundary")
             .and_then(|b| b.get("PermissionsBoundaryArn"))
             && let Some(arn) = b.as_str()
@@ -1126,7 +1219,7 @@ impl Loader {
             ));
         }
         for (policy_arn, at, kind) in attached {
-            self.attach_managed(id, path, managed, &policy_arn, at, &attachment, kind);
+            self.attach_managed(id, path, managed, &policy_arn, at, attachment, kind);
         }
     }
 

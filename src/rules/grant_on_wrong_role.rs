@@ -41,7 +41,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             crate::needs::RoleKind::Task => {
                 "EFS IAM authorization and the application's own AWS calls use the task role; the execution role is only the ECS agent's"
             }
-            crate::needs::RoleKind::Caller => "the principal that made the request must hold the grant",
+            crate::needs::RoleKind::Caller | crate::needs::RoleKind::Deployer => "the principal that made the request must hold the grant",
         })
         .help(format!(
             "attach this statement (or the policy) to the {}",

@@ -16,9 +16,22 @@ crate::declare_rule!(MissingPermission {
 });
 
 fn grant_for(need: &Need) -> Grant {
+    // A task's role is passed to ECS tasks only: the grant says so (iam:PassedToService), so
+    // the deploy principal cannot hand the same role to another service. (A pasted denial's
+    // PassRole may be to any service: its grant is not scoped.)
+    let condition = (need.role == crate::needs::RoleKind::Deployer
+        && need.request.action.eq_ignore_ascii_case("iam:PassRole"))
+    .then(|| {
+        (
+            "StringEquals".to_string(),
+            "iam:PassedToService".to_string(),
+            crate::needs::PASSED_TO_ECS_TASKS.to_string(),
+        )
+    });
     Grant {
         action: need.request.action.clone(),
         resource: need.grant.clone(),
+        condition,
     }
 }
 
@@ -122,7 +135,30 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
         if policies.is_empty() && need.role_templated {
             continue;
         }
-        let message = if policies.is_empty() {
+        let pass_role = need.request.action.eq_ignore_ascii_case("iam:PassRole");
+        let message = if need.role == crate::needs::RoleKind::Deployer && pass_role {
+            format!(
+                "the deploy principal `{}` cannot pass role `{}` to ECS: {}",
+                need.role_arn.as_deref().unwrap_or("?"),
+                crate::arn::role_name(&need.request.resource),
+                if policies.is_empty() {
+                    "no readable policy was given for it"
+                } else {
+                    "no statement of its policies allows `iam:PassRole` on the role for `ecs-tasks.amazonaws.com`"
+                }
+            )
+        } else if need.role == crate::needs::RoleKind::Deployer {
+            format!(
+                "the deploy principal `{}` needs {}, {}",
+                need.role_arn.as_deref().unwrap_or("?"),
+                describe_need(need),
+                if policies.is_empty() {
+                    "and no readable policy was given for it"
+                } else {
+                    "and no statement of its policies allows it"
+                }
+            )
+        } else if policies.is_empty() {
             format!(
                 "the {role} needs {}, and no readable policy was given for it",
                 describe_need(need)
@@ -161,7 +197,14 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
             _ => None,
         };
         let mut help = if fix.is_some() {
-            format!("allow `{}` on `{}`", grants[i].action, grants[i].resource)
+            let under = match &grants[i].condition {
+                Some((op, key, value)) => format!(" under `{op}` `{key}` `{value}`"),
+                None => String::new(),
+            };
+            format!(
+                "allow `{}` on `{}`{under}",
+                grants[i].action, grants[i].resource
+            )
         } else {
             format!(
                 "attach a policy like this to the {role}:\n{}",
@@ -180,9 +223,30 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
                 need.request.resource
             ));
         }
-        let mut finding = Finding::new(&META, origin.loc, message)
-            .label(format!("{} needs this", origin.what))
+        // A deploy principal's finding stands on its policy, where the grant goes; the task
+        // definition's field that asks for it is related.
+        let deployer_policy = (need.role == crate::needs::RoleKind::Deployer)
+            .then(|| target.or_else(|| policies.first().map(|&p| &cx.inventory.policies[p])))
+            .flatten();
+        // Its first byte: the grant is missing from the whole document, not from one part of it.
+        let at = deployer_policy.map_or(origin.loc, |p| {
+            let start = p.document.loc.span.start;
+            crate::model::source::Loc::new(
+                p.document.loc.source,
+                crate::model::source::Span::new(start, start + 1),
+            )
+        });
+        let mut finding = Finding::new(&META, at, message)
+            .label(match deployer_policy {
+                Some(_) => "the deploy principal's policy".to_string(),
+                None => format!("{} needs this", origin.what),
+            })
             .note(match need.role {
+                crate::needs::RoleKind::Deployer if pass_role => "registering a task definition passes its execution and task roles to ECS: the deploying principal needs `iam:PassRole` on each, or the deployment fails with `AccessDeniedException: … is not authorized to perform: iam:PassRole on resource: …` before any task starts; scope it to those roles and to `iam:PassedToService` `ecs-tasks.amazonaws.com`, so the pipeline cannot hand them — or other roles — to another service".to_string(),
+                crate::needs::RoleKind::Deployer => format!(
+                    "the deploy tool calls `{}` with the deploy principal's credentials; without an allow the deployment fails with AccessDenied before any task starts",
+                    need.request.action
+                ),
                 crate::needs::RoleKind::Caller => format!(
                     "the principal calls `{}` itself; without an allow the call is denied",
                     need.request.action
@@ -195,6 +259,9 @@ fn role_findings(cx: &Context<'_>, missing: &[usize], out: &mut Vec<Finding>) {
             })
             .help(help)
             .fix(fix);
+        if deployer_policy.is_some() {
+            finding = finding.related(origin.loc, format!("{} needs this", origin.what));
+        }
         for other in &need.origins[1..] {
             finding = finding.related(other.loc, format!("{} needs it too", other.what));
         }
@@ -259,13 +326,14 @@ fn key_policy_finding(
 
 /// A complete policy granting `grants`, for when there is no policy file to edit.
 fn standalone_policy(grants: &[Grant]) -> String {
-    let mut statements: Vec<serde_json::Value> = Vec::new();
+    type Condition = Option<(String, String, String)>;
+    let mut statements: Vec<(serde_json::Value, &Condition)> = Vec::new();
     for grant in grants {
         let existing = statements
             .iter_mut()
-            .find(|s| s["Action"] == grant.action.as_str());
+            .find(|(s, c)| s["Action"] == grant.action.as_str() && **c == grant.condition);
         match existing {
-            Some(s) => {
+            Some((s, _)) => {
                 let resource = s["Resource"].take();
                 let mut list = match resource {
                     serde_json::Value::Array(list) => list,
@@ -274,13 +342,20 @@ fn standalone_policy(grants: &[Grant]) -> String {
                 list.push(grant.resource.clone().into());
                 s["Resource"] = serde_json::Value::Array(list);
             }
-            None => statements.push(serde_json::json!({
-                "Effect": "Allow",
-                "Action": grant.action,
-                "Resource": grant.resource,
-            })),
+            None => {
+                let mut statement = serde_json::json!({
+                    "Effect": "Allow",
+                    "Action": grant.action,
+                    "Resource": grant.resource,
+                });
+                if let Some((operator, key, value)) = &grant.condition {
+                    statement["Condition"] = serde_json::json!({ operator: { key: value } });
+                }
+                statements.push((statement, &grant.condition));
+            }
         }
     }
+    let statements: Vec<serde_json::Value> = statements.into_iter().map(|(s, _)| s).collect();
     let policy = serde_json::json!({"Version": "2012-10-17", "Statement": statements});
     serde_json::to_string_pretty(&policy).unwrap_or_default()
 }
