@@ -604,6 +604,61 @@ fn live_mode_against_moto() {
         );
     }
 
+    // The deploy principal, read live with the service's task definition: one that may pass the
+    // execution role to ECS tasks is told only of ecs-deploy's other calls; one with the ECS
+    // calls only cannot pass it, said on its policy as fetched.
+    let deploy = |who: &str| {
+        json_run(
+            &moto,
+            &[
+                "check",
+                "--aws",
+                "--service",
+                "web/nginx",
+                "--deployer",
+                &format!("arn:aws:iam::123456789012:role/{who}"),
+                "--deploy-tool",
+                "ecs-deploy",
+            ],
+            1,
+        )
+    };
+    let deployer_findings = |v: &Value| -> Vec<Value> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["message"].as_str().unwrap().contains("deploy principal"))
+            .cloned()
+            .collect()
+    };
+    let allowed = deploy("gitlab-deploy");
+    let found = deployer_findings(&allowed);
+    // ecs-deploy also reads the task definition and polls the tasks, which this role may not.
+    assert!(
+        found
+            .iter()
+            .all(|f| !f["message"].as_str().unwrap().contains("iam:PassRole")
+                && !f["message"].as_str().unwrap().contains("cannot pass")),
+        "{found:#?}"
+    );
+    assert!(!found.is_empty(), "{allowed:#}");
+    let bare = deploy("bare-deploy");
+    let passing: Vec<Value> = deployer_findings(&bare)
+        .into_iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("cannot pass role `ecsTaskExecutionRole`")
+        })
+        .collect();
+    assert_eq!(passing.len(), 1, "{bare:#}");
+    assert_eq!(
+        passing[0]["location"]["file"],
+        "aws://account-details.json#role/bare-deploy/inline/deploy"
+    );
+
     // Everything ecslint asked for, across every command above: metadata, never a secret's value.
     let asked = &moto.operations()[set_up..];
     assert!(

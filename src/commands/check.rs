@@ -916,17 +916,31 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
         Ok(d) => d,
         Err(e) => return usage_error(&e),
     };
+    // The deploy principal's role is read with the task's (a user's policies come from
+    // --account-details or --policy: live mode reads roles).
+    let deploy_roles: Vec<String> = deployer
+        .iter()
+        .filter(|d| !d.arn.contains(":user/"))
+        .map(|d| d.name().to_string())
+        .collect();
     let snapshot = match super::fetch_task_definitions(
         &args.live,
         &args.task_definitions,
         &args.stacks,
+        &deploy_roles,
         args.region.as_deref(),
     ) {
         Ok(s) => s,
         Err(outcome) => return outcome,
     };
     let inputs = [args.account.inputs(Vec::new()), snapshot.inputs()].concat();
-    let notes = snapshot.stderr_notes();
+    let mut notes = snapshot.stderr_notes();
+    if let Some(d) = deployer.as_ref().filter(|d| d.arn.contains(":user/")) {
+        notes.push_str(&format!(
+            "ecslint: the deploy principal {} is a user: --aws reads roles, so its policies come only from --policy {}=FILE or --account-details\n",
+            d.arn, d.arn
+        ));
+    }
     let options = CheckOptions {
         region: args.region.take(),
         default_region: None,

@@ -160,11 +160,13 @@ fn fetch_task_definitions(
     live: &LiveArgs,
     task_definitions: &[String],
     stacks: &[String],
+    roles: &[String],
     region: Option<&str>,
 ) -> Result<Snapshot, Outcome> {
     let request = LiveRequest {
         task_definitions: task_definitions.to_vec(),
         stacks: stacks.to_vec(),
+        roles: roles.to_vec(),
         ..Default::default()
     };
     fetch(live, request, region).map_err(|e| usage_error(&e))

@@ -14,6 +14,7 @@ pub fn run(args: SnapshotArgs) -> Outcome {
         &args.live,
         &args.task_definitions,
         &args.stacks,
+        &[],
         args.region.as_deref(),
     ) {
         Ok(s) => s,

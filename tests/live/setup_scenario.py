@@ -69,6 +69,27 @@ print(secret)
 ecs.create_cluster(clusterName="web")
 ecs.create_service(cluster="web", serviceName="nginx", taskDefinition="nginx-web", desiredCount=0)
 
+# Two deploy principals of the nginx service (web/nginx): one that may pass the execution role
+# to ECS tasks, one with the ECS calls only.
+deploy_trust = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}],
+}
+ecs_calls = {"Effect": "Allow", "Action": ["ecs:RegisterTaskDefinition", "ecs:DescribeServices", "ecs:UpdateService"], "Resource": "*"}
+for name, statements in [
+    ("gitlab-deploy", [ecs_calls, {
+        "Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{account}:role/ecsTaskExecutionRole",
+        "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
+    }]),
+    ("bare-deploy", [ecs_calls]),
+]:
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(deploy_trust))
+    iam.put_role_policy(
+        RoleName=name,
+        PolicyName="deploy",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+    )
+
 # A task that failed to start the way the seed's did: ECS keeps it, stopped, with the reason.
 # (moto gives an awsvpc task a network interface, which needs a subnet in a VPC with DNS names.)
 ec2 = boto3.client("ec2", **kw)
