@@ -276,3 +276,34 @@ fn a_pasted_pass_role_denial_is_explained_by_the_same_rule() {
         "{report:#}"
     );
 }
+
+#[test]
+fn a_pasted_register_task_definition_denial_names_the_deploy_principal_grant() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "deploy.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:UpdateService", "Resource": "*"}]}"#,
+    );
+    let message = "An error occurred (AccessDeniedException) when calling the RegisterTaskDefinition operation: User: arn:aws:iam::123456789012:user/gitlab-ci is not authorized to perform: ecs:RegisterTaskDefinition on resource: * because no identity-based policy allows the ecs:RegisterTaskDefinition action";
+    let (_, report) = json_of(ecslint().args(["diagnose", "--policy", &p, message]));
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "missing-permission")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("ecs:RegisterTaskDefinition"),
+        "{finding:#}"
+    );
+    assert!(
+        finding["fix"]["edits"]
+            .to_string()
+            .contains("ecs:RegisterTaskDefinition"),
+        "{finding:#}"
+    );
+}

@@ -1334,6 +1334,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_readme_lists_every_access_analyzer_code_ecslint_reports() {
+        let readme = include_str!("../../README.md");
+        let section = &readme[readme.find("### Access Analyzer's policy checks").unwrap()..];
+        for check in Check::ALL {
+            for code in check.code().split(" / ") {
+                let code = code.split(' ').next().unwrap().trim_end_matches('*');
+                if code == "EXTERNAL_ACCESS" {
+                    assert!(section.contains("external access"), "{check:?}");
+                    continue;
+                }
+                assert!(
+                    section.contains(code),
+                    "{check:?}: {code} is not in the README"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn variables_are_told_from_templates() {
         assert_eq!(variable_at("arn:aws:s3:::b/${aws:username}/*"), Some(15));
         assert_eq!(variable_at("${*}"), Some(0));

@@ -48,6 +48,12 @@ mod tests {
                 r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
                     "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}"#,
             )])
+            // `Null` already tests presence: IAM refuses it with `IfExists`.
+            .fail(&[(
+                "policy",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                    "Resource": "*", "Condition": {"NullIfExists": {"aws:TokenIssueTime": "true"}}}]}"#,
+            )])
             // A key written twice: IAM refuses it, a JSON reader keeps the last.
             .fail(&[(
                 "policy",

@@ -125,6 +125,17 @@ pub fn parse_date(s: &str) -> Option<f64> {
 /// operator; `Err(Some(i))` for value `i`.
 pub fn entry_problem(operator: &str, values: &[&str]) -> Result<(), (Option<usize>, String)> {
     let Some(op) = Operator::parse(operator) else {
+        let null = strip_prefix_ci(operator, "ForAllValues:")
+            .or_else(|| strip_prefix_ci(operator, "ForAnyValue:"))
+            .unwrap_or(operator);
+        if null.starts_with("Null") {
+            return Err((
+                None,
+                format!(
+                    "`{operator}`: `Null` takes neither `IfExists` nor `ForAllValues:`/`ForAnyValue:` (it already tests whether the key is present): IAM refuses the policy"
+                ),
+            ));
+        }
         let suggestion = nearest(operator)
             .map(|n| format!(" (did you mean `{n}`?)"))
             .unwrap_or_default();
