@@ -59,6 +59,7 @@ pub enum Check {
     AllowWithNotPrincipal,
     SecretPolicyOpen,
     TrustOpen,
+    DenyNotActionTagCondition,
 }
 
 impl Check {
@@ -101,6 +102,7 @@ impl Check {
         Check::AllowWithNotPrincipal,
         Check::SecretPolicyOpen,
         Check::TrustOpen,
+        Check::DenyNotActionTagCondition,
     ];
 
     /// The issue code IAM Access Analyzer gives the same finding (the closest one, where
@@ -146,6 +148,9 @@ impl Check {
             AllowWithNotPrincipal => "ALLOW_WITH_NOT_PRINCIPAL",
             SecretPolicyOpen => "EXTERNAL_ACCESS (Access Analyzer findings)",
             TrustOpen => "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL / EXTERNAL_ACCESS",
+            DenyNotActionTagCondition => {
+                "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"
+            }
         }
     }
 }
@@ -1204,6 +1209,33 @@ fn other_service_key(
 // ---- Security warnings -----------------------------------------------------------------------
 
 fn security(policy: &AttachedPolicy, statement: &Statement, identity: bool, out: &mut Out<'_>) {
+    if statement.effect.value == Effect::Deny && statement.action.negated {
+        // A Deny of every action but some, under a tag condition: the actions of services whose
+        // requests carry no such tag never meet it, so they are not denied.
+        if let Some(tag) = statement.conditions.iter().find(|c| {
+            let key = c.key.value.to_ascii_lowercase();
+            let positive = Operator::parse(&c.operator.value)
+                .is_some_and(|op| !op.negated && op.base != Base::Null);
+            positive
+                && (key.starts_with("aws:resourcetag/")
+                    || key.starts_with("aws:requesttag/")
+                    || key == "aws:tagkeys")
+        }) {
+            out.push(
+                Check::DenyNotActionTagCondition,
+                Level::Warning,
+                tag.key.loc,
+                format!(
+                    "{} denies every action but its `NotAction` only where `{}` is in the request",
+                    statement.describe(),
+                    tag.key.value
+                ),
+                "not every service puts tags in its requests: the actions of those that do not never meet the condition, so this Deny does not stop them",
+                "deny the services' actions by name, or use a condition key every request carries (`aws:PrincipalArn`, `aws:RequestedRegion`)",
+            );
+        }
+        return;
+    }
     if statement.effect.value != Effect::Allow {
         return;
     }

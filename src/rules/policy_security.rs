@@ -13,6 +13,7 @@ crate::declare_rule!(PolicySecurity {
         Decides::Defect(DefectKind::Check(Check::AllowWithNotPrincipal)),
         Decides::Defect(DefectKind::Check(Check::SecretPolicyOpen)),
         Decides::Defect(DefectKind::Check(Check::TrustOpen)),
+        Decides::Defect(DefectKind::Check(Check::DenyNotActionTagCondition)),
     ],
 });
 
@@ -94,6 +95,16 @@ mod tests {
                 &trusted_by(r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}"#),
             )])
             .pass(&[("account-details", &trusted_by(TRUST_ECS_GUARDED))])
+            .fail(&[(
+                "policy",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": "iam:*", "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceTag/env": "prod"}}}]}"#,
+            )])
+            .pass(&[(
+                "policy",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotAction": "iam:*", "Resource": "*",
+                    "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}}]}"#,
+            )])
             .fail(&[
                 ("task-definition", &task_reading(SECRET)),
                 ("policy", r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}"#),
