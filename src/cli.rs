@@ -31,7 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check that a task definition's roles grant every access it needs.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Evaluate one request offline, like the IAM policy simulator: the decision, the statements
     /// that decided it, and the closest near misses.
     Simulate(SimulateArgs),
@@ -139,7 +139,7 @@ pub struct PolicyArgs {
     pub fail_on: Option<crate::config::FailOn>,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -153,6 +153,20 @@ pub struct OutputArgs {
     /// Print only the findings: no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// What a CI job asks of `check` and `lint` besides the report on stdout.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct ReportArgs {
+    /// Also write the report in FORMAT to PATH, from the same run (repeatable):
+    /// `--output sarif=ecslint.sarif --output gitlab=gl-code-quality-report.json`. Each file is
+    /// written atomically; the exit code is computed once.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<(Format, String)>,
+    /// Report, never fail on findings: exit 0 whatever they are (for advisory jobs). Errors in
+    /// the inputs or the command line still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -230,6 +244,8 @@ pub struct LintArgs {
     pub policy: PolicyArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     #[command(flatten)]
     pub fixing: FixArgs,
 }
@@ -351,6 +367,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
     pub fixing: FixArgs,
     /// Inputs a command gives besides the flags (`lint`'s files).
     #[arg(skip)]
@@ -383,7 +401,7 @@ pub struct FixArgs {
 /// Runs a command: its exit code, and what to print on stdout and stderr.
 pub fn run(cli: Cli) -> commands::Outcome {
     match cli.command {
-        Command::Check(args) => commands::check::run(args),
+        Command::Check(args) => commands::check::run(*args),
         Command::Simulate(args) => commands::simulate::run(args),
         Command::Rule { name } => commands::rule(name.as_deref()),
         Command::Rules => commands::rule(None),
@@ -394,6 +412,18 @@ pub fn run(cli: Cli) -> commands::Outcome {
 }
 
 /// `KEY=VALUE` for `--context`.
+fn parse_output(arg: &str) -> Result<(Format, String), String> {
+    let Some((format, path)) = arg.split_once('=').filter(|(_, p)| !p.is_empty()) else {
+        return Err(format!(
+            "expected FORMAT=PATH (e.g. sarif=ecslint.sarif), found \"{arg}\""
+        ));
+    };
+    let format = <Format as ValueEnum>::from_str(format, true).map_err(|_| {
+        format!("unknown format \"{format}\": one of human, json, sarif, gitlab, github, markdown")
+    })?;
+    Ok((format, path.to_string()))
+}
+
 fn parse_context(arg: &str) -> Result<(String, String), String> {
     match arg.split_once('=') {
         Some((key, value)) if !key.trim().is_empty() => {

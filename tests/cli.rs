@@ -1092,3 +1092,58 @@ fn a_fix_shared_by_many_findings_is_shown_once() {
             >= findings / 2
     );
 }
+
+#[test]
+fn one_run_writes_every_report_and_computes_the_exit_code_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("ecslint.sarif");
+    let gitlab = dir.path().join("gl-code-quality-report.json");
+    let markdown = dir.path().join("ecslint.md");
+    let mut cmd = check_fixture("seed", &[]);
+    cmd.arg("--output")
+        .arg(format!("sarif={}", sarif.display()))
+        .arg("--output")
+        .arg(format!("gitlab={}", gitlab.display()))
+        .arg("--output")
+        .arg(format!("markdown={}", markdown.display()));
+    let (code, report) = json_of(&mut cmd);
+    assert_eq!(code, 1);
+    let findings = report["findings"].as_array().unwrap().len();
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        findings
+    );
+    let gitlab: Value = serde_json::from_str(&std::fs::read_to_string(&gitlab).unwrap()).unwrap();
+    assert_eq!(gitlab.as_array().unwrap().len(), findings);
+    let md = std::fs::read_to_string(&markdown).unwrap();
+    assert!(md.contains("secret-display-name"), "{md}");
+    assert!(!md.contains('\u{1b}'), "no colour codes in a file");
+
+    // --exit-zero: the same report, exit 0.
+    let (code, advisory) = json_of(&mut check_fixture("seed", &["--exit-zero"]));
+    assert_eq!(code, 0);
+    assert_eq!(advisory["findings"], report["findings"]);
+}
+
+#[test]
+fn a_bad_output_is_a_usage_error_naming_it() {
+    let out = check_fixture("seed", &["--output", "pdf=report.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format \"pdf\""));
+    let out = check_fixture(
+        "seed",
+        &["--output", "sarif=/nonexistent-dir/ecslint.sarif"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("cannot write --output /nonexistent-dir/ecslint.sarif"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,7 +1,7 @@
 //! `check`: what the task definitions need, whether their roles grant it, and why not.
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Outcome, usage_error};
-use crate::cli::{CheckArgs, OutputArgs, PolicyArgs};
+use crate::cli::{CheckArgs, OutputArgs};
 use crate::load::{Input, InputKind, LoadError};
 use crate::model::{inventory, source};
 use crate::report::{self, Report};
@@ -802,7 +802,10 @@ fn finish_check(
             Err(e) => return usage_error(&e.to_string()),
         };
     }
-    let (code, stdout) = render_checked(checked, config, &args.policy, &args.output);
+    let (code, stdout) = match render_checked(checked, config, args) {
+        Ok(rendered) => rendered,
+        Err(e) => return usage_error(&e),
+    };
     (code, stdout, report::terminal_safe(&stderr))
 }
 
@@ -958,24 +961,35 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
     finish_check(checked, &config, &args, &inputs, &options, notes)
 }
 
-/// `check`'s findings after the configuration, rendered, with the exit code `--fail-on` gives.
+/// `check`'s findings after the configuration, rendered, with the exit code `--fail-on` gives
+/// (0 with `--exit-zero`); each `--output FORMAT=PATH` written from the same report.
 fn render_checked(
     checked: Checked,
     config: &crate::config::Config,
-    policy: &PolicyArgs,
-    output: &OutputArgs,
-) -> (u8, String) {
+    args: &CheckArgs,
+) -> Result<(u8, String), String> {
     let report = Report {
         sources: &checked.sources,
         findings: config.apply(checked.findings),
         needs_checked: checked.needs_checked,
         needs_granted: checked.needs_granted,
     };
-    let threshold = policy.threshold(config);
-    let code = if report.findings.iter().any(|f| f.severity >= threshold) {
+    let threshold = args.policy.threshold(config);
+    let code = if !args.report.exit_zero && report.findings.iter().any(|f| f.severity >= threshold)
+    {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     };
-    (code, output.render(&report))
+    for (format, path) in &args.report.outputs {
+        let file = OutputArgs {
+            format: *format,
+            // A file is no terminal: no colour codes in it.
+            color: crate::cli::ColorChoice::Never,
+            ..args.output.clone()
+        };
+        crate::fix::write_atomically(std::path::Path::new(path), &file.render(&report))
+            .map_err(|e| format!("cannot write --output {path}: {e}"))?;
+    }
+    Ok((code, args.output.render(&report)))
 }

@@ -38,6 +38,7 @@ pub fn run(args: LintArgs) -> Outcome {
         deployer: None,
         deploy_tool: Default::default(),
         output: args.output,
+        report: args.report,
         fixing: args.fixing,
         extra: files,
         policies_only: true,
