@@ -3,7 +3,7 @@
 
 use crate::commands;
 use crate::report;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use crate::commands::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
@@ -49,6 +49,19 @@ pub enum Command {
     /// Fetch what `check --aws` reads and write it as AWS CLI output files, to check offline or
     /// attach to a bug report.
     Snapshot(SnapshotArgs),
+    /// Print a shell completion script, generated from these very flags:
+    /// `ecslint completions bash > ~/.local/share/bash-completion/completions/ecslint`.
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from these very flags: `ecslint man > ecslint.1`,
+    /// `ecslint man check > ecslint-check.1` for a command's own page.
+    Man {
+        /// A command whose page to print (check, lint, diagnose, …); omit for ecslint(1).
+        command: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -397,7 +410,6 @@ pub struct FixArgs {
     pub print_corrected: bool,
 }
 
-/// Runs a parsed command line; returns the exit code and what to print on stdout and stderr.
 /// Runs a command: its exit code, and what to print on stdout and stderr.
 pub fn run(cli: Cli) -> commands::Outcome {
     match cli.command {
@@ -408,10 +420,44 @@ pub fn run(cli: Cli) -> commands::Outcome {
         Command::Lint(args) => commands::lint::run(args),
         Command::Diagnose(args) => commands::diagnose::run(args),
         Command::Snapshot(args) => commands::snapshot::run(args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ecslint", &mut out);
+            (0, String::from_utf8_lossy(&out).into_owned(), String::new())
+        }
+        Command::Man { command } => {
+            let mut out = Vec::new();
+            let mut cli = Cli::command();
+            cli.build();
+            let page = match &command {
+                None => cli,
+                Some(name) => match cli.find_subcommand(name) {
+                    Some(sub) => sub
+                        .clone()
+                        .name(format!("ecslint-{name}"))
+                        .version(env!("CARGO_PKG_VERSION")),
+                    None => {
+                        return (
+                            2,
+                            String::new(),
+                            format!("ecslint: no command `{name}`: see `ecslint --help`\n"),
+                        );
+                    }
+                },
+            };
+            match clap_mangen::Man::new(page).render(&mut out) {
+                Ok(()) => (0, String::from_utf8_lossy(&out).into_owned(), String::new()),
+                Err(e) => (
+                    2,
+                    String::new(),
+                    format!("ecslint: cannot render the man page: {e}\n"),
+                ),
+            }
+        }
     }
 }
 
-/// `KEY=VALUE` for `--context`.
+/// `FORMAT=PATH` for `--output`.
 fn parse_output(arg: &str) -> Result<(Format, String), String> {
     let Some((format, path)) = arg.split_once('=').filter(|(_, p)| !p.is_empty()) else {
         return Err(format!(
@@ -424,6 +470,7 @@ fn parse_output(arg: &str) -> Result<(Format, String), String> {
     Ok((format, path.to_string()))
 }
 
+/// `KEY=VALUE` for `--context`.
 fn parse_context(arg: &str) -> Result<(String, String), String> {
     match arg.split_once('=') {
         Some((key, value)) if !key.trim().is_empty() => {

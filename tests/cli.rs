@@ -1147,3 +1147,79 @@ fn a_bad_output_is_a_usage_error_naming_it() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn completions_are_scripts_their_shells_accept() {
+    let script = |shell: &str| {
+        let out = ecslint().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // bash parses it (bash -n), and it completes the commands and a flag added this wave.
+    let bash = script("bash");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ecslint.bash");
+    std::fs::write(&path, &bash).unwrap();
+    let parsed = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        parsed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&parsed.stderr)
+    );
+    assert!(bash.contains("--deployer") && bash.contains("diagnose"));
+    // The shells this machine lacks: their scripts' own markers.
+    assert!(script("zsh").starts_with("#compdef ecslint"));
+    assert!(script("fish").contains("complete -c ecslint"));
+    assert!(script("powershell").contains("Register-ArgumentCompleter"));
+    let out = ecslint().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn man_pages_render_without_warnings() {
+    for command in [
+        None,
+        Some("check"),
+        Some("lint"),
+        Some("diagnose"),
+        Some("simulate"),
+    ] {
+        let mut cmd = ecslint();
+        cmd.arg("man");
+        if let Some(c) = command {
+            cmd.arg(c);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{command:?}");
+        let page = String::from_utf8(out.stdout).unwrap();
+        let name = command.map_or("ecslint".to_string(), |c| format!("ecslint-{c}"));
+        let version = env!("CARGO_PKG_VERSION");
+        assert!(
+            page.contains(&format!(".TH {name} 1  \"{name} {version}\"")),
+            "{page}"
+        );
+        // groff reads it cleanly: no warnings, UTF-8 as written.
+        let mut groff = std::process::Command::new("groff")
+            .args(["-K", "utf8", "-man", "-Tutf8", "-ww", "-z"])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("groff (the man page's renderer) is installed");
+        use std::io::Write;
+        groff
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(page.as_bytes())
+            .unwrap();
+        let done = groff.wait_with_output().unwrap();
+        assert!(done.status.success());
+        assert_eq!(String::from_utf8_lossy(&done.stderr), "", "{command:?}");
+    }
+    let out = ecslint().args(["man", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
