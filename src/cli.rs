@@ -180,6 +180,17 @@ pub struct ReportArgs {
     /// the inputs or the command line still exit 2.
     #[arg(long)]
     pub exit_zero: bool,
+    /// List on stderr the findings `[[ignore]]` entries of ecslint.toml suppressed, each with
+    /// its entry's reason (they are always counted there).
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Report only findings not in this baseline (written by --write-baseline): matched by
+    /// their stable fingerprints, so lines moving does not matter.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
+    /// Write every finding of this run (after ecslint.toml) to FILE as a baseline, atomically.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1223,3 +1223,156 @@ fn man_pages_render_without_warnings() {
     let out = ecslint().args(["man", "nope"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The seed fixture copied into `dir` (so its paths are the test's own), with `config`.
+fn seed_in(dir: &Path, config: &str) -> Vec<String> {
+    for f in [
+        "task-definition.json",
+        "execution-role-policy.json",
+        "secrets.json",
+    ] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/seed")
+                .join(f),
+            dir.join(f),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join("ecslint.toml"), config).unwrap();
+    [
+        "check",
+        "--task-definition",
+        "task-definition.json",
+        "--policy",
+        "execution-role-policy.json",
+        "--secrets",
+        "secrets.json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn run_in(dir: &Path, args: &[String]) -> (i32, Value, String) {
+    let out = ecslint()
+        .current_dir(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (
+        out.status.code().unwrap(),
+        v,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ignore_entries_suppress_by_rule_path_pointer_and_resource_and_stale_ones_are_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = seed_in(
+        dir.path(),
+        r#"
+[[ignore]]
+rule = "kms-key-arn-colon"
+path = "*-policy.json"
+pointer = "/Statement/0/Resource"
+reason = "the key is being replaced (OPS-12)"
+
+[[ignore]]
+rule = "secret-display-name"
+resource = "arn:aws:secretsmanager:*:*:secret:other-*"
+reason = "matches nothing here: stale"
+"#,
+    );
+    let (code, report, stderr) = run_in(dir.path(), &args);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(rules_of(&report), ["secret-display-name"]);
+    assert!(stderr.contains("1 finding suppressed"), "{stderr}");
+    assert!(
+        stderr.contains("[[ignore]] #2") && stderr.contains("suppressed nothing"),
+        "{stderr}"
+    );
+    // --show-suppressed lists it with its reason.
+    let mut shown = args.clone();
+    shown.push("--show-suppressed".into());
+    let (_, _, stderr) = run_in(dir.path(), &shown);
+    assert!(
+        stderr.contains("kms-key-arn-colon") && stderr.contains("OPS-12"),
+        "{stderr}"
+    );
+    // A pointer elsewhere, or another file, suppresses nothing.
+    std::fs::write(
+        dir.path().join("ecslint.toml"),
+        "[[ignore]]\nrule = \"kms-key-arn-colon\"\npointer = \"/Statement/1\"\nreason = \"x\"\n",
+    )
+    .unwrap();
+    let (_, report, _) = run_in(dir.path(), &args);
+    assert_eq!(
+        rules_of(&report),
+        ["secret-display-name", "kms-key-arn-colon"]
+    );
+}
+
+#[test]
+fn an_ignore_entry_needs_a_reason_and_a_real_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    for (config, said) in [
+        (
+            "[[ignore]]\nrule = \"kms-key-arn-colon\"\nreason = \" \"\n",
+            "`reason` is empty",
+        ),
+        ("[[ignore]]\nrule = \"kms-key-arn-colon\"\n", "reason"),
+        (
+            "[[ignore]]\nrule = \"no-such-rule\"\nreason = \"r\"\n",
+            "no rule named",
+        ),
+        (
+            "[[ignore]]\nrule = \"kms-key-arn-colon\"\npointer = \"Statement\"\nreason = \"r\"\n",
+            "not a JSON pointer",
+        ),
+    ] {
+        let args = seed_in(dir.path(), config);
+        let (code, _, stderr) = run_in(dir.path(), &args);
+        assert_eq!(code, 2, "{config}");
+        assert!(stderr.contains(said), "{config}: {stderr}");
+    }
+}
+
+#[test]
+fn a_baseline_hides_known_findings_even_after_lines_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = seed_in(dir.path(), "");
+    let mut write = args.clone();
+    write.extend(["--write-baseline".into(), "baseline.json".into()]);
+    let (code, _, _) = run_in(dir.path(), &write);
+    assert_eq!(code, 1);
+    // Lines shift: a blank line at the top of the policy.
+    let policy = dir.path().join("execution-role-policy.json");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(&policy, format!("\n\n{text}")).unwrap();
+    let mut with = args.clone();
+    with.extend(["--baseline".into(), "baseline.json".into()]);
+    let (code, report, stderr) = run_in(dir.path(), &with);
+    assert_eq!(code, 0, "{report:#} {stderr}");
+    assert_eq!(rules_of(&report), Vec::<String>::new());
+    assert!(
+        stderr.contains("2 findings already in the baseline"),
+        "{stderr}"
+    );
+    // A new finding is reported: the display name fixed, the key still wrong, a new secret wrong.
+    let text = std::fs::read_to_string(&policy).unwrap().replace(
+        "\"arn:aws:kms:",
+        "\"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:other\", \"arn:aws:kms:",
+    );
+    std::fs::write(&policy, text).unwrap();
+    let (_, report, _) = run_in(dir.path(), &with);
+    assert!(!rules_of(&report).is_empty(), "{report:#}");
+    // Not a baseline: a usage error.
+    std::fs::write(dir.path().join("baseline.json"), "{}").unwrap();
+    let (code, _, stderr) = run_in(dir.path(), &with);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not an ecslint baseline"), "{stderr}");
+}

@@ -751,7 +751,13 @@ fn finish_check(
         );
     }
     if fixing.fix || fixing.diff || fixing.print_corrected {
-        let findings = config.apply(std::mem::take(&mut checked.findings));
+        // Suppressed findings are not fixed either.
+        let findings = config
+            .suppress(
+                config.apply(std::mem::take(&mut checked.findings)),
+                &checked.sources,
+            )
+            .kept;
         let fixes: Vec<Option<&crate::fix::Fix>> =
             findings.iter().map(|f| f.fix.as_ref()).collect();
         let writable = checked.writable.clone();
@@ -802,10 +808,11 @@ fn finish_check(
             Err(e) => return usage_error(&e.to_string()),
         };
     }
-    let (code, stdout) = match render_checked(checked, config, args) {
+    let (code, stdout, notes) = match render_checked(checked, config, args) {
         Ok(rendered) => rendered,
         Err(e) => return usage_error(&e),
     };
+    stderr.push_str(&notes);
     (code, stdout, report::terminal_safe(&stderr))
 }
 
@@ -961,16 +968,18 @@ fn check_live(mut args: CheckArgs, config: crate::config::Config) -> Outcome {
     finish_check(checked, &config, &args, &inputs, &options, notes)
 }
 
-/// `check`'s findings after the configuration, rendered, with the exit code `--fail-on` gives
-/// (0 with `--exit-zero`); each `--output FORMAT=PATH` written from the same report.
+/// `check`'s findings after the configuration — rule settings, `[[ignore]]` entries, the
+/// baseline — rendered, with the exit code `--fail-on` gives (0 with `--exit-zero`); each
+/// `--output FORMAT=PATH` written from the same report. Also what to say on stderr.
 fn render_checked(
     checked: Checked,
     config: &crate::config::Config,
     args: &CheckArgs,
-) -> Result<(u8, String), String> {
+) -> Result<(u8, String, String), String> {
+    let (findings, notes) = settle_findings(checked.findings, &checked.sources, config, args)?;
     let report = Report {
         sources: &checked.sources,
-        findings: config.apply(checked.findings),
+        findings,
         needs_checked: checked.needs_checked,
         needs_granted: checked.needs_granted,
     };
@@ -991,5 +1000,110 @@ fn render_checked(
         crate::fix::write_atomically(std::path::Path::new(path), &file.render(&report))
             .map_err(|e| format!("cannot write --output {path}: {e}"))?;
     }
-    Ok((code, args.output.render(&report)))
+    Ok((code, args.output.render(&report), notes))
+}
+
+/// The findings to report: the rule settings applied, the `[[ignore]]` entries' findings and
+/// those of the baseline taken out (and counted), the baseline written when asked.
+fn settle_findings(
+    findings: Vec<Finding>,
+    sources: &source::SourceMap,
+    config: &crate::config::Config,
+    args: &CheckArgs,
+) -> Result<(Vec<Finding>, String), String> {
+    let mut notes = String::new();
+    let settled = config.suppress(config.apply(findings), sources);
+    let from = config
+        .path
+        .as_ref()
+        .map_or("ecslint.toml".to_string(), |p| p.display().to_string());
+    if !settled.suppressed.is_empty() {
+        notes.push_str(&format!(
+            "ecslint: {} finding{} suppressed by [[ignore]] entries of {from}{}\n",
+            settled.suppressed.len(),
+            if settled.suppressed.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            if args.report.show_suppressed {
+                ":"
+            } else {
+                " (--show-suppressed lists them)"
+            }
+        ));
+        if args.report.show_suppressed {
+            for (f, i) in &settled.suppressed {
+                let place = f.loc.map_or(String::new(), |loc| {
+                    let s = sources.get(loc.source);
+                    let (line, col) = s.line_col(loc.span.start);
+                    format!("{}:{line}:{col}: ", s.name)
+                });
+                notes.push_str(&format!(
+                    "  {place}{} {}: {} — suppressed: {}\n",
+                    f.severity.as_str(),
+                    f.rule,
+                    f.message,
+                    config.ignore[*i].reason
+                ));
+            }
+        }
+    }
+    for &i in &settled.unused {
+        let e = &config.ignore[i];
+        notes.push_str(&format!(
+            "ecslint: warning: [[ignore]] #{} of {from} (rule {}{}) suppressed nothing: remove it, or correct it\n",
+            i + 1,
+            e.rule,
+            e.path.as_ref().map_or(String::new(), |p| format!(", path {p}"))
+        ));
+    }
+    let mut findings = settled.kept;
+    if let Some(path) = &args.report.write_baseline {
+        let fingerprints: Vec<String> = findings
+            .iter()
+            .map(|f| crate::report::ci::fingerprint(sources, f))
+            .collect();
+        let text = serde_json::to_string_pretty(&serde_json::json!({
+            "ecslint-baseline": 1,
+            "fingerprints": fingerprints,
+        }))
+        .unwrap_or_default()
+            + "\n";
+        crate::fix::write_atomically(std::path::Path::new(path), &text)
+            .map_err(|e| format!("cannot write --write-baseline {path}: {e}"))?;
+    }
+    if let Some(path) = &args.report.baseline {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "cannot read --baseline {path}: {}",
+                e.to_string().to_lowercase()
+            )
+        })?;
+        let known: std::collections::HashSet<String> = serde_json::from_str::<serde_json::Value>(
+            &text,
+        )
+        .ok()
+        .filter(|v| v["ecslint-baseline"] == 1)
+        .and_then(|v| {
+            v["fingerprints"].as_array().map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().map(str::to_string))
+                    .collect()
+            })
+        })
+        .ok_or_else(|| {
+            format!("--baseline {path}: not an ecslint baseline (write one with --write-baseline)")
+        })?;
+        let before = findings.len();
+        findings.retain(|f| !known.contains(&crate::report::ci::fingerprint(sources, f)));
+        let known_count = before - findings.len();
+        if known_count > 0 {
+            notes.push_str(&format!(
+                "ecslint: {known_count} finding{} already in the baseline {path}, not reported\n",
+                if known_count == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    Ok((findings, notes))
 }

@@ -21,7 +21,7 @@ fn fnv1a(parts: &[&str]) -> String {
 
 /// A finding's identity across runs: its rule, file, the text it points at and the message —
 /// not its line, so findings survive edits elsewhere in the file.
-fn fingerprint(sources: &SourceMap, f: &Finding) -> String {
+pub fn fingerprint(sources: &SourceMap, f: &Finding) -> String {
     match f.loc {
         Some(loc) => fnv1a(&[
             f.rule,
