@@ -319,6 +319,10 @@ pub struct CheckArgs {
     /// (repeatable; a folder means every *.json task definition in it).
     #[arg(long = "task-definition", value_name = "FILE|DIR")]
     pub task_definitions: Vec<String>,
+    /// More task definitions, as for --task-definition: what a pre-commit hook or `xargs`
+    /// appends.
+    #[arg(value_name = "TASK_DEFINITION")]
+    pub files: Vec<String>,
     /// A CloudFormation template (JSON or YAML): its task definitions, roles, policies, secrets
     /// and keys, intrinsic functions resolved (repeatable). A CDK cloud assembly folder
     /// (`cdk.out/`) means every stack template its manifest lists. `STACK=FILE` says which

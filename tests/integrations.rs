@@ -275,3 +275,42 @@ fn the_example_pipelines_use_the_action_and_the_component_as_declared() {
     let why = pipeline.get("why-the-deploy-failed").unwrap();
     assert_eq!(why.get("when").and_then(Node::as_str), Some("on_failure"));
 }
+
+#[test]
+fn release_archives_are_named_as_binstall_and_the_action_expect() {
+    let read = |p: &str| std::fs::read_to_string(Path::new(ROOT).join(p)).unwrap();
+    let workflow = yaml(&read(".github/workflows/release.yml"));
+    let matrix = workflow
+        .get("jobs")
+        .and_then(|j| j.get("build"))
+        .and_then(|b| b.get("strategy"))
+        .and_then(|s| s.get("matrix"))
+        .and_then(|m| m.get("include"))
+        .and_then(Node::as_array)
+        .unwrap();
+    let targets: BTreeSet<&str> = matrix
+        .iter()
+        .map(|t| t.get("target").and_then(Node::as_str).unwrap())
+        .collect();
+    // The action downloads one of these for its runner.
+    let install = read("scripts/ci/action-install.sh");
+    for target in &targets {
+        assert!(install.contains(&format!("target={target}")), "{target}");
+    }
+    for os in ["linux", "darwin"] {
+        assert!(targets.iter().any(|t| t.contains(os)), "{os}");
+    }
+    // The archive name, in the workflow, the action and binstall's metadata.
+    let release = read(".github/workflows/release.yml");
+    assert!(release.contains(
+        "ecslint-${{ matrix.target }}.tar.gz -C target/${{ matrix.target }}/release ecslint"
+    ));
+    assert!(install.contains("ecslint-$target.tar.gz"));
+    let cargo: toml::Value = toml::from_str(&read("Cargo.toml")).unwrap();
+    let binstall = &cargo["package"]["metadata"]["binstall"];
+    assert_eq!(
+        binstall["pkg-url"].as_str(),
+        Some("{ repo }/releases/download/v{ version }/{ name }-{ target }{ archive-suffix }")
+    );
+    assert_eq!(binstall["pkg-fmt"].as_str(), Some("tgz"));
+}

@@ -636,7 +636,9 @@ fn stack_settings(args: &CheckArgs) -> Result<crate::load::cloudformation::Setti
 }
 
 /// `ecslint check`.
-pub fn run(args: CheckArgs) -> Outcome {
+pub fn run(mut args: CheckArgs) -> Outcome {
+    let files = std::mem::take(&mut args.files);
+    args.task_definitions.extend(files);
     if !args.live.aws
         && args.task_definitions.is_empty()
         && args.cloudformation.is_empty()

@@ -24,6 +24,7 @@ pub fn run(args: LintArgs) -> Outcome {
     let check_args = CheckArgs {
         live: LiveArgs::default(),
         task_definitions: Vec::new(),
+        files: Vec::new(),
         cloudformation: args.cloudformation,
         stack_parameters: Vec::new(),
         account_id: None,
