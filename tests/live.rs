@@ -3,6 +3,7 @@
 //! port, stopped at the end. The scenario is created with boto3 (which moto brings), then read by
 //! ecslint through the official AWS SDK for Rust via AWS_ENDPOINT_URL. No test talks to real AWS.
 #![cfg(feature = "aws")]
+mod support;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -13,31 +14,9 @@ use std::time::{Duration, Instant};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// The virtual environment with moto, made once per target folder (the tests of this file run
-/// at the same time: the first makes it, the others wait).
+/// The virtual environment with moto.
 fn moto_venv() -> PathBuf {
-    static MADE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_at_a_time = MADE.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("moto-venv");
-    let server = venv.join("bin/moto_server");
-    if server.exists() {
-        return venv;
-    }
-    let ok = std::process::Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "python3 -m venv failed: live tests need Python 3 with venv"
-    );
-    let ok = std::process::Command::new(venv.join("bin/pip"))
-        .args(["install", "--quiet", "moto[server]>=5"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "pip install moto[server] failed: live tests need PyPI");
-    venv
+    support::python_venv("moto-venv", "moto[server]>=5", "bin/moto_server")
 }
 
 /// A moto server on a free loopback port, stopped when dropped.

@@ -3,38 +3,17 @@
 //! for the tests; the `language: rust` hooks share their entry and files (checked here), and
 //! differ only in building ecslint first.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// A virtual environment with pre-commit, made once per target folder.
+/// pre-commit, in a virtual environment made once per target folder.
 fn pre_commit() -> PathBuf {
-    static MADE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_at_a_time = MADE.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-venv");
-    let bin = venv.join("bin/pre-commit");
-    if bin.exists() {
-        return bin;
-    }
-    let ok = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "python3 -m venv failed: the pre-commit test needs Python 3 with venv"
-    );
-    let ok = Command::new(venv.join("bin/pip"))
-        .args(["install", "--quiet", "pre-commit>=3"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "pip install pre-commit failed: the pre-commit test needs PyPI"
-    );
-    bin
+    support::python_venv("pre-commit-venv", "pre-commit>=3", "bin/pre-commit")
+        .join("bin/pre-commit")
 }
 
 fn git(dir: &Path, args: &[&str]) {

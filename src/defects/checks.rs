@@ -242,7 +242,7 @@ pub fn of_policy(
             trust_grammar(statement, &mut out);
         }
         if let Some(block) = &statement.principal {
-            principals(statement, block, trust, &mut out);
+            principals(block, trust, &mut out);
         }
         for entry in &statement.resource.values {
             arn(entry, &mut out);
@@ -480,15 +480,6 @@ fn shapes(statement: &Statement, out: &mut Out<'_>) {
 
 // ---- Trust policies ------------------------------------------------------------------------
 
-const ASSUME_ACTIONS: &[&str] = &[
-    "sts:AssumeRole",
-    "sts:AssumeRoleWithWebIdentity",
-    "sts:AssumeRoleWithSAML",
-    "sts:TagSession",
-    "sts:SetSourceIdentity",
-    "sts:SetContext",
-];
-
 fn trust_grammar(statement: &Statement, out: &mut Out<'_>) {
     if let Some(block) = &statement.principal
         && block.negated
@@ -519,9 +510,7 @@ fn trust_grammar(statement: &Statement, out: &mut Out<'_>) {
     if !statement.action.negated {
         for action in &statement.action.values {
             let v = action.value.as_str();
-            let sts = ASSUME_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(v))
-                || v.eq_ignore_ascii_case("sts:*")
-                || v == "*";
+            let sts = crate::model::policy::is_trust_action(v) || v == "*";
             if !sts {
                 out.push(
                     Check::TrustActionNotSts,
@@ -538,13 +527,7 @@ fn trust_grammar(statement: &Statement, out: &mut Out<'_>) {
 
 // ---- Principals ------------------------------------------------------------------------------
 
-fn principals(
-    statement: &Statement,
-    block: &crate::model::policy::PrincipalBlock,
-    trust: bool,
-    out: &mut Out<'_>,
-) {
-    let _ = statement;
+fn principals(block: &crate::model::policy::PrincipalBlock, trust: bool, out: &mut Out<'_>) {
     for (kind, value) in &block.entries {
         let v = value.value.as_str();
         let known = ["AWS", "Service", "Federated", "CanonicalUser"];
@@ -819,7 +802,7 @@ fn arn(entry: &Spanned<String>, out: &mut Out<'_>) {
         );
         return;
     }
-    let Some([partition, service, region, account, _resource]) = crate::arn::fields(v) else {
+    let Some([_partition, service, region, account, _resource]) = crate::arn::fields(v) else {
         // `arn:aws:cloudfront:*`: a wildcard may stand for the fields left out.
         if v.contains('*') {
             return;
@@ -834,7 +817,6 @@ fn arn(entry: &Spanned<String>, out: &mut Out<'_>) {
         );
         return;
     };
-    let _ = partition;
     if !literal(service) {
         return;
     }

@@ -102,3 +102,30 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
     std::fs::write(&path, text).unwrap();
     path.to_str().unwrap().to_string()
 }
+
+/// A Python virtual environment under the target folder with `package` installed from PyPI,
+/// made once (the tests of a file run at the same time: the first makes it, the others wait);
+/// `program` is what it must hold (`bin/moto_server`). Its folder.
+pub fn python_venv(name: &str, package: &str, program: &str) -> std::path::PathBuf {
+    static MADE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    if venv.join(program).exists() {
+        return venv;
+    }
+    let ok = std::process::Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "python3 -m venv failed: this test needs Python 3 with venv"
+    );
+    let ok = std::process::Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", package])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "pip install {package} failed: this test needs PyPI");
+    venv
+}

@@ -272,25 +272,26 @@ impl PolicyDocument {
     /// Whether every action the document names is one of the `sts:` actions a trust policy
     /// grants: who may assume the role, tag the session, set its source identity.
     pub fn is_trust_policy(&self) -> bool {
-        const TRUST_ACTIONS: &[&str] = &[
-            "sts:AssumeRole",
-            "sts:AssumeRoleWithWebIdentity",
-            "sts:AssumeRoleWithSAML",
-            "sts:TagSession",
-            "sts:SetSourceIdentity",
-            "sts:SetContext",
-        ];
         self.names_principals()
             && self.statements.iter().all(|s| {
-                !s.action.negated
-                    && s.action.values.iter().all(|a| {
-                        TRUST_ACTIONS
-                            .iter()
-                            .any(|t| t.eq_ignore_ascii_case(&a.value))
-                            || a.value.eq_ignore_ascii_case("sts:*")
-                    })
+                !s.action.negated && s.action.values.iter().all(|a| is_trust_action(&a.value))
             })
     }
+}
+
+/// Whether an action is one a role's trust policy can grant: the `sts:` actions that assume the
+/// role, tag the session, set its source identity or context (or `sts:*`).
+pub fn is_trust_action(action: &str) -> bool {
+    const TRUST_ACTIONS: &[&str] = &[
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:AssumeRoleWithSAML",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+        "sts:SetContext",
+        "sts:*",
+    ];
+    TRUST_ACTIONS.iter().any(|t| t.eq_ignore_ascii_case(action))
 }
 
 /// Reads a policy document from its JSON tree. Returns the statements it could read and the
