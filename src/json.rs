@@ -112,6 +112,13 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
     parse_jsonc(text, offset)
 }
 
+/// Both readings of `text` (no byte-order mark): jiter's fast path (`None` when it leaves the text
+/// to jsonc-parser) and jsonc-parser's, for the differential fuzz target.
+#[doc(hidden)]
+pub fn both_readings(text: &str) -> (Option<Node>, Result<Node, ParseError>) {
+    (parse_fast(text, 0), parse_jsonc(text, 0))
+}
+
 /// jsonc-parser's answer: the deciding one, and the only one with error positions.
 fn parse_jsonc(text: &str, offset: usize) -> Result<Node, ParseError> {
     let body = &text[offset..];
@@ -500,7 +507,7 @@ pub(crate) mod tests {
 
     /// jiter's tree, jsonc-parser's tree, and whether each accepted the text.
     fn both(text: &str) -> (Option<Node>, Result<Node, ParseError>) {
-        (parse_fast(text, 0), parse_jsonc(text, 0))
+        both_readings(text)
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub mod denial;
 pub mod deploy;
 pub mod explain;
 pub mod fix;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod iam;
 pub mod json;
 pub mod load;

@@ -53,6 +53,22 @@ fn try_hook(dir: &Path, hook: &str) -> (i32, String) {
 
 #[test]
 fn the_hooks_run_on_the_files_they_match() {
+    exercise_hooks("-system");
+}
+
+/// The `language: rust` hooks for real: pre-commit builds ecslint with `cargo install` (release,
+/// the AWS SDK included) into its own environment, once per version; CI runs the `-system`
+/// hooks instead for time. Run with `cargo test --test precommit -- --ignored`.
+#[test]
+#[ignore = "builds ecslint in release mode through pre-commit (about 15 minutes on 2 cores)"]
+fn the_rust_hooks_build_ecslint_and_run() {
+    exercise_hooks("");
+}
+
+/// The hooks `ecslint-check{suffix}` and `ecslint-lint{suffix}` on a throwaway repository.
+fn exercise_hooks(suffix: &str) {
+    let check = format!("ecslint-check{suffix}");
+    let lint = format!("ecslint-lint{suffix}");
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     git(repo, &["init", "-q"]);
@@ -81,12 +97,12 @@ fn the_hooks_run_on_the_files_they_match() {
     git(repo, &["commit", "-q", "-m", "files"]);
 
     // check: the task definition alone has a secret and no policy for its role: fails.
-    let (code, out) = try_hook(repo, "ecslint-check-system");
+    let (code, out) = try_hook(repo, &check);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("missing-permission"), "{out}");
     assert!(out.contains("deploy/task-definition.json"), "{out}");
     // lint: a plain, valid policy passes; other.json is never read.
-    let (code, out) = try_hook(repo, "ecslint-lint-system");
+    let (code, out) = try_hook(repo, &lint);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("other.json"), "{out}");
     // A broken policy fails it.
@@ -97,7 +113,7 @@ fn the_hooks_run_on_the_files_they_match() {
     .unwrap();
     git(repo, &["add", "-A"]);
     git(repo, &["commit", "-q", "-m", "broken"]);
-    let (code, out) = try_hook(repo, "ecslint-lint-system");
+    let (code, out) = try_hook(repo, &lint);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("invalid-json"), "{out}");
 }

@@ -104,27 +104,39 @@ impl Locator {
                     .push((name, String::new(), 0, "the file is not UTF-8 text".into()));
                 continue;
             };
-            match hcl_edit::parser::parse_body(&text) {
-                Ok(body) => out.files.push(TfFile {
-                    path: name,
-                    text,
-                    vendored,
-                    body,
-                }),
-                Err(e) => {
-                    let line = e.location().line();
-                    let column = e.location().column();
-                    let offset = offset_of(&text, line, column);
-                    out.problems.push((
-                        name,
-                        text,
-                        offset,
-                        format!("not valid HCL: {}", e.message()),
-                    ));
-                }
-            }
+            out.add(name, text, vendored);
         }
         Ok(out)
+    }
+
+    /// One `.tf` file's text, as if read from a folder of its own.
+    pub fn from_text(path: &str, text: &str) -> Locator {
+        let mut out = Locator::default();
+        out.add(path.to_string(), text.to_string(), None);
+        out
+    }
+
+    /// A file parsed into `files`, or its parse error into `problems`.
+    fn add(&mut self, name: String, text: String, vendored: Option<String>) {
+        match hcl_edit::parser::parse_body(&text) {
+            Ok(body) => self.files.push(TfFile {
+                path: name,
+                text,
+                vendored,
+                body,
+            }),
+            Err(e) => {
+                let line = e.location().line();
+                let column = e.location().column();
+                let offset = offset_of(&text, line, column);
+                self.problems.push((
+                    name,
+                    text,
+                    offset,
+                    format!("not valid HCL: {}", e.message()),
+                ));
+            }
+        }
     }
 
     /// Where `value` (the text a plan holds) was written in attribute `attr` of the resource at
