@@ -97,6 +97,33 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+fn a_policy_of_more_statements_than_iam_could_hold_is_refused_at_the_first_too_many() {
+    let statement = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#;
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        vec![statement; 20_000].join(",")
+    );
+    let (code, report, _d) = check_policy_bytes(text.as_bytes());
+    assert_eq!(code, 1);
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "invalid-policy")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("20000 statements"),
+        "{finding:#}"
+    );
+    // Located on statement 10,001: the first the limit refuses.
+    let offset = r#"{"Version":"2012-10-17","Statement":["#.len() + 10_000 * (statement.len() + 1);
+    assert_eq!(finding["location"]["start"], offset, "{finding:#}");
+}
+
+#[test]
 fn binary_garbage_and_wrong_types_do_not_panic() {
     let garbage: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)

@@ -155,6 +155,10 @@ impl<'a> Reader<'a> {
             Peek::Array => {
                 let mut next = self.jiter.known_array().ok()?;
                 while next.is_some() {
+                    if statements.len() == super::MAX_STATEMENTS {
+                        // The tree reader says so, located.
+                        return None;
+                    }
                     statements.push(self.statement(statements.len())?);
                     next = self.jiter.array_step().ok()?;
                 }

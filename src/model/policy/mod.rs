@@ -279,6 +279,11 @@ impl PolicyDocument {
     }
 }
 
+/// The most statements a document may have: far above what IAM's largest policy quota (a KMS key
+/// policy's 32,768 characters, some 700 statements) lets a real one hold, and a bound on the work
+/// a document makes.
+pub const MAX_STATEMENTS: usize = 10_000;
+
 /// Whether an action is one a role's trust policy can grant: the `sts:` actions that assume the
 /// role, tag the session, set its source identity or context (or `sts:*`).
 pub fn is_trust_action(action: &str) -> bool {
@@ -378,6 +383,22 @@ fn parse_as(
                     });
                     Vec::new()
                 }
+            };
+            if let Some(extra) = items.get(MAX_STATEMENTS) {
+                problems.push(Problem {
+                    loc: loc(extra.span),
+                    message: format!(
+                        "the policy has {} statements: no IAM policy holds more than about 700 \
+                         (the largest quota, a KMS key policy's, is 32,768 characters), and \
+                         ecslint reads at most {MAX_STATEMENTS}: refused",
+                        items.len()
+                    ),
+                });
+            }
+            let items = if items.len() > MAX_STATEMENTS {
+                Vec::new()
+            } else {
+                items
             };
             for (index, item) in items.into_iter().enumerate() {
                 if let Some(statement) =
