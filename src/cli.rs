@@ -76,6 +76,9 @@ pub enum Format {
     Github,
     /// A merge-request comment.
     Markdown,
+    /// The Reviewdog Diagnostic Format: line-anchored review comments with the fixes as
+    /// suggestions (`reviewdog -f=rdjson`).
+    Rdjson,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

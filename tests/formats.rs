@@ -217,7 +217,7 @@ fn markdown_and_annotations_cannot_be_steered_by_hostile_names() {
 
 #[test]
 fn every_format_snapshot() {
-    for format in ["sarif", "gitlab", "github", "markdown"] {
+    for format in ["sarif", "gitlab", "github", "markdown", "rdjson"] {
         insta::assert_snapshot!(format!("format-{format}"), seed(format, &[]));
     }
 }
@@ -339,4 +339,160 @@ fn a_plaintext_credential_is_never_printed_by_any_format_nor_by_a_fix() {
     );
     assert_eq!(c["secrets"][1]["name"], "UPLOADS_AWS_KEY");
     assert_eq!(c["secrets"][2]["name"], "DB_PASSWORD_OLD");
+}
+
+fn rdjson_schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/reviewdog/DiagnosticResult.json"
+    ))
+    .unwrap();
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
+}
+
+#[test]
+fn rdjson_validates_against_reviewdogs_schema() {
+    let validator = rdjson_schema();
+    let rdjson: Value = serde_json::from_str(&seed("rdjson", &[])).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&rdjson)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let diagnostics = rdjson["diagnostics"].as_array().unwrap();
+    assert!(!diagnostics.is_empty());
+    let first = &diagnostics[0];
+    assert_eq!(first["code"]["value"], "secret-display-name");
+    assert_eq!(first["severity"], "ERROR");
+    assert_eq!(
+        first["location"]["path"],
+        "fixtures/seed/execution-role-policy.json"
+    );
+    assert!(
+        first["suggestions"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("-??????")
+    );
+    // The schema is really checked: a broken document fails it.
+    let mut broken = rdjson.clone();
+    broken["diagnostics"][0]["severity"] = Value::from("FATAL");
+    assert!(!validator.is_valid(&broken));
+}
+
+/// A byte offset from reviewdog's position (1-based line, 1-based column in UTF-8 bytes).
+fn rdjson_offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let column = position["column"].as_u64().unwrap() as usize;
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    line_start + column - 1
+}
+
+/// Every suggestion of an rdjson report applied to the files under `dir`, as reviewdog's
+/// one-click suggestions would.
+fn apply_rdjson(dir: &Path, rdjson: &Value) -> usize {
+    let mut edits: std::collections::BTreeMap<String, Vec<(usize, usize, String)>> =
+        Default::default();
+    let mut count = 0;
+    for d in rdjson["diagnostics"].as_array().unwrap() {
+        let Some(suggestions) = d["suggestions"].as_array() else {
+            continue;
+        };
+        let path = d["location"]["path"].as_str().unwrap().to_string();
+        let text = std::fs::read_to_string(dir.join(&path)).unwrap();
+        for s in suggestions {
+            let start = rdjson_offset(&text, &s["range"]["start"]);
+            let end = rdjson_offset(&text, &s["range"]["end"]);
+            let replacement = s["text"].as_str().unwrap().to_string();
+            edits
+                .entry(path.clone())
+                .or_default()
+                .push((start, end, replacement));
+            count += 1;
+        }
+    }
+    for (path, mut edits) in edits {
+        let mut text = std::fs::read_to_string(dir.join(&path)).unwrap();
+        // From the end of the file back, so offsets stay valid; two insertions at one place go
+        // in the order they are listed (the later one first, so the earlier ends up before it).
+        let mut edits: Vec<(usize, (usize, usize, String))> = edits.drain(..).enumerate().collect();
+        edits.sort_by(|(i, a), (j, b)| b.0.cmp(&a.0).then(j.cmp(i)));
+        for (_, (start, end, replacement)) in edits {
+            text.replace_range(start..end, &replacement);
+        }
+        std::fs::write(dir.join(&path), text).unwrap();
+    }
+    count
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn rdjson_suggestions_applied_give_exactly_what_fix_gives() {
+    let validator = rdjson_schema();
+    let mut suggested = 0;
+    for scenario in [
+        "seed",
+        "bare-name",
+        "condition",
+        "docs-snippet",
+        "missing-grant",
+        "placeholders",
+        "explicit-deny",
+        "invalid-value-from",
+    ] {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(scenario);
+        let mut args = vec!["check", "--task-definition", "task-definition.json"];
+        for (flag, file) in [
+            ("--policy", "execution-role-policy.json"),
+            ("--secrets", "secrets.json"),
+            ("--parameters", "parameters.json"),
+        ] {
+            if from.join(file).is_file() {
+                args.extend([flag, file]);
+            }
+        }
+        let fixed = tempfile::tempdir().unwrap();
+        let suggested_dir = tempfile::tempdir().unwrap();
+        copy_dir(&from, fixed.path());
+        copy_dir(&from, suggested_dir.path());
+        support::ecslint()
+            .args(&args)
+            .args(["--fix", "--unsafe-fixes"])
+            .current_dir(fixed.path())
+            .output()
+            .unwrap();
+        let out = support::ecslint()
+            .args(&args)
+            .args(["--format", "rdjson"])
+            .current_dir(suggested_dir.path())
+            .output()
+            .unwrap();
+        let rdjson: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(validator.is_valid(&rdjson), "{scenario}: {rdjson:#}");
+        suggested += apply_rdjson(suggested_dir.path(), &rdjson);
+        for entry in std::fs::read_dir(&from).unwrap().flatten() {
+            let name = entry.file_name();
+            assert_eq!(
+                std::fs::read_to_string(suggested_dir.path().join(&name)).unwrap(),
+                std::fs::read_to_string(fixed.path().join(&name)).unwrap(),
+                "{scenario}/{}: the suggestions applied differ from --fix",
+                name.to_string_lossy()
+            );
+        }
+    }
+    assert!(
+        suggested >= 5,
+        "only {suggested} suggestions in all the scenarios"
+    );
 }

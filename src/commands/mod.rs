@@ -86,6 +86,7 @@ impl OutputArgs {
             Format::Gitlab => report::ci::render_gitlab(report) + "\n",
             Format::Github => report::ci::render_github(report),
             Format::Markdown => report::ci::render_markdown(report, self.markdown_flavor),
+            Format::Rdjson => report::rdjson::render(report) + "\n",
             Format::Human if self.quiet => {
                 report::human::render_findings(report.sources, &report.findings, self.human_style())
             }

@@ -4,6 +4,7 @@ pub mod ci;
 pub mod diagnosis;
 pub mod human;
 pub mod json;
+pub mod rdjson;
 pub mod simulation;
 
 use crate::model::source::SourceMap;
