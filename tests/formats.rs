@@ -157,18 +157,65 @@ fn github_annotations_are_one_line_each() {
     );
 }
 
+/// Markdown as GitHub and GitLab render it: GFM tables, autolinks and strikethrough, raw HTML
+/// passed through (so any that came from the input would show).
+fn render_gfm(md: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    options.extension.autolink = true;
+    options.extension.strikethrough = true;
+    options.render.r#unsafe = true;
+    comrak::markdown_to_html(md, &options)
+}
+
 #[test]
-fn markdown_suggestions_per_flavor() {
-    let gitlab = seed("markdown", &[]);
+fn markdown_keeps_code_as_code_and_gives_each_fix_as_a_diff() {
+    let md = seed("markdown", &[]);
     assert!(
-        gitlab.contains(
-            "| 🔴 | `secret-display-name` | fixtures/seed/execution-role-policy.json:11 |"
-        )
+        md.contains(
+            "| 🔴 | `secret-display-name` | `fixtures/seed/execution-role-policy.json:11` |"
+        ),
+        "{md}"
     );
-    assert!(gitlab.contains("```suggestion:-0+0\n        \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\",\n```"));
-    let github = seed("markdown", &["--markdown-flavor", "github"]);
-    assert!(github.contains("```suggestion\n"));
-    assert!(!github.contains("suggestion:-0+0"));
+    assert!(md.contains("```diff\n-         \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry\",\n+         \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\",\n```"), "{md}");
+    let html = render_gfm(&md);
+    // The messages' code is code, not escaped backticks.
+    assert!(
+        html.contains("<code>Resource</code> names secret"),
+        "{html}"
+    );
+    assert!(html.contains("<code>key:</code>"), "{html}");
+    assert!(!html.contains('`'), "a backtick shows literally: {html}");
+    assert!(!md.contains("\\("), "{md}");
+    assert_eq!(html.matches("<tr>").count(), 3, "{html}");
+    // Both flavours give the same note: the suggestions go through rdjson.
+    assert_eq!(seed("markdown", &["--markdown-flavor", "github"]), md);
+}
+
+#[test]
+fn markdown_folds_the_details_of_a_long_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = support::ecslint()
+        .current_dir(root)
+        .args(["lint", "--format", "markdown", "tests/field/policies/files"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    let rows = md
+        .lines()
+        .filter(|l| l.starts_with("| 🔴") || l.starts_with("| 🟡") || l.starts_with("| 🔵"))
+        .count();
+    assert!(rows > 5, "{md}");
+    let html = render_gfm(&md);
+    let details = html.find("<details>").expect("no <details>");
+    let table_end = html.find("</table>").unwrap();
+    assert!(table_end < details, "the table stays outside the fold");
+    assert!(html.trim_end().ends_with("</details>"), "{html}");
+    assert_eq!(
+        html.matches("<h3>").count(),
+        rows,
+        "each finding's heading inside the fold"
+    );
 }
 
 #[test]
@@ -177,8 +224,11 @@ fn markdown_and_annotations_cannot_be_steered_by_hostile_names() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let hostile = r#"{"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"},
-        {"Sid": "x`<script>alert(1)</script>](javascript:alert(1)) | ```\n::error::pwned", "Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
-    let policy = dir.path().join("p.json");
+        {"Sid": "x`<script>alert(1)</script>](javascript:alert(1)) | ``` ![i](https://evil.example/i.png) www.evil.example a@evil.example \u202e<b>\n::error::pwned", "Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#;
+    // The file name is hostile too.
+    let policy = dir
+        .path()
+        .join("p|`<i>x`[l](https:e) www.evil.example.json");
     std::fs::write(&policy, hostile).unwrap();
     let run = |format: &str| {
         let out = support::ecslint()
@@ -200,12 +250,36 @@ fn markdown_and_annotations_cannot_be_steered_by_hostile_names() {
     };
     let md = run("markdown");
     assert!(md.contains("explicit-deny"), "{md}");
-    assert!(!md.contains("<script>"), "{md}");
-    assert!(!md.contains("](javascript:"), "{md}");
+    assert!(md.contains("pwned"), "the hostile Sid is reported: {md}");
     assert!(!md.contains("\n::error"), "{md}");
-    // Every table row stays one row.
-    for line in md.lines().filter(|l| l.starts_with("| 🔴")) {
-        assert_eq!(line.matches(" | ").count(), 3, "{line}");
+    assert!(!md.contains('\u{202e}'), "{md}");
+    let html = render_gfm(&md);
+    for forbidden in ["<a ", "<img", "<script", "<b>", "<i>", "javascript:"] {
+        let outside_code: String = html
+            .split("<code>")
+            .map(|part| part.split_once("</code>").map_or(part, |(_, after)| after))
+            .collect();
+        assert!(
+            !outside_code.contains(forbidden),
+            "{forbidden} outside code in:\n{html}"
+        );
+    }
+    // What is inside code is escaped text, never markup.
+    assert!(!html.contains("<script"), "{html}");
+    // Every table row stays one row of four cells.
+    let rows = md.lines().filter(|l| l.starts_with("| 🔴")).count();
+    assert!(rows >= 1);
+    assert_eq!(
+        html.matches("<tr>").count(),
+        rows + md
+            .lines()
+            .filter(|l| l.starts_with("| 🟡") || l.starts_with("| 🔵"))
+            .count()
+            + 1,
+        "{html}"
+    );
+    for row in html.split("<tr>").skip(2) {
+        assert_eq!(row.matches("<td").count(), 4, "{row}");
     }
     let gh = run("github");
     assert!(gh.lines().all(|l| l.starts_with("::")), "{gh}");

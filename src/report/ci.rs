@@ -240,23 +240,101 @@ pub enum Flavor {
     Github,
 }
 
-/// Text from input files, made inert in Markdown: no formatting, links, HTML or line breaks.
-pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' | '{' | '}' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
+/// Characters that never reach Markdown: controls (a line break becomes a space) and the
+/// bidirectional and zero-width marks that make text read other than it is.
+fn md_clean(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => None,
+            '\u{feff}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// `content` as one code span: a fence longer than any run of backticks in it (padded with a
+/// space where it starts or ends with a backtick or a space, which the renderer strips). In a
+/// table cell a `|` is escaped even there (GFM splits cells before it reads code spans).
+fn code_span(content: &str, in_table: bool) -> String {
+    if content.is_empty() {
+        return String::new();
     }
+    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if content.starts_with(['`', ' ']) || content.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    let content = if in_table {
+        content.replace('|', "\\|")
+    } else {
+        content.to_string()
+    };
+    format!("{fence}{pad}{content}{pad}{fence}")
+}
+
+/// Whether GitHub's or GitLab's autolinker would make a link of a word (`https://…`, `www.…`,
+/// an e-mail address): such a word is written as code, where nothing links.
+fn links_itself(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    lower.contains("://")
+        || lower.contains("www.")
+        || lower.contains("mailto:")
+        || word
+            .split_once('@')
+            .is_some_and(|(_, host)| host.contains('.'))
+}
+
+/// Prose made inert: every character that could start Markdown structure is escaped, and a word
+/// an autolinker would link is code.
+fn md_prose(s: &str, in_table: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_inclusive(' ') {
+        let (body, space) = match word.strip_suffix(' ') {
+            Some(b) => (b, " "),
+            None => (word, ""),
+        };
+        if links_itself(body) {
+            out.push_str(&code_span(body, in_table));
+            out.push_str(space);
+            continue;
+        }
+        for c in body.chars() {
+            match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                c => out.push(c),
+            }
+        }
+        out.push_str(space);
+    }
+    out
+}
+
+/// A message in Markdown: its `code` spans stay code spans, with fences no text inside can
+/// close; the prose between them is inert (no formatting, links, images, HTML or line breaks
+/// can come from a name in the input). A backtick without a partner is prose.
+pub fn md_text(s: &str, in_table: bool) -> String {
+    let s = md_clean(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s.as_str();
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else {
+            break;
+        };
+        out.push_str(&md_prose(&rest[..open], in_table));
+        out.push_str(&code_span(&rest[open + 1..open + 1 + len], in_table));
+        rest = &rest[open + 2 + len..];
+    }
+    out.push_str(&md_prose(rest, in_table));
     out
 }
 
@@ -266,38 +344,13 @@ fn fence(content: &str) -> String {
     "`".repeat(longest.max(2) + 1)
 }
 
-/// The lines a fix replaces and their replacement, when its edits all fall on the finding's own
-/// lines: `(first line, last line, new text)`.
-fn suggestion(sources: &SourceMap, f: &Finding) -> Option<(usize, usize, String)> {
-    let fix = f.fix.as_ref()?;
-    let loc = f.loc?;
-    if fix.edits.iter().any(|e| e.loc.source != loc.source) {
-        return None;
-    }
-    let source = sources.get(loc.source);
-    let text = &*source.text;
-    let first = fix.edits.iter().map(|e| e.loc.span.start).min()?;
-    let last = fix.edits.iter().map(|e| e.loc.span.end).max()?;
-    let line_start = text.get(..first)?.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text
-        .get(last..)?
-        .find('\n')
-        .map_or(text.len(), |i| last + i);
-    let edits: Vec<&fix::Edit> = fix.edits.iter().collect();
-    let fixed = fix::apply_edits(text, &edits).ok()?;
-    let growth = fixed.len() as isize - text.len() as isize;
-    let new_end = (line_end as isize + growth) as usize;
-    let replacement = source.mask(fixed.get(line_start..new_end)?).into_owned();
-    Some((
-        source.line_col(line_start).0,
-        source.line_col(line_end).0,
-        replacement,
-    ))
-}
+/// Findings past this many have their details folded in a `<details>` block.
+const UNFOLDED: usize = 5;
 
-/// A merge-request comment: a summary table, then each finding with its place, why, and the fix
-/// as a suggestion the reviewer can apply (or a fenced corrected snippet where one cannot).
-pub fn render_markdown(report: &Report<'_>, flavor: Flavor) -> String {
+/// A merge-request note: a summary table, then each finding with its place, why, and its fix as
+/// a diff (the one-click suggestions on the diff's lines come through `--format rdjson`). Past
+/// [`UNFOLDED`] findings, the details are folded.
+pub fn render_markdown(report: &Report<'_>, _flavor: Flavor) -> String {
     let s = report.summary();
     let mut out = String::from("## ecslint\n\n");
     if report.findings.is_empty() {
@@ -307,6 +360,10 @@ pub fn render_markdown(report: &Report<'_>, flavor: Flavor) -> String {
         ));
         return out;
     }
+    let place = |l: Loc| {
+        let src = report.sources.get(l.source);
+        format!("{}:{}", src.name, src.line_col(l.span.start).0)
+    };
     out.push_str("| | rule | where | finding |\n|---|---|---|---|\n");
     for f in &report.findings {
         let icon = match f.severity {
@@ -314,65 +371,58 @@ pub fn render_markdown(report: &Report<'_>, flavor: Flavor) -> String {
             Severity::Warning => "🟡",
             Severity::Info => "🔵",
         };
-        let place = f.loc.map_or(String::new(), |l| {
-            let src = report.sources.get(l.source);
-            format!("{}:{}", md_escape(&src.name), src.line_col(l.span.start).0)
-        });
+        let at = f
+            .loc
+            .map_or(String::new(), |l| code_span(&md_clean(&place(l)), true));
         out.push_str(&format!(
-            "| {icon} | `{}` | {place} | {} |\n",
+            "| {icon} | `{}` | {at} | {} |\n",
             f.rule,
-            md_escape(&f.message)
+            md_text(&f.message, true)
         ));
     }
     out.push_str(&format!(
         "\n{} errors, {} warnings, {} infos; {} of {} needed accesses granted.\n",
         s.errors, s.warnings, s.infos, s.needs_granted, s.needs_checked
     ));
+    let fold = report.findings.len() > UNFOLDED;
+    if fold {
+        out.push_str(&format!(
+            "\n<details>\n<summary>What each of the {} findings means, and its fix</summary>\n",
+            report.findings.len()
+        ));
+    }
     for f in &report.findings {
-        out.push_str(&format!("\n### `{}` {}\n\n", f.rule, md_escape(&f.message)));
+        out.push_str(&format!(
+            "\n### `{}` {}\n\n",
+            f.rule,
+            md_text(&f.message, false)
+        ));
         if let Some(l) = f.loc {
-            let src = report.sources.get(l.source);
             out.push_str(&format!(
-                "{}, line {}\n\n",
-                md_escape(&src.name),
-                src.line_col(l.span.start).0
+                "At {}\n\n",
+                code_span(&md_clean(&place(l)), false)
             ));
         }
         if let Some(note) = &f.note {
-            out.push_str(&format!("Why: {}\n\n", md_escape(note)));
+            out.push_str(&format!("Why: {}\n\n", md_text(note, false)));
         }
         if let Some(help) = &f.help {
-            out.push_str(&format!("{}\n\n", md_escape(help)));
+            out.push_str(&format!("{}\n\n", md_text(help, false)));
         }
         let Some(fx) = &f.fix else { continue };
         out.push_str(&format!(
             "Fix ({}): {}\n\n",
             fx.applicability.as_str(),
-            md_escape(&fx.message)
+            md_text(&fx.message, false)
         ));
-        match suggestion(report.sources, f) {
-            Some((first, last, replacement)) => {
-                let fence = fence(&replacement);
-                let opener = match flavor {
-                    // The finding's line is the one commented on: -N+M widens to the lines fixed.
-                    Flavor::Gitlab => {
-                        let at = f
-                            .loc
-                            .map(|l| report.sources.get(l.source).line_col(l.span.start).0)
-                            .unwrap_or(first);
-                        format!("suggestion:-{}+{}", at - first, last - at)
-                    }
-                    Flavor::Github => "suggestion".to_string(),
-                };
-                out.push_str(&format!("{fence}{opener}\n{replacement}\n{fence}\n"));
-            }
-            None => {
-                if let Ok(preview) = fix::preview(report.sources, fx) {
-                    let fence = fence(&preview);
-                    out.push_str(&format!("{fence}diff\n{}{fence}\n", preview));
-                }
-            }
+        if let Ok(preview) = fix::preview(report.sources, fx) {
+            let preview = super::terminal_safe(&preview);
+            let fence = fence(&preview);
+            out.push_str(&format!("{fence}diff\n{preview}{fence}\n"));
         }
+    }
+    if fold {
+        out.push_str("\n</details>\n");
     }
     out
 }
