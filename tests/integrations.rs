@@ -118,6 +118,7 @@ fn run_action(dir: &Path, fail_on: &str) -> (i32, String, String) {
         .env("ECSLINT_ARGS", seed_args())
         .env("ECSLINT_FAIL_ON", fail_on)
         .env("ECSLINT_SARIF", "ecslint.sarif")
+        .env("ECSLINT_RDJSON", "ecslint.rdjson")
         .output()
         .unwrap();
     (
@@ -139,6 +140,12 @@ fn the_action_script_annotates_writes_sarif_and_fails_per_fail_on() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("ecslint.sarif")).unwrap())
             .unwrap();
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+    // reviewdog's input for the suggestions, from the same run.
+    assert!(outputs.contains("rdjson-file=ecslint.rdjson"), "{outputs}");
+    let rdjson: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("ecslint.rdjson")).unwrap())
+            .unwrap();
+    assert_eq!(rdjson["diagnostics"].as_array().unwrap().len(), 2);
     // Advisory: the same report, the step passes.
     let (code, _, outputs) = run_action(dir.path(), "never");
     assert_eq!(code, 0);
@@ -215,6 +222,8 @@ fn the_gitlab_component_script_writes_every_report_from_one_run() {
             .env("ECSLINT_ARGS", seed_args())
             .env("ECSLINT_FAIL_ON", fail_on)
             .env("ECSLINT_MR_NOTE", "true")
+            .env("ECSLINT_SUGGESTIONS", "true")
+            .env("ECSLINT_REVIEWDOG_VERSION", "v0.21.0")
             .env_remove("CI_MERGE_REQUEST_IID")
             .output()
             .unwrap()
@@ -237,6 +246,14 @@ fn the_gitlab_component_script_writes_every_report_from_one_run() {
             .contains("secret-display-name")
     );
     assert!(dir.path().join("ecslint.sarif").is_file());
+    // The suggestions for reviewdog, from the same run (posted only in a merge request).
+    let rdjson: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("ecslint.rdjson")).unwrap())
+            .unwrap();
+    assert!(
+        rdjson["diagnostics"][0]["suggestions"].is_array(),
+        "{rdjson:#}"
+    );
     assert_eq!(run("never").status.code(), Some(0));
 }
 
