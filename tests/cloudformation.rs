@@ -382,6 +382,17 @@ fn fix_writes_a_literal_scalar_in_a_yaml_template_and_keeps_every_other_byte() {
     let before =
         seed("arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry");
     let path = write(dir.path(), "t.yaml", &before);
+    // reviewdog's suggestion, applied, is the fix below.
+    let out = support::ecslint()
+        .args(["check", "--cloudformation", "t.yaml", "--format", "rdjson"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let rdjson: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let suggestions = support::apply_rdjson(dir.path(), &rdjson);
+    assert_eq!(suggestions, 1, "{rdjson:#}");
+    let suggested = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &before).unwrap();
     let out = support::ecslint()
         .args(["check", "--cloudformation", &path, "--fix"])
         .output()
@@ -396,6 +407,7 @@ fn fix_writes_a_literal_scalar_in_a_yaml_template_and_keeps_every_other_byte() {
         "Resource: arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:gitlab-sample-registry-??????\n",
     );
     assert_eq!(after, expected);
+    assert_eq!(suggested, expected, "the suggestion applied is the fix");
     // And the template is clean now.
     let (code, v, _) = support::run_json("check", &["--cloudformation", &path]);
     assert_eq!((code, errors(&v)), (0, Vec::<String>::new()));

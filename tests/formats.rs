@@ -454,55 +454,6 @@ fn rdjson_validates_against_reviewdogs_schema() {
     assert!(!validator.is_valid(&broken));
 }
 
-/// A byte offset from reviewdog's position (1-based line, 1-based column in UTF-8 bytes).
-fn rdjson_offset(text: &str, position: &Value) -> usize {
-    let line = position["line"].as_u64().unwrap() as usize;
-    let column = position["column"].as_u64().unwrap() as usize;
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum();
-    line_start + column - 1
-}
-
-/// Every suggestion of an rdjson report applied to the files under `dir`, as reviewdog's
-/// one-click suggestions would.
-fn apply_rdjson(dir: &Path, rdjson: &Value) -> usize {
-    let mut edits: std::collections::BTreeMap<String, Vec<(usize, usize, String)>> =
-        Default::default();
-    let mut count = 0;
-    for d in rdjson["diagnostics"].as_array().unwrap() {
-        let Some(suggestions) = d["suggestions"].as_array() else {
-            continue;
-        };
-        let path = d["location"]["path"].as_str().unwrap().to_string();
-        let text = std::fs::read_to_string(dir.join(&path)).unwrap();
-        for s in suggestions {
-            let start = rdjson_offset(&text, &s["range"]["start"]);
-            let end = rdjson_offset(&text, &s["range"]["end"]);
-            let replacement = s["text"].as_str().unwrap().to_string();
-            edits
-                .entry(path.clone())
-                .or_default()
-                .push((start, end, replacement));
-            count += 1;
-        }
-    }
-    for (path, mut edits) in edits {
-        let mut text = std::fs::read_to_string(dir.join(&path)).unwrap();
-        // From the end of the file back, so offsets stay valid; two insertions at one place go
-        // in the order they are listed (the later one first, so the earlier ends up before it).
-        let mut edits: Vec<(usize, (usize, usize, String))> = edits.drain(..).enumerate().collect();
-        edits.sort_by(|(i, a), (j, b)| b.0.cmp(&a.0).then(j.cmp(i)));
-        for (_, (start, end, replacement)) in edits {
-            text.replace_range(start..end, &replacement);
-        }
-        std::fs::write(dir.join(&path), text).unwrap();
-    }
-    count
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
@@ -554,7 +505,7 @@ fn rdjson_suggestions_applied_give_exactly_what_fix_gives() {
             .unwrap();
         let rdjson: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(validator.is_valid(&rdjson), "{scenario}: {rdjson:#}");
-        suggested += apply_rdjson(suggested_dir.path(), &rdjson);
+        suggested += support::apply_rdjson(suggested_dir.path(), &rdjson);
         for entry in std::fs::read_dir(&from).unwrap().flatten() {
             let name = entry.file_name();
             assert_eq!(

@@ -399,6 +399,42 @@ fn with_the_tf_sources_a_finding_is_on_the_tf_line_and_fix_edits_only_that_liter
     );
     assert!(related[1].ends_with("modules/app/main.tf"), "{related:?}");
     assert_eq!(f["fix"]["applicability"], "safe", "{f}");
+    // reviewdog's suggestion lands on the `.tf` line, and applying it is the fix below.
+    let out = support::ecslint()
+        .args([
+            "check",
+            "--terraform-plan",
+            &plan("web.plan.json"),
+            "--terraform-dir",
+            tf_dir,
+            "--format",
+            "rdjson",
+        ])
+        .output()
+        .unwrap();
+    let rdjson: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let suggested = rdjson["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"]["value"] == "secret-display-name")
+        .unwrap();
+    assert!(
+        suggested["location"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("modules/app/main.tf"),
+        "{suggested}"
+    );
+    assert_eq!(suggested["suggestions"][0]["range"]["start"]["line"], line);
+    let applied = tempfile::tempdir().unwrap();
+    let module_copy = applied.path().join("main.tf");
+    std::fs::write(&module_copy, &before).unwrap();
+    let mut only_tf = rdjson.clone();
+    only_tf["diagnostics"] = serde_json::json!([suggested]);
+    only_tf["diagnostics"][0]["location"]["path"] = serde_json::json!("main.tf");
+    assert_eq!(support::apply_rdjson(applied.path(), &only_tf), 1);
+    let suggested_text = std::fs::read_to_string(&module_copy).unwrap();
     // --fix writes the `.tf` file: the literal gets `-??????`, every other byte stays.
     let out = support::ecslint()
         .args([
@@ -424,6 +460,7 @@ fn with_the_tf_sources_a_finding_is_on_the_tf_line_and_fix_edits_only_that_liter
             "secret:gitlab-sample-registry-??????\" # the display name"
         )
     );
+    assert_eq!(suggested_text, after, "the suggestion applied is the fix");
     // The plan is never written.
     assert_eq!(std::fs::read(plan("web.plan.json")).unwrap(), plan_bytes);
     let root = std::fs::read_to_string(tf.join("main.tf")).unwrap();
