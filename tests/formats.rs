@@ -521,3 +521,42 @@ fn rdjson_suggestions_applied_give_exactly_what_fix_gives() {
         "only {suggested} suggestions in all the scenarios"
     );
 }
+
+#[test]
+fn documents_that_are_not_files_get_the_command_in_the_note_and_no_suggestion() {
+    let run = |format: &str| {
+        let out = support::ecslint()
+            .args([
+                "check",
+                "--task-definition",
+                "fixtures/seed/task-definition.json",
+                "--account-details",
+                "fixtures/seed/account-details.json",
+                "--secrets",
+                "fixtures/seed/secrets.json",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let md = run("markdown");
+    let section = md
+        .split("### Documents that are not files")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(section.contains("aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name registry-credentials"), "{section}");
+    assert!(
+        section.contains("gitlab-sample-registry-??????"),
+        "{section}"
+    );
+    // reviewdog cannot apply an edit to an exported file that is not the document in AWS.
+    let rdjson: Value = serde_json::from_str(&run("rdjson")).unwrap();
+    let diagnostics = rdjson["diagnostics"].as_array().unwrap();
+    assert!(!diagnostics.is_empty());
+    assert!(
+        diagnostics.iter().all(|d| d["suggestions"].is_null()),
+        "{rdjson:#}"
+    );
+}

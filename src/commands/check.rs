@@ -984,6 +984,10 @@ fn render_checked(
         findings,
         needs_checked: checked.needs_checked,
         needs_granted: checked.needs_granted,
+        fixable: crate::report::Fixable {
+            writable: Some(&checked.writable),
+            documents: &checked.documents,
+        },
     };
     let threshold = args.policy.threshold(config);
     let code = if !args.report.exit_zero && report.findings.iter().any(|f| f.severity >= threshold)

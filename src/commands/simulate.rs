@@ -164,6 +164,7 @@ pub fn run(args: SimulateArgs) -> Outcome {
             findings: sim.findings.clone(),
             needs_checked: 0,
             needs_granted: 0,
+            fixable: Default::default(),
         }),
     };
     (code, stdout, report::terminal_safe(&notes))

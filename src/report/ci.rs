@@ -421,8 +421,45 @@ pub fn render_markdown(report: &Report<'_>, _flavor: Flavor) -> String {
             out.push_str(&format!("{fence}diff\n{preview}{fence}\n"));
         }
     }
+    out.push_str(&not_files(report));
     if fold {
         out.push_str("\n</details>\n");
     }
     out
+}
+
+/// The documents the fixes edit that are not files (a role's policy inside account details, a
+/// document read live): each corrected, with the AWS CLI command that puts it in place.
+fn not_files(report: &Report<'_>) -> String {
+    let fixes: Vec<Option<&fix::Fix>> = report.findings.iter().map(|f| f.fix.as_ref()).collect();
+    let plan = fix::plan(report.sources, &fixes, true, &|_| true);
+    let mut ids: Vec<_> = plan
+        .files
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !report.is_writable(*id))
+        .collect();
+    ids.dedup();
+    let mut body = String::new();
+    for id in ids {
+        let text = fix::corrected::documents(
+            report.sources,
+            report.fixable.documents,
+            &report.findings,
+            &plan,
+            id,
+            false,
+        );
+        body.push_str(&report.sources.get(id).mask(&text));
+    }
+    if body.is_empty() {
+        return String::new();
+    }
+    let body = super::terminal_safe(&body);
+    let fence = fence(&body);
+    format!(
+        "\n### Documents that are not files\n\nThese fixes edit documents that live in AWS, not in \
+         this repository: each is shown corrected, with the AWS CLI command that applies it.\n\n\
+         {fence}text\n{body}{fence}\n"
+    )
 }

@@ -36,6 +36,7 @@ fn report(d: &Diagnosis) -> Report<'_> {
         findings: d.findings.clone(),
         needs_checked: d.needs_checked,
         needs_granted: d.needs_granted,
+        fixable: Default::default(),
     }
 }
 

@@ -16,6 +16,26 @@ pub struct Report<'a> {
     /// How many accesses the task definition needs, and how many of them are granted.
     pub needs_checked: usize,
     pub needs_granted: usize,
+    /// The sources fixes may be written to (`None`: every file read), and the policy documents
+    /// read with the AWS CLI command that replaces each: where the reports put suggestions, and
+    /// what they say of documents that are not files.
+    pub fixable: Fixable<'a>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fixable<'a> {
+    pub writable: Option<&'a [crate::model::source::SourceId]>,
+    pub documents: &'a [(String, crate::model::source::Loc, Option<String>)],
+}
+
+impl Report<'_> {
+    /// Whether a fix may edit this source in place.
+    pub fn is_writable(&self, id: crate::model::source::SourceId) -> bool {
+        match self.fixable.writable {
+            Some(ids) => ids.contains(&id),
+            None => self.sources.get(id).is_file(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]

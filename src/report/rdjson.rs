@@ -117,8 +117,8 @@ fn message(f: &Finding, fix: Option<&fix::Fix>) -> String {
 pub fn render(report: &Report<'_>) -> String {
     let sources = report.sources;
     let fixes: Vec<Option<&fix::Fix>> = report.findings.iter().map(|f| f.fix.as_ref()).collect();
-    let is_file = |id: SourceId| sources.get(id).is_file();
-    let plan = fix::plan(sources, &fixes, true, &is_file);
+    let writable = |id: SourceId| report.is_writable(id);
+    let plan = fix::plan(sources, &fixes, true, &writable);
     let mut diagnostics = Vec::new();
     for (i, f) in report.findings.iter().enumerate() {
         let fix = f.fix.as_ref().filter(|_| plan.applied.contains(&i));

@@ -61,6 +61,7 @@ pub fn run(args: DiagnoseArgs) -> Outcome {
             findings: diagnosis.findings.clone(),
             needs_checked: diagnosis.needs_checked,
             needs_granted: diagnosis.needs_granted,
+            fixable: Default::default(),
         }),
     };
     (code, stdout, report::terminal_safe(&notes))
@@ -300,6 +301,7 @@ fn diagnose_each(
                 findings,
                 needs_checked: first.1.needs_checked,
                 needs_granted: first.1.needs_granted,
+                fixable: Default::default(),
             })
         }
     };
