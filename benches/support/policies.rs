@@ -56,3 +56,49 @@ pub fn write_policies() -> (tempfile::TempDir, Vec<Input>) {
     }
     (dir, inputs)
 }
+
+/// The AWS managed policies of the field corpus (`tests/field/aws-managed/mamip.tar.gz`, as
+/// `aws iam get-policy-version` returns them), written one file each into a new temporary
+/// folder: the folder and the inputs. With `ECSLINT_BENCH_KEEP=DIR` they are also left in
+/// `DIR/aws-managed/`.
+#[allow(dead_code)] // lint_best's; the criterion bench uses the generated corpus only
+pub fn write_managed() -> (tempfile::TempDir, Vec<Input>) {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/field/aws-managed/mamip.tar.gz"
+    );
+    let file = std::fs::File::open(archive).unwrap();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let keep = std::env::var("ECSLINT_BENCH_KEEP")
+        .ok()
+        .map(|k| std::path::Path::new(&k).join("aws-managed"));
+    if let Some(keep) = &keep {
+        let _ = std::fs::create_dir_all(keep);
+    }
+    let mut inputs = Vec::new();
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let path = entry.path().unwrap().to_string_lossy().into_owned();
+        let Some(name) = path.strip_prefix("policies/") else {
+            continue;
+        };
+        if name.is_empty() || name.contains('/') || !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let target = dir.path().join(format!("{name}.json"));
+        std::fs::write(&target, &bytes).unwrap();
+        if let Some(keep) = &keep {
+            let _ = std::fs::write(keep.join(format!("{name}.json")), &bytes);
+        }
+        inputs.push(Input::file(
+            InputKind::Policy,
+            target.to_string_lossy().into_owned(),
+        ));
+    }
+    inputs.sort_by(|a, b| a.name.cmp(&b.name));
+    (dir, inputs)
+}
