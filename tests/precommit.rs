@@ -70,7 +70,7 @@ fn the_hooks_run_on_the_files_they_match() {
 /// hooks instead for time. It tests HEAD, so commit first; run with
 /// `cargo test --test precommit -- --ignored`.
 #[test]
-#[ignore = "builds ecslint with the AWS SDK through pre-commit: over 25 minutes on 2 busy cores"]
+#[ignore = "builds ecslint with the AWS SDK through pre-commit: 17 minutes on 2 cores"]
 fn the_rust_hooks_build_ecslint_and_run() {
     exercise_hooks("");
 }
