@@ -454,12 +454,6 @@ fn rdjson_validates_against_reviewdogs_schema() {
     assert!(!validator.is_valid(&broken));
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
-}
-
 #[test]
 fn rdjson_suggestions_applied_give_exactly_what_fix_gives() {
     let validator = rdjson_schema();
@@ -489,8 +483,8 @@ fn rdjson_suggestions_applied_give_exactly_what_fix_gives() {
         }
         let fixed = tempfile::tempdir().unwrap();
         let suggested_dir = tempfile::tempdir().unwrap();
-        copy_dir(&from, fixed.path());
-        copy_dir(&from, suggested_dir.path());
+        support::copy_dir(&from, fixed.path());
+        support::copy_dir(&from, suggested_dir.path());
         support::ecslint()
             .args(&args)
             .args(["--fix", "--unsafe-fixes"])

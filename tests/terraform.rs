@@ -330,25 +330,11 @@ fn a_finding_on_a_plans_one_long_line_is_shown_as_an_excerpt_not_the_whole_line(
     );
 }
 
-/// Copies a folder (the `.tf` sources of a test plan) into `to`.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn with_the_tf_sources_a_finding_is_on_the_tf_line_and_fix_edits_only_that_literal() {
     let dir = tempfile::tempdir().unwrap();
     let tf = dir.path().join("web");
-    copy_dir(&Path::new(DATA).join("web"), &tf);
+    support::copy_dir(&Path::new(DATA).join("web"), &tf);
     let tf_dir = tf.to_str().unwrap();
     let module = tf.join("modules/app/main.tf");
     let before = std::fs::read_to_string(&module).unwrap();

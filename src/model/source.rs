@@ -97,6 +97,19 @@ impl Source {
     /// 1-based line and 1-based column (counted in Unicode scalar values) of a byte offset.
     /// Offsets inside a character or past the end are clamped.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let (line, line_start, offset) = self.line_of(offset);
+        (line, self.text[line_start..offset].chars().count() + 1)
+    }
+
+    /// 1-based line and 1-based column counted in UTF-8 bytes (reviewdog's), clamped likewise.
+    pub fn line_byte_col(&self, offset: usize) -> (usize, usize) {
+        let (line, line_start, offset) = self.line_of(offset);
+        (line, offset - line_start + 1)
+    }
+
+    /// The 1-based line of a byte offset, where that line starts, and the offset clamped to the
+    /// text and moved back to a character boundary.
+    fn line_of(&self, offset: usize) -> (usize, usize, usize) {
         let text = &*self.text;
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
@@ -105,8 +118,7 @@ impl Source {
         let before = &text[..offset];
         let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = text[line_start..offset].chars().count() + 1;
-        (line, column)
+        (line, line_start, offset)
     }
 
     /// The text of a span, or "" when the span does not fall on character boundaries.

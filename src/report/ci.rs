@@ -261,8 +261,7 @@ fn code_span(content: &str, in_table: bool) -> String {
     if content.is_empty() {
         return String::new();
     }
-    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backticks(content) + 1);
     let pad = if content.starts_with(['`', ' ']) || content.ends_with(['`', ' ']) {
         " "
     } else {
@@ -338,10 +337,14 @@ pub fn md_text(s: &str, in_table: bool) -> String {
     out
 }
 
+/// The longest run of backticks in `content`: a fence must be longer to hold it.
+fn longest_backticks(content: &str) -> usize {
+    content.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
 /// A code fence longer than any run of backticks in `content`, so it cannot be closed early.
 fn fence(content: &str) -> String {
-    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    "`".repeat(longest.max(2) + 1)
+    "`".repeat(longest_backticks(content).max(2) + 1)
 }
 
 /// Findings past this many have their details folded in a `<details>` block.

@@ -25,21 +25,14 @@ fn rule_url(rule: &str) -> Option<String> {
     })
 }
 
-/// reviewdog's position: 1-based line, 1-based column counted in UTF-8 bytes.
-fn position(text: &str, offset: usize) -> Value {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    json!({"line": line, "column": offset - line_start + 1})
-}
-
+/// reviewdog's range: 1-based lines, 1-based columns counted in UTF-8 bytes.
 fn range(sources: &SourceMap, loc: Loc) -> Value {
-    let text = &sources.get(loc.source).text;
-    json!({"start": position(text, loc.span.start), "end": position(text, loc.span.end)})
+    let source = sources.get(loc.source);
+    let position = |offset| {
+        let (line, column) = source.line_byte_col(offset);
+        json!({"line": line, "column": column})
+    };
+    json!({"start": position(loc.span.start), "end": position(loc.span.end)})
 }
 
 fn location(sources: &SourceMap, loc: Loc) -> Value {
