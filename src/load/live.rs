@@ -10,7 +10,8 @@
 use crate::arn::{Arn, SecretReference};
 use crate::load::InputKind;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub use super::snapshot::{ServiceEvent, Snapshot, StoppedTask};
 
@@ -638,22 +639,24 @@ async fn fetch_task_definitions(
         parameters,
         ..
     } = referenced;
-    for (i, name) in task_definitions.iter().enumerate() {
-        let out = ecs
-            .describe_task_definition()
-            .task_definition(name)
-            .send()
-            .await
-            .map_err(|e| LiveError::TaskDefinition {
-                name: name.clone(),
-                reason: describe(&e),
-            })?;
-        let Some(td) = out.task_definition() else {
-            return Err(LiveError::TaskDefinition {
-                name: name.clone(),
-                reason: "AWS returned no task definition".to_string(),
-            });
-        };
+    // All at once (a service's current revision and those its stopped tasks ran), then each
+    // taken in the order asked, so the snapshot's files are numbered the same every run.
+    let fetched = concurrently(task_definitions.to_vec(), |name| {
+        let ecs = ecs.clone();
+        async move {
+            let out = ecs
+                .describe_task_definition()
+                .task_definition(name)
+                .send()
+                .await
+                .map_err(|e| describe(&e))?;
+            out.task_definition
+                .ok_or_else(|| "AWS returned no task definition".to_string())
+        }
+    })
+    .await;
+    for (i, (name, td)) in fetched.into_iter().enumerate() {
+        let td = td.map_err(|reason| LiveError::TaskDefinition { name, reason })?;
         for arn in [td.execution_role_arn(), td.task_role_arn()]
             .into_iter()
             .flatten()
@@ -698,7 +701,7 @@ async fn fetch_task_definitions(
         snapshot.add(
             InputKind::TaskDefinition,
             file,
-            pretty(&json!({"taskDefinition": render_task_definition(td), "tags": []})),
+            pretty(&json!({"taskDefinition": render_task_definition(&td), "tags": []})),
         );
     }
     Ok(())
@@ -706,6 +709,16 @@ async fn fetch_task_definitions(
 
 /// The roles, secrets, parameters and keys referenced, and the KMS aliases when a policy names
 /// one. What cannot be read becomes a note.
+///
+/// Everything the task definitions name is asked for at once, and each answer starts what
+/// depends on it as soon as it arrives, so the reads take three round trips however many there
+/// are: (1) each role, its inline policy names and its attached policies
+/// (`GetRole`, `ListRolePolicies`, `ListAttachedRolePolicies`), each secret and its resource
+/// policy (`DescribeSecret`, `GetResourcePolicy`), the parameters (`DescribeParameters`) and the
+/// keys given by `--key` (`DescribeKey`); (2) the inline policies (`GetRolePolicy`), each managed
+/// policy as its page of attachments arrives (`GetPolicy`) and each key a secret or parameter
+/// is encrypted with (`DescribeKey`); (3) the managed policies' default versions
+/// (`GetPolicyVersion`) and the customer managed keys' policies (`GetKeyPolicy`).
 async fn fetch_account(
     config: &aws_config::SdkConfig,
     target: &LiveTarget,
@@ -714,18 +727,27 @@ async fn fetch_account(
 ) {
     let iam = aws_sdk_iam::Client::new(config);
     let secrets = aws_sdk_secretsmanager::Client::new(config);
+    let keys = Keys::new(aws_sdk_kms::Client::new(config));
     let Referenced {
         roles,
         secret_ids,
         parameters,
         managed,
     } = referenced;
-    // Roles, secrets and parameters do not depend on one another: fetch them at the same time.
-    let kms = aws_sdk_kms::Client::new(config);
-    let (account, secrets_read, parameters_read) = tokio::join!(
+    // Whether a policy names a key by alias is known only once the policies are read: list the
+    // aliases from the start, and drop the listing (unfinished or not) when none does.
+    let aliases = tokio::spawn({
+        let kms = keys.kms.clone();
+        async move { list_aliases(&kms).await }
+    });
+    let (account, secrets_read, parameters_read, _) = tokio::join!(
         fetch_roles(&iam, roles, managed),
-        fetch_secrets(&secrets, secret_ids),
-        fetch_parameters(config, parameters),
+        fetch_secrets(&secrets, &keys, secret_ids),
+        fetch_parameters(config, &keys, parameters),
+        concurrently(target.keys.clone(), |key| {
+            let keys = keys.clone();
+            async move { Ok::<_, String>(keys.resolve(&key).await) }
+        }),
     );
     let (role_details, policies, notes) = account;
     snapshot.notes.extend(notes);
@@ -734,21 +756,16 @@ async fn fetch_account(
         "Policies": policies,
     }));
 
-    // Keys last: secrets and parameters share them, and each is described once.
-    let mut keys: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // Every read is done: take the keys' answers in the order they were referenced, so notes
+    // and key policies come out the same every run.
+    let mut recorded = BTreeSet::new();
     let mut listed = Vec::new();
     for (entry, key, notes) in secrets_read {
         snapshot.notes.extend(notes);
-        let Some(mut entry) = entry else { continue };
-        // IAM and the key policy speak of the key ARN: resolve an alias or key id. An AWS
-        // managed key needs no grant, so it is left out like the default.
-        if let Some(key) = key
-            && let Some(key_arn) = resolve_key(&kms, &key, &mut keys, snapshot).await
-            && let Value::Object(map) = &mut entry
-        {
-            map.insert("KmsKeyId".into(), json!(key_arn));
+        if let Some(key) = key {
+            keys.record(&key, &mut recorded, snapshot);
         }
-        listed.push(entry);
+        listed.extend(entry);
     }
     snapshot.add(
         InputKind::Secrets,
@@ -756,28 +773,18 @@ async fn fetch_account(
         pretty(&json!({"SecretList": listed})),
     );
     for key in &target.keys {
-        resolve_key(&kms, key, &mut keys, snapshot).await;
+        keys.record(key, &mut recorded, snapshot);
     }
-    let (found, notes) = parameters_read;
+    let (found, asked, notes) = parameters_read;
     snapshot.notes.extend(notes);
+    for key in asked {
+        keys.record(&key, &mut recorded, snapshot);
+    }
     if !found.is_empty() {
-        let mut rendered = Vec::new();
-        for mut p in found {
-            let key = p.get("KeyId").and_then(Value::as_str).map(str::to_string);
-            if let Some(key) = key.filter(|k| k != AWS_MANAGED_SSM_KEY)
-                && let Value::Object(map) = &mut p
-            {
-                match resolve_key(&kms, &key, &mut keys, snapshot).await {
-                    Some(key_arn) => map.insert("KeyId".into(), json!(key_arn)),
-                    None => map.insert("KeyId".into(), json!(AWS_MANAGED_SSM_KEY)),
-                };
-            }
-            rendered.push(p);
-        }
         snapshot.add(
             InputKind::Parameters,
             "describe-parameters.json",
-            pretty(&json!({"Parameters": rendered})),
+            pretty(&json!({"Parameters": found})),
         );
     }
     // A policy naming a key by alias is only fixable for sure when the alias's target is known.
@@ -786,7 +793,10 @@ async fn fetch_account(
         .decode_utf8_lossy()
         .contains(":alias/")
     {
-        match list_aliases(&kms).await {
+        let listing = aliases
+            .await
+            .unwrap_or_else(|_| Err("the listing was interrupted".to_string()));
+        match listing {
             Ok(aliases) => {
                 snapshot.add(
                     InputKind::KmsAliases,
@@ -798,6 +808,8 @@ async fn fetch_account(
                 "could not list the KMS aliases ({e}): a policy naming a key by alias is fixed only as a suggestion"
             )),
         }
+    } else {
+        aliases.abort();
     }
     snapshot.add(
         InputKind::AccountDetails,
@@ -849,18 +861,21 @@ fn reference(value: &str) -> Reference {
     }
 }
 
-/// The roles as `get-account-authorization-details` lists them, each managed policy they attach
-/// (or are bounded by) read once, and notes on what could not be read.
 /// The roles (as account details list them), the customer managed policies they and `managed`
-/// attach, and notes.
+/// attach (or are bounded by), each read once, and notes on what could not be read.
 async fn fetch_roles(
     iam: &aws_sdk_iam::Client,
     roles: Vec<String>,
     managed: Vec<String>,
 ) -> (Vec<Value>, Vec<Value>, Vec<String>) {
+    let policies = ManagedPolicies::new(iam.clone());
+    // A stack's roles' policies are known already: start reading them now.
+    for arn in &managed {
+        policies.prefetch(arn);
+    }
     let fetched = concurrently(roles, |role| {
-        let iam = iam.clone();
-        async move { Ok::<_, String>(fetch_role(&iam, &role).await) }
+        let (iam, policies) = (iam.clone(), policies.clone());
+        async move { Ok::<_, String>(fetch_role(&iam, &role, &policies).await) }
     })
     .await;
     let (mut details, mut notes, mut wanted) = (Vec::new(), Vec::new(), managed);
@@ -871,40 +886,40 @@ async fn fetch_roles(
         details.extend(detail);
         notes.extend(role_notes);
         for arn in managed {
-            if arn != crate::model::inventory::builtin::ECS_TASK_EXECUTION_ROLE_POLICY_ARN
-                && !wanted.contains(&arn)
-            {
+            if !wanted.contains(&arn) {
                 wanted.push(arn);
             }
         }
     }
+    // Each was started as soon as it was known; this only collects them, in a stable order.
     let fetched = concurrently(wanted, |arn| {
-        let iam = iam.clone();
-        async move { fetch_managed(&iam, &arn).await }
+        let policies = policies.clone();
+        async move { policies.get(&arn).await }
     })
     .await;
-    let mut policies = Vec::new();
+    let mut read = Vec::new();
     for (arn, result) in fetched {
         match result {
-            Ok(v) => policies.push(v),
+            Ok(v) => read.push(v),
             Err(e) => notes.push(format!(
                 "could not read managed policy {arn} ({e}): what it grants was not checked"
             )),
         }
     }
-    (details, policies, notes)
+    (details, read, notes)
 }
 
-/// Each secret as `list-secrets` lists it (with its `ResourcePolicy` when it has one; `None`
-/// when it cannot be described), its key as described (to resolve), and notes. Metadata only:
-/// never `GetSecretValue`.
+/// Each secret as `list-secrets` lists it (with its `ResourcePolicy` when it has one, and its
+/// key resolved to the key ARN; `None` when it cannot be described), its key as described (for
+/// [`Keys::record`]), and notes. Metadata only: never `GetSecretValue`.
 async fn fetch_secrets(
     secrets: &aws_sdk_secretsmanager::Client,
+    keys: &Keys,
     ids: Vec<String>,
 ) -> Vec<(Option<Value>, Option<String>, Vec<String>)> {
     let fetched = concurrently(ids, |id| {
-        let secrets = secrets.clone();
-        async move { Ok::<_, String>(fetch_secret(&secrets, &id).await) }
+        let (secrets, keys) = (secrets.clone(), keys.clone());
+        async move { Ok::<_, String>(fetch_secret(&secrets, &keys, &id).await) }
     })
     .await;
     fetched
@@ -915,9 +930,16 @@ async fn fetch_secrets(
 
 async fn fetch_secret(
     secrets: &aws_sdk_secretsmanager::Client,
+    keys: &Keys,
     id: &str,
 ) -> (Option<Value>, Option<String>, Vec<String>) {
-    let s = match secrets.describe_secret().secret_id(id).send().await {
+    // A resource policy can deny what the role allows: read it too, at the same time (as
+    // get-resource-policy prints it; the loader takes it from a listing entry).
+    let (described, policy) = tokio::join!(
+        secrets.describe_secret().secret_id(id).send(),
+        secrets.get_resource_policy().secret_id(id).send(),
+    );
+    let s = match described {
         Ok(s) => s,
         Err(e) => {
             // Nothing listed: the check then says the reference is unresolved.
@@ -935,9 +957,7 @@ async fn fetch_secret(
         .collect();
     let mut entry = json!({"ARN": s.arn(), "Name": s.name(), "Tags": tags});
     let mut notes = Vec::new();
-    // A resource policy can deny what the role allows: read it too (as get-resource-policy
-    // prints it; the loader takes it from a listing entry).
-    match secrets.get_resource_policy().secret_id(id).send().await {
+    match policy {
         Ok(p) => {
             if let (Value::Object(map), Some(policy)) = (&mut entry, p.resource_policy()) {
                 map.insert("ResourcePolicy".into(), json!(policy));
@@ -948,93 +968,153 @@ async fn fetch_secret(
             reason(&e)
         )),
     }
-    (Some(entry), s.kms_key_id().map(str::to_string), notes)
+    let key = s.kms_key_id().map(str::to_string);
+    // IAM and the key policy speak of the key ARN: resolve an alias or key id. An AWS managed
+    // key needs no grant, so it is left as written, like the default.
+    if let Some(key) = &key
+        && let Some(key_arn) = keys.resolve(key).await
+        && let Value::Object(map) = &mut entry
+    {
+        map.insert("KmsKeyId".into(), json!(key_arn));
+    }
+    (Some(entry), key, notes)
 }
 
-/// The SSM parameters referenced, as `describe-parameters` lists them (name, ARN, type, key:
-/// metadata only, never a value), each region asked once per 50 names; and notes.
+/// The SSM parameters referenced, as `describe-parameters` lists them (name, ARN, type, key
+/// resolved to its ARN: metadata only, never a value), each region asked at the same time, once
+/// per 50 names; the keys asked of [`Keys`]; and notes.
 async fn fetch_parameters(
     config: &aws_config::SdkConfig,
+    keys: &Keys,
     parameters: Vec<(Option<String>, String)>,
-) -> (Vec<Value>, Vec<String>) {
+) -> (Vec<Value>, Vec<String>, Vec<String>) {
     let mut by_region: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
     for (region, name) in parameters {
         by_region.entry(region).or_default().push(name);
     }
-    let (mut found, mut notes) = (Vec::new(), Vec::new());
-    for (region, names) in by_region {
-        let mut builder = aws_sdk_ssm::config::Builder::from(config);
-        if let Some(r) = &region {
-            builder = builder.region(aws_config::Region::new(r.clone()));
+    let regions: Vec<(Option<String>, Vec<String>)> = by_region.into_iter().collect();
+    let fetched = concurrently(regions, |(region, names)| {
+        let (config, keys) = (config.clone(), keys.clone());
+        async move { Ok::<_, String>(fetch_region_parameters(&config, &keys, region, names).await) }
+    })
+    .await;
+    let (mut found, mut asked, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+    for (_, result) in fetched {
+        if let Ok((f, a, n)) = result {
+            found.extend(f);
+            asked.extend(a);
+            notes.extend(n);
         }
-        let ssm = aws_sdk_ssm::Client::from_conf(builder.build());
-        let where_ = region
-            .clone()
-            .or_else(|| config.region().map(|r| r.to_string()))
-            .unwrap_or_default();
-        let mut listed: Vec<String> = Vec::new();
-        // DescribeParameters takes at most 50 values per filter.
-        for chunk in names.chunks(50) {
-            let filter = aws_sdk_ssm::types::ParameterStringFilter::builder()
-                .key("Name")
-                .option("Equals")
-                .set_values(Some(chunk.to_vec()))
-                .build();
-            let filter = match filter {
-                Ok(f) => f,
-                Err(e) => {
-                    notes.push(format!("cannot ask SSM for parameters ({e})"));
-                    continue;
-                }
-            };
-            let mut pages = ssm
-                .describe_parameters()
-                .parameter_filters(filter)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                match page {
-                    Ok(page) => {
-                        for p in page.parameters() {
-                            listed.extend(p.name().map(str::to_string));
-                            // As the CLI prints it: absent fields are left out, not null.
-                            let fields = [
-                                ("Name", p.name()),
-                                ("ARN", p.arn()),
-                                ("Type", p.r#type().map(|t| t.as_str())),
-                                ("KeyId", p.key_id()),
-                            ];
-                            found.push(Value::Object(
-                                fields
-                                    .into_iter()
-                                    .filter_map(|(k, v)| Some((k.to_string(), json!(v?))))
-                                    .collect(),
-                            ));
-                        }
-                    }
-                    Err(e) => {
-                        notes.push(format!(
-                            "could not describe SSM parameters in {where_} ({}): their types and keys were not checked",
-                            reason(&e)
+    }
+    (found, asked, notes)
+}
+
+async fn fetch_region_parameters(
+    config: &aws_config::SdkConfig,
+    keys: &Keys,
+    region: Option<String>,
+    names: Vec<String>,
+) -> (Vec<Value>, Vec<String>, Vec<String>) {
+    let mut builder = aws_sdk_ssm::config::Builder::from(config);
+    if let Some(r) = &region {
+        builder = builder.region(aws_config::Region::new(r.clone()));
+    }
+    let ssm = aws_sdk_ssm::Client::from_conf(builder.build());
+    let where_ = region
+        .clone()
+        .or_else(|| config.region().map(|r| r.to_string()))
+        .unwrap_or_default();
+    let (mut found, mut notes) = (Vec::new(), Vec::new());
+    let mut listed: Vec<String> = Vec::new();
+    // DescribeParameters takes at most 50 values per filter.
+    for chunk in names.chunks(50) {
+        let filter = aws_sdk_ssm::types::ParameterStringFilter::builder()
+            .key("Name")
+            .option("Equals")
+            .set_values(Some(chunk.to_vec()))
+            .build();
+        let filter = match filter {
+            Ok(f) => f,
+            Err(e) => {
+                notes.push(format!("cannot ask SSM for parameters ({e})"));
+                continue;
+            }
+        };
+        let mut pages = ssm
+            .describe_parameters()
+            .parameter_filters(filter)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(page) => {
+                    for p in page.parameters() {
+                        listed.extend(p.name().map(str::to_string));
+                        // As the CLI prints it: absent fields are left out, not null.
+                        let fields = [
+                            ("Name", p.name()),
+                            ("ARN", p.arn()),
+                            ("Type", p.r#type().map(|t| t.as_str())),
+                            ("KeyId", p.key_id()),
+                        ];
+                        found.push(Value::Object(
+                            fields
+                                .into_iter()
+                                .filter_map(|(k, v)| Some((k.to_string(), json!(v?))))
+                                .collect(),
                         ));
-                        break;
                     }
+                }
+                Err(e) => {
+                    notes.push(format!(
+                        "could not describe SSM parameters in {where_} ({}): their types and keys were not checked",
+                        reason(&e)
+                    ));
+                    break;
                 }
             }
         }
-        for name in names.iter().filter(|n| !listed.contains(n)) {
-            notes.push(format!(
-                "SSM parameter {name} was not found in {where_}: ECS cannot read what does not exist"
-            ));
+    }
+    for name in names.iter().filter(|n| !listed.contains(n)) {
+        notes.push(format!(
+            "SSM parameter {name} was not found in {where_}: ECS cannot read what does not exist"
+        ));
+    }
+    // Each parameter's key resolved to its ARN, all at once (the same key described once).
+    let asked: Vec<String> = found
+        .iter()
+        .filter_map(|p| p.get("KeyId").and_then(Value::as_str))
+        .filter(|k| *k != AWS_MANAGED_SSM_KEY)
+        .map(str::to_string)
+        .collect();
+    let resolved = concurrently(asked.clone(), |key| {
+        let keys = keys.clone();
+        async move { Ok::<_, String>(keys.resolve(&key).await) }
+    })
+    .await;
+    let resolved: BTreeMap<String, Option<String>> = resolved
+        .into_iter()
+        .filter_map(|(key, arn)| Some((key, arn.ok()?)))
+        .collect();
+    for p in &mut found {
+        let key = p.get("KeyId").and_then(Value::as_str).map(str::to_string);
+        if let Some(arn) = key.and_then(|k| resolved.get(&k))
+            && let Value::Object(map) = p
+        {
+            map.insert(
+                "KeyId".into(),
+                json!(arn.as_deref().unwrap_or(AWS_MANAGED_SSM_KEY)),
+            );
         }
     }
-    (found, notes)
+    (found, asked, notes)
 }
 
 /// Every KMS alias in the region (`kms:ListAliases`), as `aws kms list-aliases` prints them.
 async fn list_aliases(kms: &aws_sdk_kms::Client) -> Result<Vec<Value>, String> {
     let aliases = kms
         .list_aliases()
+        .limit(100)
         .into_paginator()
         .items()
         .send()
@@ -1057,59 +1137,122 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 
-/// The ARN of a customer managed key (`None` for an AWS managed one, or when it cannot be
-/// described), memoised in `keys`. Its key policy is fetched once, into
-/// `key-policy-KEY_ID.json` as `aws kms get-key-policy` prints it.
-async fn resolve_key(
-    kms: &aws_sdk_kms::Client,
-    key: &str,
-    keys: &mut BTreeMap<String, Option<String>>,
-    snapshot: &mut Snapshot,
-) -> Option<String> {
-    if let Some(known) = keys.get(key) {
-        return known.clone();
-    }
-    let resolved = match kms.describe_key().key_id(key).send().await {
-        Ok(out) => out.key_metadata().and_then(|m| {
-            let customer = m.key_manager() != Some(&aws_sdk_kms::types::KeyManagerType::Aws);
-            customer.then(|| m.arn().map(str::to_string)).flatten()
-        }),
-        Err(e) => {
-            snapshot.notes.push(format!(
-                "could not describe KMS key {key} ({}): kms:Decrypt was checked on it as written",
-                reason(&e)
-            ));
-            keys.insert(key.to_string(), Some(key.to_string()));
-            return Some(key.to_string());
+/// Each key's answer computed once: whoever asks for a key while it is being read waits for the
+/// same call.
+type Memo<T> = Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<T>>>>>;
+
+fn memo_cell<T>(memo: &Memo<T>, key: &str) -> Arc<tokio::sync::OnceCell<T>> {
+    memo.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(key.to_string())
+        .or_default()
+        .clone()
+}
+
+fn memo_get<T: Clone>(memo: &Memo<T>, key: &str) -> Option<T> {
+    memo.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(key)
+        .and_then(|cell| cell.get().cloned())
+}
+
+/// How `DescribeKey` answered for a key as referenced.
+#[derive(Clone, Debug)]
+enum Described {
+    /// The ARN of a customer managed key; `None` for an AWS managed one, which needs no grant.
+    Resolved(Option<String>),
+    /// It could not be described (why): `kms:Decrypt` is checked on the key as written.
+    Unknown(String),
+}
+
+/// The KMS keys that secrets, parameters and `--key` name: each described once (`DescribeKey`
+/// resolves an alias or key id to the key ARN) and each customer managed key's policy read once
+/// (`GetKeyPolicy`), however many references share it and however concurrently they ask.
+#[derive(Clone)]
+struct Keys {
+    kms: aws_sdk_kms::Client,
+    described: Memo<Described>,
+    policies: Memo<Result<Option<String>, String>>,
+}
+
+impl Keys {
+    fn new(kms: aws_sdk_kms::Client) -> Keys {
+        Keys {
+            kms,
+            described: Memo::default(),
+            policies: Memo::default(),
         }
-    };
-    if let Some(arn) = &resolved
-        && !snapshot
-            .documents
-            .iter()
-            .any(|d| d.kind == InputKind::KeyPolicy && d.owner.as_ref() == Some(arn))
-    {
-        match kms
-            .get_key_policy()
-            .key_id(arn)
-            .policy_name("default")
-            .send()
+    }
+
+    /// The ARN of a customer managed key (`None` for an AWS managed one), its policy read before
+    /// this returns; the key as written when it cannot be described.
+    async fn resolve(&self, key: &str) -> Option<String> {
+        let cell = memo_cell(&self.described, key);
+        let described = cell
+            .get_or_init(|| async {
+                match self.kms.describe_key().key_id(key).send().await {
+                    Ok(out) => Described::Resolved(out.key_metadata().and_then(|m| {
+                        let customer =
+                            m.key_manager() != Some(&aws_sdk_kms::types::KeyManagerType::Aws);
+                        customer.then(|| m.arn().map(str::to_string)).flatten()
+                    })),
+                    Err(e) => Described::Unknown(reason(&e)),
+                }
+            })
             .await
-        {
-            Ok(out) => {
-                let id = arn.rsplit('/').next().unwrap_or(arn);
-                let file = format!("key-policy-{id}.json");
-                let policy = pretty(&json!({"Policy": out.policy(), "PolicyName": "default"}));
-                snapshot.add(InputKind::KeyPolicy, file, policy).owner = Some(arn.clone());
+            .clone();
+        match described {
+            Described::Unknown(_) => Some(key.to_string()),
+            Described::Resolved(None) => None,
+            Described::Resolved(Some(arn)) => {
+                let cell = memo_cell(&self.policies, &arn);
+                cell.get_or_init(|| async {
+                    self.kms
+                        .get_key_policy()
+                        .key_id(&arn)
+                        .policy_name("default")
+                        .send()
+                        .await
+                        .map(|out| out.policy().map(str::to_string))
+                        .map_err(|e| reason(&e))
+                })
+                .await;
+                Some(arn)
             }
-            Err(e) => snapshot.notes.push(format!(
-                "could not read the key policy of {arn} ({}): the key-policy check was skipped",
-                reason(&e)
-            )),
         }
     }
-    keys.insert(key.to_string(), resolved.clone());
-    resolved
+
+    /// Puts what reading `key` found into the snapshot, once per key and once per key policy
+    /// (`key-policy-KEY_ID.json`, as `aws kms get-key-policy` prints it): notes on what could not
+    /// be read, the key policy of a customer managed key.
+    fn record(&self, key: &str, recorded: &mut BTreeSet<String>, snapshot: &mut Snapshot) {
+        if !recorded.insert(format!("key {key}")) {
+            return;
+        }
+        match memo_get(&self.described, key) {
+            Some(Described::Unknown(why)) => snapshot.notes.push(format!(
+                "could not describe KMS key {key} ({why}): kms:Decrypt was checked on it as written"
+            )),
+            Some(Described::Resolved(Some(arn))) => {
+                if !recorded.insert(format!("policy {arn}")) {
+                    return;
+                }
+                match memo_get(&self.policies, &arn) {
+                    Some(Ok(policy)) => {
+                        let id = arn.rsplit('/').next().unwrap_or(&arn);
+                        let file = format!("key-policy-{id}.json");
+                        let policy = pretty(&json!({"Policy": policy, "PolicyName": "default"}));
+                        snapshot.add(InputKind::KeyPolicy, file, policy).owner = Some(arn);
+                    }
+                    Some(Err(e)) => snapshot.notes.push(format!(
+                        "could not read the key policy of {arn} ({e}): the key-policy check was skipped"
+                    )),
+                    None => {}
+                }
+            }
+            Some(Described::Resolved(None)) | None => {}
+        }
+    }
 }
 
 /// Why a call failed, for notes: AWS's error code and message (`AccessDenied: User … is not
@@ -1189,88 +1332,111 @@ fn render_task_definition(td: &aws_sdk_ecs::types::TaskDefinition) -> Value {
 }
 
 /// One role as `get-account-authorization-details` prints it (`None` when it cannot be read),
-/// notes on what could not be read, and the managed policies it attaches or is bounded by (read
-/// once for all roles by the caller).
+/// notes on what could not be read, and the managed policies it attaches or is bounded by (each
+/// started in `policies` as soon as it is known; the caller collects them).
 async fn fetch_role(
     iam: &aws_sdk_iam::Client,
     name: &str,
+    policies: &ManagedPolicies,
 ) -> (Option<Value>, Vec<String>, Vec<String>) {
-    let mut notes = Vec::new();
-    let role = match iam.get_role().role_name(name).send().await {
-        Ok(out) => match out.role() {
-            Some(role) => role.clone(),
-            None => return (None, notes, Vec::new()),
+    // The role, its inline policies and its attachments are asked for at once.
+    let role = async {
+        let out = iam.get_role().role_name(name).send().await;
+        if let Ok(Some(arn)) = out.as_ref().map(|o| {
+            o.role()
+                .and_then(|r| r.permissions_boundary())
+                .and_then(|b| b.permissions_boundary_arn())
+        }) {
+            policies.prefetch(arn);
+        }
+        out
+    };
+    let inline = async {
+        let mut notes = Vec::new();
+        let names: Vec<String> = match iam
+            .list_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+        {
+            Ok(n) => n,
+            Err(e) => {
+                notes.push(format!(
+                    "could not list the inline policies of {name} ({})",
+                    reason(&e)
+                ));
+                Vec::new()
+            }
+        };
+        let fetched = concurrently(names, |policy| {
+            let (iam, role) = (iam.clone(), name.to_string());
+            async move {
+                iam.get_role_policy()
+                    .role_name(role)
+                    .policy_name(policy)
+                    .send()
+                    .await
+                    .map(|out| out.policy_document().to_string())
+                    .map_err(|e| reason(&e))
+            }
+        })
+        .await;
+        let mut inline = Vec::new();
+        for (policy, result) in fetched {
+            match result {
+                // The API returns documents URL-encoded; the loader decodes them.
+                Ok(document) => {
+                    inline.push(json!({"PolicyName": policy, "PolicyDocument": document}))
+                }
+                Err(e) => notes.push(format!(
+                    "could not read inline policy {policy} of {name} ({e})"
+                )),
+            }
+        }
+        (inline, notes)
+    };
+    // Each page of attachments starts reading its policies while the next page is asked for.
+    let attached = async {
+        let mut pages = iam
+            .list_attached_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .send();
+        let mut attached = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| reason(&e))?;
+            for p in page.attached_policies() {
+                if let (Some(n), Some(a)) = (p.policy_name(), p.policy_arn()) {
+                    policies.prefetch(a);
+                    attached.push((n.to_string(), a.to_string()));
+                }
+            }
+        }
+        Ok::<_, String>(attached)
+    };
+    let (role, (inline, mut notes), attached) = tokio::join!(role, inline, attached);
+    let role = match role {
+        Ok(out) => match out.role {
+            Some(role) => role,
+            None => return (None, Vec::new(), Vec::new()),
         },
         Err(e) => {
-            notes.push(format!(
+            let note = format!(
                 "could not read role {name} ({}): its policies were not checked",
                 reason(&e)
-            ));
-            return (None, notes, Vec::new());
+            );
+            return (None, vec![note], Vec::new());
         }
     };
-    let mut inline = Vec::new();
-    let names: Vec<String> = match iam
-        .list_role_policies()
-        .role_name(name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(n) => n,
-        Err(e) => {
-            notes.push(format!(
-                "could not list the inline policies of {name} ({})",
-                reason(&e)
-            ));
-            Vec::new()
-        }
-    };
-    let fetched = concurrently(names, |policy| {
-        let (iam, role) = (iam.clone(), name.to_string());
-        async move {
-            iam.get_role_policy()
-                .role_name(role)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|out| out.policy_document().to_string())
-                .map_err(|e| reason(&e))
-        }
-    })
-    .await;
-    for (policy, result) in fetched {
-        match result {
-            // The API returns documents URL-encoded; the loader decodes them.
-            Ok(document) => inline.push(json!({"PolicyName": policy, "PolicyDocument": document})),
-            Err(e) => notes.push(format!(
-                "could not read inline policy {policy} of {name} ({e})"
-            )),
-        }
-    }
-    let attached: Vec<(String, String)> = match iam
-        .list_attached_role_policies()
-        .role_name(name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(list) => list
-            .iter()
-            .filter_map(|p| Some((p.policy_name()?.to_string(), p.policy_arn()?.to_string())))
-            .collect(),
-        Err(e) => {
-            notes.push(format!(
-                "could not list the managed policies of {name} ({})",
-                reason(&e)
-            ));
-            Vec::new()
-        }
-    };
+    let attached = attached.unwrap_or_else(|e| {
+        notes.push(format!(
+            "could not list the managed policies of {name} ({e})"
+        ));
+        Vec::new()
+    });
     let boundary = role
         .permissions_boundary()
         .and_then(|b| b.permissions_boundary_arn())
@@ -1279,6 +1445,7 @@ async fn fetch_role(
         .iter()
         .map(|(_, a)| a.clone())
         .chain(boundary.clone())
+        .filter(|a| a != crate::model::inventory::builtin::ECS_TASK_EXECUTION_ROLE_POLICY_ARN)
         .collect();
     let mut detail = json!({
         "Path": role.path(),
@@ -1298,19 +1465,21 @@ async fn fetch_role(
     (Some(detail), notes, managed)
 }
 
-/// At most this many reads in flight: enough to overlap the round trips of a role with many
-/// policies, few enough that IAM's request rate is not what a run trips over.
-const CONCURRENT_READS: usize = 8;
+/// At most this many reads of one kind in flight: enough that a role with 20 managed policies,
+/// or a task definition with a few dozen secrets, is read in one round trip, few enough that
+/// IAM's request rate is not what a run trips over (throttling is retried with backoff).
+const CONCURRENT_READS: usize = 32;
 
 /// `fetch` applied to every item, at most [`CONCURRENT_READS`] at a time, results in the items'
 /// order (so snapshots stay deterministic).
-async fn concurrently<T, F, Fut>(items: Vec<String>, fetch: F) -> Vec<(String, Result<T, String>)>
+async fn concurrently<I, T, F, Fut>(items: Vec<I>, fetch: F) -> Vec<(I, Result<T, String>)>
 where
-    F: Fn(String) -> Fut,
+    I: Clone,
+    F: Fn(I) -> Fut,
     Fut: std::future::Future<Output = Result<T, String>> + Send + 'static,
     T: Send + 'static,
 {
-    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_READS));
+    let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_READS));
     let mut tasks = tokio::task::JoinSet::new();
     for (i, item) in items.iter().enumerate() {
         let future = fetch(item.clone());
@@ -1336,6 +1505,47 @@ where
             )
         })
         .collect()
+}
+
+/// The managed policies the roles attach, each read once ([`fetch_managed`]), started as soon as
+/// an attachment names it, at most [`CONCURRENT_READS`] at a time.
+#[derive(Clone)]
+struct ManagedPolicies {
+    iam: aws_sdk_iam::Client,
+    read: Memo<Result<Value, String>>,
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl ManagedPolicies {
+    fn new(iam: aws_sdk_iam::Client) -> ManagedPolicies {
+        ManagedPolicies {
+            iam,
+            read: Memo::default(),
+            permits: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_READS)),
+        }
+    }
+
+    /// Starts reading `arn` (unless it is the bundled execution-role policy), without waiting.
+    fn prefetch(&self, arn: &str) {
+        if arn == crate::model::inventory::builtin::ECS_TASK_EXECUTION_ROLE_POLICY_ARN {
+            return;
+        }
+        let (this, arn) = (self.clone(), arn.to_string());
+        tokio::spawn(async move {
+            this.get(&arn).await.ok();
+        });
+    }
+
+    /// The policy with its default version, read now or by whoever asked first.
+    async fn get(&self, arn: &str) -> Result<Value, String> {
+        let cell = memo_cell(&self.read, arn);
+        cell.get_or_init(|| async {
+            let _permit = self.permits.acquire().await;
+            fetch_managed(&self.iam, arn).await
+        })
+        .await
+        .clone()
+    }
 }
 
 /// A managed policy with its default version, as account details list it.
