@@ -336,7 +336,7 @@ fn fits_no_action(statement: &crate::model::policy::Statement) -> bool {
         };
         let actions: Vec<&crate::catalog::Action> = if name.contains(['*', '?']) {
             service
-                .actions
+                .actions()
                 .iter()
                 .filter(|a| {
                     crate::iam::pattern::wildcard_match(name, &a.full[prefix.len() + 1..], true)

@@ -1112,7 +1112,7 @@ fn supports_prefix(statement: &Statement, prefix: &str) -> Option<bool> {
         if name.contains(['*', '?']) {
             let tail = service.prefix.len() + 1;
             any |= service
-                .actions
+                .actions()
                 .iter()
                 .filter(|a| crate::iam::pattern::wildcard_match(name, &a.full[tail..], true))
                 .any(lists);
