@@ -86,23 +86,23 @@ pub fn find(value: &str, angle_brackets: bool) -> Vec<Expr> {
         )
         .expect("valid template pattern") // ok: a constant pattern
     });
-    static GETATT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^[A-Za-z][A-Za-z0-9]*\.Arn$").expect("valid GetAtt pattern") // ok: a constant pattern
+    // `Resource.Arn` (a `!GetAtt` in short form), told without a regex.
+    let getatt = value.strip_suffix(".Arn").is_some_and(|head| {
+        head.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && head.bytes().all(|b| b.is_ascii_alphanumeric())
     });
-    // Most values hold none of the characters any template starts with.
-    if !value
-        .bytes()
-        .any(|b| matches!(b, b'{' | b'$' | b'_' | b'<' | b'.'))
-    {
-        return Vec::new();
-    }
-    if GETATT.is_match(value) {
+    if getatt {
         return vec![Expr {
             start: 0,
             end: value.len(),
             text: value.to_string(),
             kind: Kind::GetAtt,
         }];
+    }
+    // Most values hold none of the characters any other template starts with, and then the
+    // pattern is never compiled (a short `check` would spend a tenth of its time on it).
+    if !(value.bytes().any(|b| matches!(b, b'{' | b'$' | b'<')) || value.contains("__")) {
+        return Vec::new();
     }
     let mut out = Vec::new();
     for caps in PATTERN.captures_iter(value) {
@@ -221,6 +221,37 @@ pub fn render_env(value: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_getatt_in_short_form_is_the_whole_value() {
+        for value in ["ExecutionRole.Arn", "Key1.Arn"] {
+            assert_eq!(
+                kinds(value),
+                vec![(value.to_string(), Kind::GetAtt)],
+                "{value}"
+            );
+        }
+        for value in [
+            ".Arn",
+            "1Role.Arn",
+            "Role.Sub.Arn",
+            "Role-1.Arn",
+            "Role.Arn ",
+            "Role.arn",
+        ] {
+            assert!(
+                kinds(value).iter().all(|(_, k)| *k != Kind::GetAtt),
+                "{value}: {:?}",
+                kinds(value)
+            );
+        }
+        // Nothing a template starts with: no expression, and the pattern is not needed.
+        assert!(find("public.ecr.aws/nginx/nginx:1.27", true).is_empty());
+        assert_eq!(
+            kinds("__NAME__"),
+            vec![("__NAME__".to_string(), Kind::Underscores)]
+        );
+    }
 
     fn kinds(value: &str) -> Vec<(String, Kind)> {
         find(value, true)
