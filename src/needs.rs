@@ -9,8 +9,6 @@ use crate::iam::Request;
 use crate::model::inventory::Inventory;
 use crate::model::source::{Loc, Spanned};
 use crate::model::taskdef::{EfsVolume, LogConfiguration, TaskDefinition};
-use regex::Regex;
-use std::sync::LazyLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RoleKind {
@@ -420,19 +418,53 @@ pub fn derive(td: &TaskDefinition, inventory: &Inventory, context: &TaskContext)
     out
 }
 
+/// An ECR image reference, `ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]/REPOSITORY[:TAG][@DIGEST]`:
+/// its account, region, whether it is in China (`aws-cn`), and repository. Read by hand: a
+/// regex compiled for it was a fifth of a short `check`.
+fn ecr_reference(image: &str) -> Option<(&str, &str, bool, &str)> {
+    let (host, path) = image.split_once('/')?;
+    let (account, rest) = host.split_once('.')?;
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let rest = rest.strip_prefix("dkr.ecr")?;
+    let rest = rest
+        .strip_prefix("-fips")
+        .unwrap_or(rest)
+        .strip_prefix('.')?;
+    let (region, domain) = rest.split_once('.')?;
+    if region.is_empty()
+        || !region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return None;
+    }
+    let china = match domain {
+        "amazonaws.com" => false,
+        "amazonaws.com.cn" => true,
+        _ => return None,
+    };
+    let end = path.find([':', '@']).unwrap_or(path.len());
+    let repository = &path[..end];
+    // Then an optional `:TAG` (up to an `@`) and an optional `@DIGEST` (not empty, one line).
+    let mut rest = &path[end..];
+    if let Some(tag) = rest.strip_prefix(':') {
+        rest = &tag[tag.find('@').unwrap_or(tag.len())..];
+    }
+    let digest_ok = match rest.strip_prefix('@') {
+        Some(digest) => !digest.is_empty() && !digest.contains('\n'),
+        None => rest.is_empty(),
+    };
+    (!repository.is_empty() && digest_ok).then_some((account, region, china, repository))
+}
+
 /// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG|@DIGEST]`.
 fn ecr_image(image: &Spanned<String>, who: &str, out: &mut Needs) {
-    static ECR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/([^:@]+)(?::[^@]*)?(?:@.+)?$",
-        )
-        .expect("valid ECR image pattern") // ok: a constant pattern
-    });
-    let Some(c) = ECR.captures(&image.value) else {
+    let Some((account, region, china, repository)) = ecr_reference(&image.value) else {
         return;
     };
-    let partition = if c.get(3).is_some() { "aws-cn" } else { "aws" };
-    let (account, region, repository) = (&c[1], &c[2], &c[4]);
+    let partition = if china { "aws-cn" } else { "aws" };
     let repo_arn = Arn::new(
         partition,
         "ecr",
@@ -1150,4 +1182,65 @@ fn customer_managed_key_id(kms_key_id: &str, owner: &Arn) -> KeyRef {
         return KeyRef::Alias;
     }
     KeyRef::Key(crate::arn::kms_key_arn(owner, kms_key_id))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The reader agrees with the pattern it replaced on real references, near misses and every
+    /// cut and one-byte change of them.
+    #[test]
+    fn ecr_references_are_read_as_the_pattern_read_them() {
+        let pattern = regex::Regex::new(
+            r"^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/([^:@]+)(?::[^@]*)?(?:@.+)?$",
+        )
+        .unwrap();
+        let oracle = |image: &str| {
+            pattern.captures(image).map(|c| {
+                (
+                    c.get(1).unwrap().as_str().to_string(),
+                    c.get(2).unwrap().as_str().to_string(),
+                    c.get(3).is_some(),
+                    c.get(4).unwrap().as_str().to_string(),
+                )
+            })
+        };
+        let seeds = [
+            "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web/nginx:1.27",
+            "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/app@sha256:abc",
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app:latest@sha256:0",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/a/b/c",
+            "12345678901.dkr.ecr.eu-west-1.amazonaws.com/app",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/",
+            "123456789012.dkr.ecr.EU-west-1.amazonaws.com/app",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:tag@",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha\n1",
+            "123456789012.dkr.ecr..amazonaws.com/app",
+            "public.ecr.aws/nginx/nginx:1.27",
+            "registry.gitlab.com/group/project/nginx:1.27",
+            "nginx",
+        ];
+        let mut cases: Vec<String> = Vec::new();
+        for seed in seeds {
+            cases.push(seed.to_string());
+            for i in 0..=seed.len() {
+                if seed.is_char_boundary(i) {
+                    cases.push(seed[..i].to_string());
+                    cases.push(seed[i..].to_string());
+                }
+            }
+            for (i, _) in seed.char_indices() {
+                for b in [":", "@", "/", ".", "x", "1", "\n", "-", "A"] {
+                    let mut changed = seed.to_string();
+                    changed.replace_range(i..i + 1, b);
+                    cases.push(changed);
+                }
+            }
+        }
+        for case in &cases {
+            let read = super::ecr_reference(case)
+                .map(|(a, r, cn, repo)| (a.to_string(), r.to_string(), cn, repo.to_string()));
+            assert_eq!(read, oracle(case), "{case:?}");
+        }
+        assert!(cases.iter().filter(|c| oracle(c).is_some()).count() > 100);
+    }
 }
