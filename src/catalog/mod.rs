@@ -508,6 +508,26 @@ fn nearest_action(service: &Service, name: &str) -> Option<String> {
 /// service's (`secretmanager:GetSecretValue`), or when the prefix is long enough that two edits
 /// cannot reach another real service by chance.
 fn nearest_service(catalog: &Catalog, prefix: &str, name: &str) -> Option<String> {
+    // As for actions, an unknown service is searched for once per action that names it.
+    static FOUND: LazyLock<Mutex<foldhash::HashMap<String, Option<String>>>> =
+        LazyLock::new(Mutex::default);
+    let key = format!("{prefix}:{name}");
+    if let Some(found) = FOUND
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+    {
+        return found.clone();
+    }
+    let found = search_services(catalog, prefix, name);
+    FOUND
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(key, found.clone());
+    found
+}
+
+fn search_services(catalog: &Catalog, prefix: &str, name: &str) -> Option<String> {
     let lower = prefix.to_ascii_lowercase();
     catalog
         .services
