@@ -744,10 +744,7 @@ async fn fetch_account(
         fetch_roles(&iam, roles, managed),
         fetch_secrets(&secrets, &keys, secret_ids),
         fetch_parameters(config, &keys, parameters),
-        concurrently(target.keys.clone(), |key| {
-            let keys = keys.clone();
-            async move { Ok::<_, String>(keys.resolve(&key).await) }
-        }),
+        keys.resolve_all(target.keys.clone()),
     );
     let (role_details, policies, notes) = account;
     snapshot.notes.extend(notes);
@@ -1087,15 +1084,8 @@ async fn fetch_region_parameters(
         .filter(|k| *k != AWS_MANAGED_SSM_KEY)
         .map(str::to_string)
         .collect();
-    let resolved = concurrently(asked.clone(), |key| {
-        let keys = keys.clone();
-        async move { Ok::<_, String>(keys.resolve(&key).await) }
-    })
-    .await;
-    let resolved: BTreeMap<String, Option<String>> = resolved
-        .into_iter()
-        .filter_map(|(key, arn)| Some((key, arn.ok()?)))
-        .collect();
+    let resolved: BTreeMap<String, Option<String>> =
+        keys.resolve_all(asked.clone()).await.into_iter().collect();
     for p in &mut found {
         let key = p.get("KeyId").and_then(Value::as_str).map(str::to_string);
         if let Some(arn) = key.and_then(|k| resolved.get(&k))
@@ -1220,6 +1210,19 @@ impl Keys {
                 Some(arn)
             }
         }
+    }
+
+    /// [`Keys::resolve`] for each key, all at once; each key with its answer.
+    async fn resolve_all(&self, keys: Vec<String>) -> Vec<(String, Option<String>)> {
+        let resolved = concurrently(keys, |key| {
+            let this = self.clone();
+            async move { Ok::<_, String>(this.resolve(&key).await) }
+        })
+        .await;
+        resolved
+            .into_iter()
+            .filter_map(|(key, arn)| Some((key, arn.ok()?)))
+            .collect()
     }
 
     /// Puts what reading `key` found into the snapshot, once per key and once per key policy
