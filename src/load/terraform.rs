@@ -438,7 +438,7 @@ impl<'n> Reader<'n> {
             },
             _ => return Some(unknown_said()),
         };
-        if depth > 8 {
+        if depth > MAX_REFERENCE_DEPTH {
             return Some(unknown_said());
         }
         let (target, target_attr) = reference.rsplit_once('.')?;
@@ -480,6 +480,11 @@ impl<'n> Reader<'n> {
     /// What an attribute of a resource the plan creates will be, where it can be told before
     /// apply: names and ARNs built from its known name, a policy document from its statements.
     fn symbolic(&self, r: &Resource<'n>, attr: &str, at: Span, depth: usize) -> Option<Node> {
+        // References can loop (a document whose statement names the document itself): past
+        // this depth the attribute cannot be told.
+        if depth > MAX_REFERENCE_DEPTH {
+            return None;
+        }
         if let Some(Value::Known(n)) = self.value(r, attr, depth) {
             return Some(n);
         }
@@ -560,7 +565,7 @@ impl<'n> Reader<'n> {
         at: Span,
         depth: usize,
     ) -> Option<serde_json::Value> {
-        if depth > 8 {
+        if depth > MAX_REFERENCE_DEPTH {
             return None;
         }
         let parts: Vec<&str> = reference.splitn(2, '.').collect();
@@ -599,6 +604,12 @@ impl<'n> Reader<'n> {
     /// configuration's `statement` blocks when each value is a constant or one reference that can
     /// be told; `None` otherwise.
     fn policy_document(&self, r: &Resource<'n>, at: Span, depth: usize) -> Option<Node> {
+        // Each statement's every field may name another document: bound the nesting (a real
+        // document is rebuilt from literals and ARNs, at most a level or two away), or a few
+        // documents naming one another would be rebuilt exponentially many times.
+        if depth > MAX_DOCUMENT_DEPTH {
+            return None;
+        }
         let statements = r.config?.get("statement")?.as_array()?;
         let mut out = Vec::new();
         for s in statements {
@@ -683,6 +694,11 @@ impl<'n> Reader<'n> {
         Some(Some(to_json(&node)))
     }
 }
+
+/// How many references are followed from one attribute before it is left unknown.
+const MAX_REFERENCE_DEPTH: usize = 8;
+/// How deep a policy document is rebuilt inside the references of another.
+const MAX_DOCUMENT_DEPTH: usize = 3;
 
 /// Whether a configuration reference names one attribute of one resource
 /// (`aws_iam_role.exec.arn`, `data.aws_iam_policy_document.db.json`), not only the resource.
