@@ -453,19 +453,14 @@ fn nearest_action(service: &Service, name: &str) -> Option<String> {
     }) {
         return Some((*action).to_string());
     }
-    // An unknown action is often in many documents (AWS's managed policies name actions newer
-    // than the catalog dozens of times): the search is made once per name.
-    static FOUND: LazyLock<Mutex<foldhash::HashMap<String, Option<String>>>> =
-        LazyLock::new(Mutex::default);
+    static FOUND: Searches = LazyLock::new(Mutex::default);
     let lower = name.to_ascii_lowercase();
-    let key = format!("{}:{lower}", service.prefix);
-    if let Some(found) = FOUND
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&key)
-    {
-        return found.clone();
-    }
+    memoised(&FOUND, format!("{}:{lower}", service.prefix), || {
+        search_actions(service, name, &lower)
+    })
+}
+
+fn search_actions(service: &Service, name: &str, lower: &str) -> Option<String> {
     let tail = service.prefix.len() + 1;
     fn short(a: &Action, tail: usize) -> &str {
         a.full.get(tail..).unwrap_or_default()
@@ -480,7 +475,7 @@ fn nearest_action(service: &Service, name: &str) -> Option<String> {
                 .is_some_and(|head| head.eq_ignore_ascii_case(lower.as_bytes()))
         })
         .count();
-    let found = if family >= 2 && lower.len() >= 4 {
+    if family >= 2 && lower.len() >= 4 {
         Some(format!("{}:{name}*", service.prefix))
     } else {
         // The edit distance is at least the difference in length: only names within two
@@ -490,15 +485,35 @@ fn nearest_action(service: &Service, name: &str) -> Option<String> {
             .iter()
             .filter(|a| short(a, tail).len().abs_diff(lower.len()) <= 2)
             .map(|a| {
-                let d = strsim::damerau_levenshtein(&short(a, tail).to_ascii_lowercase(), &lower);
+                let d = strsim::damerau_levenshtein(&short(a, tail).to_ascii_lowercase(), lower);
                 (d, a)
             })
             .filter(|(d, _)| *d <= 2 && *d < lower.len() / 2)
             .min_by_key(|(d, _)| *d)
             .map(|(_, a)| a.full.to_string())
-    };
-    FOUND
+    }
+}
+
+/// Near-miss searches already made, by what was searched for.
+type Searches = LazyLock<Mutex<foldhash::HashMap<String, Option<String>>>>;
+
+/// `search()`, or what it answered the last time `key` was searched for: an unknown action or
+/// service is often in many documents (AWS's managed policies name actions newer than the
+/// catalog dozens of times), and each search measures many names.
+fn memoised(
+    memo: &Searches,
+    key: String,
+    search: impl FnOnce() -> Option<String>,
+) -> Option<String> {
+    if let Some(found) = memo
         .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+    {
+        return found.clone();
+    }
+    let found = search();
+    memo.lock()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(key, found.clone());
     found
@@ -508,23 +523,10 @@ fn nearest_action(service: &Service, name: &str) -> Option<String> {
 /// service's (`secretmanager:GetSecretValue`), or when the prefix is long enough that two edits
 /// cannot reach another real service by chance.
 fn nearest_service(catalog: &Catalog, prefix: &str, name: &str) -> Option<String> {
-    // As for actions, an unknown service is searched for once per action that names it.
-    static FOUND: LazyLock<Mutex<foldhash::HashMap<String, Option<String>>>> =
-        LazyLock::new(Mutex::default);
-    let key = format!("{prefix}:{name}");
-    if let Some(found) = FOUND
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&key)
-    {
-        return found.clone();
-    }
-    let found = search_services(catalog, prefix, name);
-    FOUND
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(key, found.clone());
-    found
+    static FOUND: Searches = LazyLock::new(Mutex::default);
+    memoised(&FOUND, format!("{prefix}:{name}"), || {
+        search_services(catalog, prefix, name)
+    })
 }
 
 fn search_services(catalog: &Catalog, prefix: &str, name: &str) -> Option<String> {
